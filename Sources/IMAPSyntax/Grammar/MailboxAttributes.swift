@@ -1,0 +1,81 @@
+/// `status-att` (RFC 3501 §6.3.10, RFC 9051 §6.3.11, RFC 7162 HIGHESTMODSEQ, RFC 8438 SIZE,
+/// RFC 8474 MAILBOXID, RFC 7889 APPENDLIMIT).
+public enum StatusAttribute: String, Hashable, Sendable, CaseIterable {
+    case messages = "MESSAGES"
+    case recent = "RECENT"
+    case uidNext = "UIDNEXT"
+    case uidValidity = "UIDVALIDITY"
+    case unseen = "UNSEEN"
+    case deleted = "DELETED"
+    case size = "SIZE"
+    case highestModSeq = "HIGHESTMODSEQ"
+    case mailboxID = "MAILBOXID"
+    case appendLimit = "APPENDLIMIT"
+}
+
+/// `list-select-opt` (RFC 5258 §3, RFC 9051 §6.3.9).
+public enum ListSelectionOption: Hashable, Sendable {
+    case subscribed
+    case remote
+    case recursiveMatch
+    /// `SPECIAL-USE` (RFC 6154 §3).
+    case specialUse
+    case other(String)
+}
+
+/// `return-option` (RFC 5258 §3, RFC 5819 STATUS, RFC 6154 SPECIAL-USE, RFC 9051 §6.3.9).
+public enum ListReturnOption: Hashable, Sendable {
+    case subscribed
+    case children
+    case specialUse
+    case status([StatusAttribute])
+    case other(String)
+}
+
+/// A mailbox attribute in a LIST response (RFC 9051 §7.3.1, RFC 5258, RFC 6154).
+public enum MailboxAttribute: Hashable, Sendable {
+    case noInferiors, noSelect, marked, unmarked
+    case hasChildren, hasNoChildren, nonExistent, subscribed, remote
+    case all, archive, drafts, flagged, junk, sent, trash, important
+    case other(String)
+
+    public var name: String {
+        switch self {
+        case .noInferiors: return "\\Noinferiors"
+        case .noSelect: return "\\Noselect"
+        case .marked: return "\\Marked"
+        case .unmarked: return "\\Unmarked"
+        case .hasChildren: return "\\HasChildren"
+        case .hasNoChildren: return "\\HasNoChildren"
+        case .nonExistent: return "\\NonExistent"
+        case .subscribed: return "\\Subscribed"
+        case .remote: return "\\Remote"
+        case .all: return "\\All"
+        case .archive: return "\\Archive"
+        case .drafts: return "\\Drafts"
+        case .flagged: return "\\Flagged"
+        case .junk: return "\\Junk"
+        case .sent: return "\\Sent"
+        case .trash: return "\\Trash"
+        case .important: return "\\Important"
+        case .other(let text): return text
+        }
+    }
+
+    /// Whether this is a special-use attribute of RFC 6154 §2 (or RFC 8457 `\Important`).
+    public var isSpecialUse: Bool {
+        switch self {
+        case .all, .archive, .drafts, .flagged, .junk, .sent, .trash, .important: return true
+        default: return false
+        }
+    }
+
+    /// The attribute with this name, matched case-insensitively.
+    public init(name: String) {
+        let all: [MailboxAttribute] = [.noInferiors, .noSelect, .marked, .unmarked, .hasChildren,
+                                       .hasNoChildren, .nonExistent, .subscribed, .remote, .all,
+                                       .archive, .drafts, .flagged, .junk, .sent, .trash, .important]
+        let lower = name.lowercased()
+        self = all.first { $0.name.lowercased() == lower } ?? .other(name)
+    }
+}

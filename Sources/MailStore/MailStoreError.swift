@@ -1,0 +1,24 @@
+/// Every way a store operation can fail that a client should hear about. The server maps each
+/// to one IMAP response code in one place (RFC 5530); anything else is a `SERVERBUG`.
+public enum MailStoreError: Error, Hashable, Sendable {
+    /// The named mailbox does not exist (`[NONEXISTENT]`, or `[TRYCREATE]` for APPEND/COPY/MOVE).
+    case mailboxNotFound(String)
+    /// The mailbox exists but is a `\Noselect` placeholder.
+    case mailboxNotSelectable(String)
+    /// CREATE or RENAME onto an existing name (`[ALREADYEXISTS]`).
+    case mailboxExists(String)
+    /// DELETE of a `\Noselect` mailbox that has children (RFC 3501 §6.3.4, `[HASCHILDREN]`).
+    case mailboxHasChildren(String)
+    /// An operation on INBOX that the RFC forbids (DELETE INBOX, RENAME onto INBOX): `[CANNOT]`.
+    case inboxOperationNotAllowed
+    /// RENAME of a mailbox into its own subtree: `[CANNOT]`.
+    case renameIntoItself
+    /// A selected mailbox was deleted under the session.
+    case mailboxDeleted
+    case userNotFound(String)
+    case userExists(String)
+    /// The mailbox ran out of UIDs (2^32 - 1): `[LIMIT]`.
+    case uidSpaceExhausted
+    /// A blob named by the database is missing or unreadable: `[CORRUPTION]`.
+    case blobMissing(BlobID)
+}

@@ -1,0 +1,2 @@
+import TernCLI
+await TernCommand.main()
