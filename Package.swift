@@ -50,5 +50,25 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ], swiftSettings: strict),
         .executableTarget(name: "tern", dependencies: ["TernCLI"], swiftSettings: strict),
+
+        // One storage suite, written against the MailStore protocol, run on every backend.
+        .target(name: "MailStoreConformance", dependencies: ["MailStore", "IMAPSyntax"],
+                path: "Tests/MailStoreConformance", swiftSettings: strict),
+
+        .testTarget(name: "IMAPSyntaxTests", dependencies: [
+            "IMAPSyntax", .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"], swiftSettings: strict),
+        .testTarget(name: "MailStoreTests", dependencies: ["MailStore", "IMAPSyntax"],
+                    swiftSettings: strict),
+        .testTarget(name: "SQLiteMailStoreTests", dependencies: [
+            "SQLiteMailStore", "MailStore", "MailStoreConformance", "IMAPSyntax",
+        ], swiftSettings: strict),
+        .testTarget(name: "IMAPServerTests", dependencies: [
+            "IMAPServer", "IMAPSyntax", "MailStore", "SQLiteMailStore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .testTarget(name: "TernCLITests", dependencies: ["TernCLI"], swiftSettings: strict),
     ]
 )
