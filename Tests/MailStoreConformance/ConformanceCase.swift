@@ -1,0 +1,1 @@
+// The conformance suite's cases are added by the store work.
