@@ -42,6 +42,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "TernCLI", dependencies: [
             "IMAPServer", "MailStore", "SQLiteMailStore",

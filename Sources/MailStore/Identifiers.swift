@@ -29,3 +29,8 @@ public struct User: Hashable, Sendable {
         self.name = name
     }
 }
+
+extension User {
+    /// User names are case-insensitive: stored and looked up in lower case.
+    public static func canonicalName(_ name: String) -> String { name.lowercased() }
+}

@@ -1,0 +1,132 @@
+import IMAPSyntax
+import MailStore
+import NIOCore
+
+/// An APPEND whose messages are arriving (RFC 9051 §6.3.12, RFC 3502 MULTIAPPEND): each
+/// message is streamed into a store upload as its literal arrives; the store commits them all
+/// at once when the command line ends.
+struct AppendInProgress {
+    let tag: Tag
+    let mailbox: MailboxRecord
+    var messages: [NewMessage] = []
+    var upload: (any BlobUpload)?
+    var options = AppendMessageOptions()
+    /// Set when writing the upload failed; the command then ends with this answer.
+    var failure: CommandOutcome?
+
+    func abort() {
+        upload?.abort()
+    }
+}
+
+extension Session {
+    /// A message literal is announced: check everything that can be checked before the client
+    /// sends the bytes, then accept (sending `+` for a synchronizing literal) or refuse.
+    func appendMessageStart(_ start: AppendMessageStart) async throws {
+        if let refusal = try await appendRefusal(start) {
+            append?.abort()
+            append = nil
+            respond(tag: start.tag, refusal.status, ResponseText(code: refusal.code, refusal.text))
+            framer.rejectAppendMessage()
+            return
+        }
+        do {
+            append?.upload = try await store.beginUpload(expectedSize: start.size)
+        } catch {
+            logger.error("cannot start upload", metadata: ["error": "\(error)"])
+            append = nil
+            respond(tag: start.tag, .no, ResponseText(code: .serverBug, "Cannot store the message now"))
+            framer.rejectAppendMessage()
+            return
+        }
+        append?.options = start.options
+        framer.acceptAppendMessage()
+        if start.synchronizing {
+            output.send(.continuation("Ready for literal data"))
+            try await output.flush()
+        }
+    }
+
+    /// Why a message cannot be accepted, or nil.
+    private func appendRefusal(_ start: AppendMessageStart) async throws -> CommandOutcome? {
+        let tooBigStatus: ResponseStatus = start.synchronizing ? .no : .bad
+        if start.isFirst {
+            guard CommandScope.authenticated.allows(state), let user = state.user else {
+                return .bad("APPEND: \(CommandScope.authenticated.refusal)")
+            }
+            let name: String
+            do {
+                name = try decodeMailboxName(start.mailbox)
+            } catch {
+                return error.outcome
+            }
+            guard let record = try await store.mailbox(named: name, of: user.id) else {
+                return .no("Mailbox does not exist", code: .tryCreate)
+            }
+            guard record.selectable else { return .no("Mailbox cannot hold messages", code: .cannot) }
+            append = AppendInProgress(tag: start.tag, mailbox: record)
+        }
+        guard append != nil else { return .bad("APPEND is not in progress") }
+        if start.size > configuration.maxMessageSize {
+            return CommandOutcome(status: tooBigStatus, code: .tooBig,
+                                  text: "Message larger than \(configuration.maxMessageSize) bytes")
+        }
+        if start.size == 0 { return .no("Cannot store an empty message", code: .cannot) }
+        if start.binary { return .bad("literal8 needs the BINARY extension, which is not supported") }
+        for flag in start.options.flags {
+            if case .extension(let name) = flag { return .bad("Unknown system flag \(name)") }
+        }
+        return nil
+    }
+
+    /// Bytes of the accepted message, written to the upload as they come.
+    func appendBytes(_ bytes: ByteBuffer) {
+        guard let upload = append?.upload, append?.failure == nil else { return }
+        do {
+            try bytes.withUnsafeReadableBytes { try upload.write($0) }
+        } catch {
+            logger.error("upload write failed", metadata: ["error": "\(error)"])
+            upload.abort()
+            append?.upload = nil
+            append?.failure = .no("Cannot store the message", code: .serverBug)
+        }
+    }
+
+    func appendMessageEnd() async throws {
+        guard var current = append else { return }
+        defer { append = current }
+        guard current.failure == nil, let upload = current.upload else { return }
+        current.upload = nil
+        do {
+            let blob = try await upload.finish()
+            let flags = MessageFlags(current.options.flags)
+            current.messages.append(NewMessage(blob: blob, flags: flags, internalDate: current.options.internalDate))
+        } catch {
+            logger.error("upload finish failed", metadata: ["error": "\(error)"])
+            current.failure = .no("Cannot store the message", code: .serverBug)
+        }
+    }
+
+    /// The APPEND line ended: store every message in one step and answer with APPENDUID
+    /// (RFC 4315 §3).
+    func appendEnd(tag: Tag) async throws {
+        guard let current = append else { return }
+        append = nil
+        var outcome: CommandOutcome
+        if let failure = current.failure {
+            outcome = failure
+        } else {
+            do {
+                let result = try await store.append(current.messages, to: current.mailbox.id)
+                outcome = .ok("APPEND completed", code: .appendUID(result.uidValidity, UIDSet(result.uids)))
+            } catch let error as MailStoreError {
+                outcome = CommandOutcome(error)
+            } catch {
+                logger.error("append failed", metadata: ["error": "\(error)"])
+                outcome = .no("Cannot store the message", code: .serverBug)
+            }
+        }
+        if state.selected != nil { try await synchronize(allowExpunge: true) }
+        respond(tag: tag, outcome.status, ResponseText(code: outcome.code, outcome.text))
+    }
+}

@@ -1,0 +1,60 @@
+import IMAPSyntax
+import MailStore
+
+extension Session {
+    /// STORE and UID STORE (RFC 9051 §6.4.6): changes flags and reports the new flags of each
+    /// message with an untagged FETCH unless `.SILENT` (UID STORE also reports UID).
+    func storeFlags(_ command: StoreCommand) async throws -> CommandOutcome {
+        guard let selected = state.selected else { return .bad("No mailbox selected") }
+        if selected.readOnly { return .no("Mailbox is read-only", code: .readOnly) }
+        for flag in command.flags {
+            switch flag {
+            case .recent: return .bad("\\Recent cannot be changed")
+            case .extension(let name): return .bad("Unknown system flag \(name)")
+            default: continue
+            }
+        }
+        let targets = try resolve(command.sequenceSet, byUID: command.byUID, in: selected)
+        var outcome = CommandOutcome.ok(command.byUID ? "UID STORE completed" : "STORE completed")
+        outcome.includeUIDInUpdates = command.byUID
+        guard !targets.isEmpty else { return outcome }
+        let result = try await store.storeFlags(in: selected.id, uids: targets.map(\.1),
+                                                operation: command.operation,
+                                                flags: MessageFlags(command.flags),
+                                                unchangedSince: command.unchangedSince)
+        selected.noteOwnChanges(result.messages, changed: result.changedUIDs)
+        if !command.silent {
+            for message in result.messages {
+                guard let sequence = selected.sequenceNumber(of: message.uid) else { continue }
+                var items: [FetchItem] = [.flags(selected.flags(of: message))]
+                if command.byUID { items.append(.uid(message.uid)) }
+                send(.fetch(sequence, items))
+            }
+        }
+        if !result.modified.isEmpty {
+            outcome.code = .modified(UIDSet(result.modified))
+        }
+        return outcome
+    }
+
+    /// COPY and UID COPY (RFC 9051 §6.4.7) with COPYUID (RFC 4315 §3); a missing destination
+    /// gets `[TRYCREATE]`.
+    func copy(_ set: SequenceSet, to wireName: MailboxName, byUID: Bool) async throws -> CommandOutcome {
+        guard let user = state.user, let selected = state.selected else { return .bad("No mailbox selected") }
+        let name = try decodeMailboxName(wireName)
+        guard let destination = try await store.mailbox(named: name, of: user.id) else {
+            return .no("Mailbox does not exist", code: .tryCreate)
+        }
+        guard destination.selectable else { return .no("Mailbox cannot hold messages", code: .cannot) }
+        let targets = try resolve(set, byUID: byUID, in: selected)
+        let verb = byUID ? "UID COPY" : "COPY"
+        guard !targets.isEmpty else { return .ok("\(verb) completed") }
+        let result = try await store.copy(from: selected.id, uids: targets.map(\.1), to: destination.id)
+        var outcome = CommandOutcome.ok("\(verb) completed")
+        if !result.sourceUIDs.isEmpty {
+            outcome.code = .copyUID(result.uidValidity, source: result.sourceUIDs,
+                                    destination: result.destinationUIDs)
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,89 @@
+import AsyncAlgorithms
+import IMAPSyntax
+import Logging
+import NIOCore
+
+/// What a connection's loop waits for: bytes from the client or a signal from the server.
+enum ConnectionEvent: Sendable {
+    case received(ByteBuffer)
+    case signal(ConnectionSignal)
+}
+
+extension IMAPServer {
+    /// Runs one connection: a single task owns the session, so the session needs no locks;
+    /// client bytes and server signals arrive through one merged sequence, which keeps NIO's
+    /// back-pressure (nothing more is read while a command runs).
+    func serve(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+        let (signals, continuation) = AsyncStream.makeStream(of: ConnectionSignal.self,
+                                                             bufferingPolicy: .bufferingNewest(8))
+        let remote = channel.channel.remoteAddress.map { "\($0)" } ?? "unknown"
+        var logger = self.logger
+        logger[metadataKey: "remote"] = "\(remote)"
+
+        guard let id = registry.register(continuation, limit: configuration.maxConnections) else {
+            logger.warning("connection refused: too many connections")
+            try? await channel.executeThenClose { _, outbound in
+                var buffer = ByteBuffer()
+                ResponseEncoder().encode(.untagged(.condition(.bye, ResponseText(code: .unavailable,
+                    "Too many connections, try again later"))), into: &buffer)
+                try await outbound.write(buffer)
+            }
+            return
+        }
+        logger[metadataKey: "connection"] = "\(id)"
+        logger.info("connection opened")
+        defer {
+            continuation.finish()
+            registry.unregister(id)
+            logger.info("connection closed")
+        }
+
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                let output = ResponseOutput(writer: outbound)
+                let session = Session(server: self, output: output, signals: continuation, logger: logger)
+                defer { session.end() }
+                try await session.greet()
+                let events = merge(inbound.map { ConnectionEvent.received($0) },
+                                   signals.map { ConnectionEvent.signal($0) })
+                for try await event in events {
+                    try await session.handle(event)
+                    if session.isFinished { break }
+                }
+            }
+        } catch {
+            logger.debug("connection ended with error", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+/// Buffers responses and writes them to the channel: one write per batch of pipelined
+/// commands, and earlier writes when a large FETCH fills the buffer, waiting for the client
+/// to read (back-pressure) before producing more.
+final class ResponseOutput {
+    private let writer: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    var encoder = ResponseEncoder()
+    var buffer = ByteBuffer()
+    /// Flush early once this much is buffered.
+    static let flushThreshold = 64 * 1024
+
+    init(writer: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+        self.writer = writer
+        buffer.reserveCapacity(16 * 1024)
+    }
+
+    func send(_ response: Response) {
+        encoder.encode(response, into: &buffer)
+    }
+
+    func flush() async throws {
+        guard buffer.readableBytes > 0 else { return }
+        let pending = buffer
+        buffer.clear()
+        try await writer.write(pending)
+    }
+
+    func flushIfFull() async throws {
+        if buffer.readableBytes >= Self.flushThreshold { try await flush() }
+    }
+}

@@ -1,0 +1,24 @@
+import IMAPSyntax
+
+extension Session {
+    /// What this server can do (RFC 9051 §7.2.2): only what works end to end is listed.
+    var capabilities: [Capability] {
+        var list: [Capability] = ["IMAP4rev1", "LITERAL+", "SASL-IR", "UIDPLUS", "UNSELECT", "CHILDREN"]
+        if state.user == nil { list.append("AUTH=PLAIN") }
+        return list
+    }
+
+    /// CAPABILITY (RFC 9051 §6.1.1).
+    func capability() -> CommandOutcome {
+        send(.capability(capabilities))
+        return .ok("CAPABILITY completed")
+    }
+
+    /// LOGOUT (RFC 9051 §6.1.3): BYE, then the tagged OK, then the connection closes.
+    func logout() async throws -> CommandOutcome {
+        send(.condition(.bye, ResponseText("\(configuration.serverName) logging out")))
+        if let selected = state.selected { deselect(selected) }
+        state = .logout
+        return .ok("LOGOUT completed")
+    }
+}

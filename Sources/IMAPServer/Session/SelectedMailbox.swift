@@ -1,0 +1,190 @@
+import IMAPSyntax
+import MailStore
+import Synchronization
+
+/// Set by the store's change notifier, read and cleared by the session: "the selected
+/// mailbox changed since you last looked".
+final class ChangeFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    /// Marks a change; true if the flag was clear (the session should be woken).
+    func raise() -> Bool {
+        flag.exchange(true, ordering: .acquiringAndReleasing) == false
+    }
+
+    /// Clears the flag and tells whether it was set.
+    func take() -> Bool {
+        flag.exchange(false, ordering: .acquiringAndReleasing)
+    }
+}
+
+/// One session's view of its selected mailbox (RFC 3501 §2.3.1.2, RFC 2180 §4): the map from
+/// sequence numbers to UIDs stays as this client knows it until the session may tell it of
+/// changes; other sessions' changes are learned from the store by MODSEQ.
+final class SelectedMailbox {
+    let record: MailboxRecord
+    let readOnly: Bool
+    /// UIDs in sequence-number order: `uids[n - 1]` is message n.
+    private(set) var uids: [UID]
+    private(set) var recent: Set<UID>
+    private(set) var knownModSeq: ModSeq
+    private(set) var uidNext: UID
+    private(set) var keywords: [String]
+    /// Expunged by others but not yet reported (EXPUNGE is withheld during FETCH/STORE/SEARCH).
+    private var pendingVanished: Set<UID> = []
+    /// Flag changes this session made and already reported, by the MODSEQ they got.
+    private var ownChanges: [UID: ModSeq] = [:]
+    let changeFlag = ChangeFlag()
+    var observation: ChangeNotifier.ObservationToken?
+
+    init(snapshot: MailboxSnapshot, readOnly: Bool) {
+        record = snapshot.mailbox
+        self.readOnly = readOnly
+        uids = snapshot.messages.map(\.uid)
+        recent = Set(snapshot.recentUIDs)
+        knownModSeq = snapshot.highestModSeq
+        uidNext = snapshot.uidNext
+        keywords = snapshot.keywords
+    }
+
+    var id: MailboxID { record.id }
+    var count: Int { uids.count }
+
+    func uid(at sequence: SequenceNumber) -> UID { uids[Int(sequence.rawValue) - 1] }
+
+    func sequenceNumber(of uid: UID) -> SequenceNumber? {
+        let index = lowerBound(uid)
+        guard index < uids.count, uids[index] == uid else { return nil }
+        return SequenceNumber(UInt32(index + 1))
+    }
+
+    func isRecent(_ uid: UID) -> Bool { recent.contains(uid) }
+
+    var hasPendingExpunges: Bool { !pendingVanished.isEmpty }
+
+    /// The messages a sequence set names, in ascending order, without duplicates
+    /// (RFC 9051 §9 `sequence-set`). Sequence numbers beyond the mailbox are an error
+    /// (a tagged BAD); UIDs that do not exist are skipped.
+    func resolve(_ set: SequenceSet, byUID: Bool) throws(SequenceError) -> [(SequenceNumber, UID)] {
+        guard case .ranges(let ranges) = set else { throw .savedResultUnsupported }
+        var result: [(SequenceNumber, UID)] = []
+        var ascending = true
+        if byUID {
+            let last = uids.last?.rawValue ?? (uidNext.rawValue &- 1)
+            for range in ranges {
+                let bounds = range.resolved(last: last)
+                var index = lowerBound(UID(bounds.lowerBound))
+                while index < uids.count, uids[index].rawValue <= bounds.upperBound {
+                    if let previous = result.last, previous.1 >= uids[index] { ascending = false }
+                    result.append((SequenceNumber(UInt32(index + 1)), uids[index]))
+                    index += 1
+                }
+            }
+        } else {
+            let last = UInt32(uids.count)
+            for range in ranges {
+                let bounds = range.resolved(last: last)
+                guard last > 0, bounds.upperBound <= last else { throw .noSuchMessage }
+                for n in bounds {
+                    if let previous = result.last, previous.0.rawValue >= n { ascending = false }
+                    result.append((SequenceNumber(n), uids[Int(n) - 1]))
+                }
+            }
+        }
+        if !ascending {
+            result.sort { $0.1 < $1.1 }
+            var unique: [(SequenceNumber, UID)] = []
+            unique.reserveCapacity(result.count)
+            for item in result where unique.last?.1 != item.1 { unique.append(item) }
+            result = unique
+        }
+        return result
+    }
+
+    enum SequenceError: Error {
+        /// A sequence number above the message count (or any on an empty mailbox).
+        case noSuchMessage
+        /// `$` before SEARCHRES is supported.
+        case savedResultUnsupported
+    }
+
+    /// Records flag changes this session made and reported itself, so that catching up on
+    /// changes does not report them twice.
+    func noteOwnChanges(_ states: [MessageState], changed: Set<UID>) {
+        for state in states where changed.contains(state.uid) { ownChanges[state.uid] = state.modSeq }
+    }
+
+    /// Removes messages this session expunged itself and returns their sequence numbers in
+    /// the order EXPUNGE responses must name them (each number valid after the ones before).
+    func removeExpunged(_ expunged: [UID]) -> [SequenceNumber] {
+        var numbers: [SequenceNumber] = []
+        for uid in expunged.sorted(by: >) {
+            guard let sequence = sequenceNumber(of: uid) else { continue }
+            uids.remove(at: Int(sequence.rawValue) - 1)
+            recent.remove(uid)
+            pendingVanished.remove(uid)
+            numbers.append(sequence)
+        }
+        return numbers
+    }
+
+    /// Applies what the store reports changed and returns the untagged responses that tell
+    /// the client (RFC 3501 §7.3.1 EXISTS, §7.4.1 EXPUNGE, §7.4.2 FETCH FLAGS).
+    func apply(_ changes: MailboxChanges, allowExpunge: Bool, includeUID: Bool) -> [UntaggedResponse] {
+        var responses: [UntaggedResponse] = []
+        let lastKnown = uids.last ?? UID(0)
+        for uid in changes.vanished where sequenceNumber(of: uid) != nil { pendingVanished.insert(uid) }
+        if allowExpunge && !pendingVanished.isEmpty {
+            responses += removeExpunged(Array(pendingVanished)).map { .expunge($0) }
+        }
+        var added = 0
+        for state in changes.changed {
+            if state.uid > lastKnown {
+                uids.append(state.uid)
+                added += 1
+            } else if ownChanges[state.uid] != state.modSeq, !pendingVanished.contains(state.uid),
+                      let sequence = sequenceNumber(of: state.uid) {
+                var items: [FetchItem] = [.flags(flags(of: state))]
+                if includeUID { items.append(.uid(state.uid)) }
+                responses.append(.fetch(sequence, items))
+            }
+        }
+        if changes.keywords.contains(where: { k in !keywords.contains { $0.caseInsensitiveEquals(k) } }) {
+            keywords = changes.keywords
+            responses.insert(.flags(flagList), at: 0)
+        }
+        if added > 0 {
+            responses.append(.exists(uids.count))
+            responses.append(.recent(recent.count))
+        }
+        ownChanges.removeAll()
+        knownModSeq = max(knownModSeq, changes.highestModSeq)
+        uidNext = max(uidNext, changes.uidNext)
+        return responses
+    }
+
+    /// The flags of a message as this session reports them, `\Recent` included.
+    func flags(of state: MessageState) -> [Flag] {
+        flags(state.flags, uid: state.uid)
+    }
+
+    func flags(_ flags: MessageFlags, uid: UID) -> [Flag] {
+        var result = flags.flags
+        if recent.contains(uid) { result.append(.recent) }
+        return result
+    }
+
+    /// The FLAGS response list (RFC 9051 §7.3.5): system flags and the mailbox's keywords.
+    var flagList: [Flag] {
+        [.answered, .flagged, .deleted, .seen, .draft] + keywords.map(Flag.keyword)
+    }
+
+    private func lowerBound(_ uid: UID) -> Int {
+        var low = 0, high = uids.count
+        while low < high {
+            let mid = (low + high) / 2
+            if uids[mid] < uid { low = mid + 1 } else { high = mid }
+        }
+        return low
+    }
+}

@@ -1,0 +1,418 @@
+public import NIOCore
+
+/// Cuts the client's byte stream into commands (RFC 9051 §2.2, §4.3; RFC 7888).
+///
+/// The incremental contract:
+/// - `feed(_:)` adds bytes as they arrive, split anywhere; `next()` returns the next event, or
+///   nil when it needs more bytes (or waits for a decision). Waiting consumes nothing, and no
+///   byte is scanned twice: the search for a line end resumes where it stopped.
+/// - A line that ends with a literal marker (`{n}`, `{n+}`, or `~{n}`) continues after `n`
+///   bytes (RFC 7888 §3). Literals of ordinary commands are buffered within the limits; an
+///   APPEND message literal is never buffered: its bytes come out as `.appendBytes` chunks.
+/// - A synchronizing literal gets its `+` only when the session is ready: the framer emits
+///   `.continuationRequest`, or for APPEND pauses at `.appendMessage` for a decision.
+/// - Errors inside a command give `.invalid`/`.rejected` and the framer resynchronises at the
+///   next command, skipping the rest of the command (and any non-synchronizing literals in
+///   it). Only an oversized non-synchronizing literal that cannot be skipped is `.fatal`.
+public struct CommandFramer: Sendable {
+    public var limits: FramingLimits
+    public var parserLimits: ParserLimits
+
+    private var input = ByteBuffer()
+    /// Bytes of the current line already searched for LF, counted from the reader index.
+    private var scanned = 0
+    /// The command so far: earlier lines and inline literals, or, in an APPEND after a message
+    /// literal, the bytes of the current line.
+    private var command: [UInt8] = []
+    private var state = State.command
+    /// The tag and mailbox of the APPEND in progress.
+    private var append: (tag: Tag, mailbox: MailboxName)?
+    /// The last bytes of a line being skipped, to find a literal marker at its end.
+    private var skippedTail: [UInt8] = []
+
+    private enum State: Sendable {
+        /// Reading the lines of a command.
+        case command
+        /// Copying the remaining bytes of an inline literal into `command`.
+        case inlineLiteral(remaining: Int)
+        /// Paused at an APPEND message until `acceptAppendMessage`/`rejectAppendMessage`.
+        case awaitingDecision(AppendMessageStart)
+        /// Streaming an accepted message literal.
+        case appendLiteral(remaining: UInt64)
+        /// The message literal ended; `.appendMessageEnd` is due.
+        case appendLiteralDone
+        /// Reading what follows a message literal: CRLF or the next message's options.
+        case afterAppendMessage
+        /// Reading one raw line for the session.
+        case continuationLine
+        /// Discarding a rejected literal, then the rest of its command.
+        case skipLiteral(remaining: UInt64)
+        /// Discarding up to the end of the current line (and literals announced at its end).
+        case skipLine
+        /// A rejected literal was too large to skip: `.fatal` is due.
+        case fatalPending
+        /// The stream could not be resynchronised.
+        case failed
+    }
+
+    public init(limits: FramingLimits = FramingLimits(), parserLimits: ParserLimits = ParserLimits()) {
+        self.limits = limits
+        self.parserLimits = parserLimits
+    }
+
+    /// Adds received bytes.
+    public mutating func feed(_ bytes: ByteBuffer) {
+        if input.readableBytes == 0 {
+            input = bytes
+            scanned = 0
+        } else {
+            var bytes = bytes
+            input.writeBuffer(&bytes)
+        }
+    }
+
+    /// Bytes received but not yet consumed by an event.
+    public var bufferedByteCount: Int { input.readableBytes }
+
+    /// Whether the framer is between commands, with no partial command pending.
+    public var isIdle: Bool {
+        if case .command = state, command.isEmpty { return true }
+        return false
+    }
+
+    /// Drops every byte received so far: after STARTTLS, bytes sent before the handshake must
+    /// not be read as commands (RFC 2595 §3.1; the STARTTLS injection attack).
+    public mutating func discardBufferedInput() {
+        input.clear()
+        scanned = 0
+        command.removeAll()
+        state = .command
+    }
+
+    /// Makes the next complete line a `.continuationLine` (AUTHENTICATE, IDLE's DONE).
+    public mutating func expectContinuationLine() {
+        precondition(isIdle, "a continuation line is only expected between commands")
+        state = .continuationLine
+    }
+
+    /// Accepts the announced APPEND message: its bytes follow as `.appendBytes`.
+    public mutating func acceptAppendMessage() {
+        guard case .awaitingDecision(let start) = state else {
+            preconditionFailure("no APPEND message is waiting for a decision")
+        }
+        state = .appendLiteral(remaining: start.size)
+    }
+
+    /// Rejects the announced APPEND message after the session answered the command: the rest
+    /// of the command is skipped (a non-synchronizing literal's bytes still arrive).
+    public mutating func rejectAppendMessage() {
+        guard case .awaitingDecision(let start) = state else {
+            preconditionFailure("no APPEND message is waiting for a decision")
+        }
+        append = nil
+        let marker = LiteralMarker(start: 0, size: start.size, synchronizing: start.synchronizing,
+                                   binary: start.binary)
+        if skip(after: marker) != nil { state = .fatalPending }
+    }
+
+    /// Abandons an APPEND whose message was accepted but cannot be stored (e.g. the disk
+    /// failed): the remaining bytes of the command are skipped.
+    public mutating func abandonAppend() {
+        switch state {
+        case .appendLiteral(let remaining): state = .skipLiteral(remaining: remaining)
+        case .appendLiteralDone, .afterAppendMessage: state = .skipLine
+        default: break
+        }
+        append = nil
+        command.removeAll()
+    }
+
+    /// The next event, or nil if more bytes are needed (or a decision is pending).
+    public mutating func next() -> FramingEvent? {
+        while true {
+            switch state {
+            case .command:
+                switch readLine() {
+                case .needMore: return nil
+                case .tooLong:
+                    let tag = GrammarParser.parseTag(ofLine: command.isEmpty ? peekLineStart() : command)
+                    command.removeAll()
+                    state = .skipLine
+                    return .rejected(tag: tag, .lineTooLong)
+                case .line(let line):
+                    if command.isEmpty && line.isEmpty { continue }  // tolerate blank lines
+                    if let event = commandLine(line) { return event }
+                }
+
+            case .inlineLiteral(let remaining):
+                let count = min(remaining, input.readableBytes)
+                guard count > 0 || remaining == 0 else { return nil }
+                if count > 0 {
+                    input.withUnsafeReadableBytes { command.append(contentsOf: $0.prefix(count)) }
+                    input.moveReaderIndex(forwardBy: count)
+                    scanned = 0
+                }
+                state = remaining == count ? .command : .inlineLiteral(remaining: remaining - count)
+
+            case .awaitingDecision:
+                return nil
+
+            case .appendLiteral(let remaining):
+                if remaining == 0 {
+                    state = .appendLiteralDone
+                    continue
+                }
+                guard input.readableBytes > 0 else { return nil }
+                let count = Int(min(UInt64(input.readableBytes), remaining))
+                let chunk = input.readSlice(length: count)!
+                scanned = 0
+                state = remaining == UInt64(count) ? .appendLiteralDone
+                    : .appendLiteral(remaining: remaining - UInt64(count))
+                return .appendBytes(chunk)
+
+            case .appendLiteralDone:
+                state = .afterAppendMessage
+                return .appendMessageEnd
+
+            case .afterAppendMessage:
+                switch readLine() {
+                case .needMore: return nil
+                case .tooLong:
+                    let tag = append?.tag
+                    append = nil
+                    state = .skipLine
+                    return .rejected(tag: tag, .lineTooLong)
+                case .line(let line):
+                    return afterAppendMessage(line)
+                }
+
+            case .continuationLine:
+                switch readLine() {
+                case .needMore: return nil
+                case .tooLong:
+                    state = .skipLine
+                    return .rejected(tag: nil, .lineTooLong)
+                case .line(let line):
+                    state = .command
+                    return .continuationLine(line)
+                }
+
+            case .skipLiteral(let remaining):
+                let count = Int(min(UInt64(input.readableBytes), remaining))
+                guard count > 0 else { return nil }
+                input.moveReaderIndex(forwardBy: count)
+                scanned = 0
+                state = remaining == UInt64(count) ? .skipLine : .skipLiteral(remaining: remaining - UInt64(count))
+
+            case .skipLine:
+                if let event = skipLine() { return event }
+                if case .skipLine = state { return nil }
+
+            case .fatalPending:
+                state = .failed
+                return .fatal(.literalTooLarge)
+
+            case .failed:
+                return nil
+            }
+        }
+    }
+
+    // MARK: - Commands
+
+    /// A complete line of a command: either the command ends here or a literal follows.
+    private mutating func commandLine(_ line: [UInt8]) -> FramingEvent? {
+        guard let marker = LiteralMarker(endOf: line) else {
+            command.append(contentsOf: line)
+            let bytes = command
+            command.removeAll(keepingCapacity: true)
+            do {
+                return .command(try GrammarParser.parseCommand(bytes, limits: parserLimits))
+            } catch {
+                return .invalid(error)
+            }
+        }
+        var prefix = command
+        prefix.append(contentsOf: line[..<marker.start])
+        switch GrammarParser.parseAppendPrefix(prefix) {
+        case .message(let tag, let mailbox, let options):
+            command.removeAll(keepingCapacity: true)
+            append = (tag, mailbox)
+            let start = AppendMessageStart(tag: tag, mailbox: mailbox, options: options,
+                                           size: marker.size, synchronizing: marker.synchronizing,
+                                           binary: marker.binary, isFirst: true)
+            state = .awaitingDecision(start)
+            return .appendMessage(start)
+        case .invalid(let error):
+            return reject(marker, with: .invalid(error))
+        case .notAppend, .mailboxLiteral:
+            let tag = GrammarParser.parseTag(ofLine: prefix)
+            if marker.size > UInt64(limits.maxInlineLiteralSize) {
+                return reject(marker, with: .rejected(tag: tag, .literalTooLarge))
+            }
+            if command.count + line.count + 2 + Int(marker.size) > limits.maxCommandSize {
+                return reject(marker, with: .rejected(tag: tag, .commandTooLarge))
+            }
+            command.append(contentsOf: line)
+            command.append(contentsOf: [UInt8(ascii: "\r"), UInt8(ascii: "\n")])
+            state = .inlineLiteral(remaining: Int(marker.size))
+            return marker.synchronizing ? .continuationRequest : nil
+        }
+    }
+
+    /// What follows a message literal: CRLF ends the APPEND; another literal marker starts
+    /// the next message of a MULTIAPPEND (RFC 3502 §6.3.11).
+    private mutating func afterAppendMessage(_ line: [UInt8]) -> FramingEvent? {
+        guard let (tag, mailbox) = append else {
+            preconditionFailure("an APPEND message ended without an APPEND in progress")
+        }
+        if line.isEmpty {
+            append = nil
+            state = .command
+            return .appendEnd(tag: tag)
+        }
+        guard let marker = LiteralMarker(endOf: line) else {
+            append = nil
+            state = .command
+            return .appendInvalid(ParseError(tag: tag, .trailingCharacters))
+        }
+        do {
+            let options = try GrammarParser.parseAppendContinuation(Array(line[..<marker.start]))
+            let start = AppendMessageStart(tag: tag, mailbox: mailbox, options: options,
+                                           size: marker.size, synchronizing: marker.synchronizing,
+                                           binary: marker.binary, isFirst: false)
+            state = .awaitingDecision(start)
+            return .appendMessage(start)
+        } catch {
+            append = nil
+            var error = error
+            error.tag = tag
+            return reject(marker, with: .appendInvalid(error))
+        }
+    }
+
+    /// Turns a command away at a literal marker: a synchronizing literal will not be sent
+    /// (the client waits for `+` and gets our answer instead); a non-synchronizing one arrives
+    /// anyway and is skipped with the rest of its command.
+    private mutating func reject(_ marker: LiteralMarker, with event: FramingEvent) -> FramingEvent {
+        command.removeAll(keepingCapacity: true)
+        if let fatal = skip(after: marker) {
+            state = .failed
+            return fatal
+        }
+        return event
+    }
+
+    /// Sets the state that skips a rejected literal (if its bytes will come) and the rest of
+    /// its command; returns a fatal event if it is too large to skip.
+    private mutating func skip(after marker: LiteralMarker) -> FramingEvent? {
+        if marker.synchronizing {
+            state = .command
+            return nil
+        }
+        guard marker.size <= limits.maxDiscardedLiteralSize else { return .fatal(.literalTooLarge) }
+        state = .skipLiteral(remaining: marker.size)
+        return nil
+    }
+
+    // MARK: - Lines
+
+    private enum LineRead {
+        case line([UInt8])
+        case needMore
+        case tooLong
+    }
+
+    /// Consumes and returns the next line without its CRLF (a bare LF is tolerated).
+    private mutating func readLine() -> LineRead {
+        let limit = limits.maxLineLength + 2
+        let start = scanned
+        let found: Int? = input.withUnsafeReadableBytes { bytes in
+            bytes[start...].firstIndex(of: UInt8(ascii: "\n"))
+        }
+        guard let lf = found else {
+            scanned = input.readableBytes
+            return scanned > limit ? .tooLong : .needMore
+        }
+        guard lf < limit else { return .tooLong }
+        let end = lf > 0 && input.getInteger(at: input.readerIndex + lf - 1) == UInt8(ascii: "\r") ? lf - 1 : lf
+        let line = input.readBytes(length: end)!
+        input.moveReaderIndex(forwardBy: lf - end + 1)
+        scanned = 0
+        return .line(line)
+    }
+
+    /// The first bytes of the current line, enough to read a tag.
+    private func peekLineStart() -> [UInt8] {
+        input.getBytes(at: input.readerIndex, length: min(input.readableBytes, 256)) ?? []
+    }
+
+    /// Discards through the end of the current line; a non-synchronizing literal announced
+    /// at its end is skipped too. Returns a fatal event if that literal is too large.
+    private mutating func skipLine() -> FramingEvent? {
+        let found: Int? = input.withUnsafeReadableBytes { $0.firstIndex(of: UInt8(ascii: "\n")) }
+        guard let lf = found else {
+            let keep = min(input.readableBytes, 32)
+            skippedTail.append(contentsOf: input.getBytes(at: input.readerIndex + input.readableBytes - keep, length: keep)!)
+            if skippedTail.count > 32 { skippedTail.removeFirst(skippedTail.count - 32) }
+            input.moveReaderIndex(forwardBy: input.readableBytes)
+            scanned = 0
+            return nil
+        }
+        skippedTail.append(contentsOf: input.getBytes(at: input.readerIndex, length: lf)!)
+        input.moveReaderIndex(forwardBy: lf + 1)
+        scanned = 0
+        if skippedTail.last == UInt8(ascii: "\r") { skippedTail.removeLast() }
+        let marker = LiteralMarker(endOf: skippedTail)
+        skippedTail.removeAll(keepingCapacity: true)
+        state = .command
+        if let marker, !marker.synchronizing {
+            if let fatal = skip(after: marker) {
+                state = .failed
+                return fatal
+            }
+        }
+        return nil
+    }
+}
+
+/// A literal announcement at the end of a line: `{n}`, `{n+}` (RFC 7888), or `~{n}` /
+/// `~{n+}` (literal8, RFC 3516 §4.4).
+struct LiteralMarker {
+    /// Index in the line where the marker begins (at `~` or `{`).
+    var start: Int
+    var size: UInt64
+    var synchronizing: Bool
+    var binary: Bool
+
+    init(start: Int, size: UInt64, synchronizing: Bool, binary: Bool) {
+        self.start = start
+        self.size = size
+        self.synchronizing = synchronizing
+        self.binary = binary
+    }
+
+    init?(endOf line: [UInt8]) {
+        guard line.last == UInt8(ascii: "}") else { return nil }
+        var index = line.count - 2
+        synchronizing = true
+        if index >= 0 && line[index] == UInt8(ascii: "+") {
+            synchronizing = false
+            index -= 1
+        }
+        var size: UInt64 = 0
+        var digits = 0
+        var multiplier: UInt64 = 1
+        while index >= 0, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9") {
+            guard digits < 19 else { return nil }
+            size += UInt64(line[index] - UInt8(ascii: "0")) * multiplier
+            multiplier *= 10
+            digits += 1
+            index -= 1
+        }
+        guard digits > 0, index >= 0, line[index] == UInt8(ascii: "{") else { return nil }
+        binary = index > 0 && line[index - 1] == UInt8(ascii: "~")
+        start = binary ? index - 1 : index
+        self.size = size
+    }
+}
