@@ -1,0 +1,117 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import IMAPServer
+import Logging
+import MailStore
+import SQLiteMailStore
+
+/// `tern serve`: runs the IMAP server on the embedded store until SIGINT or SIGTERM.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the IMAP server.",
+        discussion: """
+            On an empty data directory the first start creates one account and prints its \
+            name and password, once, so that a client can log in at once.
+            """)
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .customLong("imap"), help: "HOST:PORT for IMAP (default: 127.0.0.1:1143).")
+    var imapAddress: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String?
+
+    func run() async throws {
+        var settings = try common.settings()
+        if let imapAddress {
+            (settings.server.host, settings.server.port) = try Settings.parseAddress(imapAddress, option: "--imap")
+        }
+        if let logLevel {
+            guard let level = Logger.Level(rawValue: logLevel) else {
+                throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical")
+            }
+            settings.logLevel = level
+        }
+        let level = settings.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "tern")
+
+        let lock = try DataDirectoryLock(directory: settings.dataDirectory)
+        defer { lock.release() }
+        let store = try SQLiteMailStore(directory: settings.dataDirectory)
+        defer { store.close() }
+        try await FirstRun.createAccountIfEmpty(store, settings: settings)
+
+        let server = IMAPServer(configuration: settings.server, store: store, logger: logger)
+        let signals = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                logger.info("shutting down", metadata: ["signal": "\(number)"])
+                server.shutDown()
+            }
+            source.resume()
+            return source
+        }
+        defer { signals.forEach { $0.cancel() } }
+        try await server.run { address in
+            Console.line("Tern is serving IMAP on \(address), data in \(settings.dataDirectory)")
+        }
+    }
+}
+
+/// The first start on an empty store creates one account, so that a newcomer can log in.
+enum FirstRun {
+    static func createAccountIfEmpty(_ store: any MailStore, settings: Settings) async throws {
+        guard try await store.users().isEmpty else { return }
+        let environment = ProcessInfo.processInfo.environment["USER"] ?? ""
+        let name = UserNames.isValid(environment) && environment != "root" ? environment : "tern"
+        let password = PasswordGenerator.make()
+        let credentials = try PasswordCredentials(password: password, iterations: settings.server.passwordIterations)
+        _ = try await store.addUser(name: name, credentials: credentials)
+        Console.line("""
+            Created the first account of this new data directory (shown only this once):
+              user:     \(name)
+              password: \(password)
+            Add more with: tern user add NAME --data-dir \(settings.dataDirectory)
+            """)
+    }
+}
+
+/// Readable random passwords: 20 characters from an alphabet without look-alikes (~115 bits).
+enum PasswordGenerator {
+    private static let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+
+    static func make(length: Int = 20) -> String {
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+}
+
+/// Keeps a second `tern serve` off the same data directory (an exclusive `flock`).
+struct DataDirectoryLock {
+    private let descriptor: Int32
+
+    init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let path = (directory as NSString).appendingPathComponent("tern.lock")
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw SettingsError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw SettingsError("another tern server is using \(directory)")
+        }
+    }
+
+    func release() {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import IMAPServer
+import IMAPSyntax
+import Logging
+import TOMLKit
+
+/// Everything the configuration file can set (TOML; every key optional):
+///
+/// ```toml
+/// data_dir = "/var/lib/tern"
+/// log_level = "info"               # trace, debug, info, notice, warning, error, critical
+///
+/// [imap]
+/// listen = "0.0.0.0:143"
+///
+/// [limits]
+/// max_line_length = 65536          # bytes per command line
+/// max_literal_size = 65536         # literals inside commands other than APPEND
+/// max_message_size = 67108864      # APPEND (RFC 7889 APPENDLIMIT)
+/// max_connections = 20000
+/// max_nesting_depth = 32
+/// idle_timeout = 1800              # seconds of silence before autologout (RFC 3501 §5.4)
+/// preauth_timeout = 60             # seconds to log in
+///
+/// [security]
+/// password_iterations = 210000     # PBKDF2-SHA-256 rounds for new passwords
+/// ```
+struct Settings {
+    var dataDirectory = "tern-data"
+    var logLevel = Logger.Level.info
+    var server = ServerConfiguration()
+
+    init() {}
+
+    static func load(from path: String) throws -> Settings {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw SettingsError("cannot read \(path): \(error.localizedDescription)")
+        }
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw SettingsError("\(path):\(error.source.begin.line): \(error.description)")
+        }
+        var settings = Settings()
+        try settings.apply(table, file: path)
+        return settings
+    }
+
+    private mutating func apply(_ table: TOMLTable, file: String) throws {
+        let reader = TableReader(table: table, file: file, section: nil)
+        try reader.checkKeys(["data_dir", "log_level", "imap", "limits", "security"])
+        if let value = try reader.string("data_dir") { dataDirectory = value }
+        if let value = try reader.string("log_level") {
+            guard let level = Logger.Level(rawValue: value) else {
+                throw SettingsError("\(file): log_level must be one of trace, debug, info, notice, warning, error, critical")
+            }
+            logLevel = level
+        }
+        if let imap = try reader.section("imap") {
+            try imap.checkKeys(["listen"])
+            if let listen = try imap.string("listen") {
+                (server.host, server.port) = try Self.parseAddress(listen, option: "imap.listen")
+            }
+        }
+        if let limits = try reader.section("limits") {
+            try limits.checkKeys(["max_line_length", "max_literal_size", "max_message_size", "max_connections",
+                                  "max_nesting_depth", "idle_timeout", "preauth_timeout"])
+            if let v = try limits.int("max_line_length") { server.framing.maxLineLength = v }
+            if let v = try limits.int("max_literal_size") { server.framing.maxInlineLiteralSize = v }
+            if let v = try limits.int("max_message_size") {
+                server.maxMessageSize = UInt64(v)
+                server.framing.maxDiscardedLiteralSize = UInt64(v)
+            }
+            if let v = try limits.int("max_connections") { server.maxConnections = v }
+            if let v = try limits.int("max_nesting_depth") { server.parser.maxNestingDepth = v }
+            if let v = try limits.double("idle_timeout") { server.idleTimeoutSeconds = v }
+            if let v = try limits.double("preauth_timeout") { server.preAuthTimeoutSeconds = v }
+        }
+        if let security = try reader.section("security") {
+            try security.checkKeys(["password_iterations"])
+            if let v = try security.int("password_iterations") { server.passwordIterations = v }
+        }
+        server.tickIntervalSeconds = min(5, server.preAuthTimeoutSeconds / 4, server.idleTimeoutSeconds / 4)
+    }
+
+    /// `HOST:PORT`, `[v6]:PORT`.
+    static func parseAddress(_ text: String, option: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+              (0...65535).contains(port) else {
+            throw SettingsError("\(option) must be HOST:PORT, got \(text)")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw SettingsError("\(option) needs a host, got \(text)") }
+        return (host, port)
+    }
+}
+
+struct SettingsError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Typed access to one table of the file, with errors that name the key.
+private struct TableReader {
+    let table: TOMLTable
+    let file: String
+    let section: String?
+
+    private func name(_ key: String) -> String { section.map { "\($0).\(key)" } ?? key }
+
+    func checkKeys(_ known: Set<String>) throws {
+        for key in table.keys where !known.contains(key) {
+            throw SettingsError("\(file): unknown setting \(name(key))")
+        }
+    }
+
+    func string(_ key: String) throws -> String? {
+        guard let value = table[key] else { return nil }
+        guard let string = value.string else { throw SettingsError("\(file): \(name(key)) must be a string") }
+        return string
+    }
+
+    func int(_ key: String) throws -> Int? {
+        guard let value = table[key] else { return nil }
+        guard let int = value.int, int > 0 else { throw SettingsError("\(file): \(name(key)) must be a positive integer") }
+        return int
+    }
+
+    func double(_ key: String) throws -> Double? {
+        guard let value = table[key] else { return nil }
+        if let int = value.int, int > 0 { return Double(int) }
+        guard let double = value.double, double > 0 else {
+            throw SettingsError("\(file): \(name(key)) must be a positive number")
+        }
+        return double
+    }
+
+    func section(_ key: String) throws -> TableReader? {
+        guard let value = table[key] else { return nil }
+        guard let table = value.table else { throw SettingsError("\(file): [\(key)] must be a table") }
+        return TableReader(table: table, file: file, section: key)
+    }
+}

@@ -1,0 +1,205 @@
+"""End-to-end test harness: starts the real `tern` binary on a free loopback port with a
+temporary data directory, and gives tests real IMAP clients (imaplib, imapclient) and a raw
+socket client for byte-exact exchanges. Every process started here is stopped here."""
+
+import imaplib
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TERN_BIN = os.environ.get("TERN_BIN") or str(ROOT / ".build" / "debug" / "tern")
+CORPUS_GENERATOR = Path(os.environ.get("TERN_CORPUS_GENERATOR", ROOT.parent / "shared" / "corpus" / "make_corpus.py"))
+
+# Fast password hashing keeps user creation quick in tests; one test checks the default.
+TEST_CONFIG = """
+[security]
+password_iterations = 4096
+"""
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class TernServer:
+    """One `tern serve` process with its own data directory and port."""
+
+    def __init__(self, data_dir, config_text=TEST_CONFIG, port=None):
+        self.data_dir = Path(data_dir)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.config = self.data_dir.parent / f"{self.data_dir.name}.toml"
+        self.config.write_text(config_text)
+        self.port = port or free_port()
+        self.process = None
+        self.output = b""
+
+    def tern(self, *args, input=None, check=True):
+        """Runs a `tern` subcommand against this server's data directory."""
+        return subprocess.run([TERN_BIN, *args, "--data-dir", str(self.data_dir), "--config", str(self.config)],
+                              input=input, capture_output=True, text=True, check=check, timeout=60)
+
+    def add_user(self, name, password):
+        self.tern("user", "add", name, "--password-stdin", input=password + "\n")
+
+    def start(self, extra_args=()):
+        self.process = subprocess.Popen(
+            [TERN_BIN, "serve", "--data-dir", str(self.data_dir), "--config", str(self.config),
+             "--imap", f"127.0.0.1:{self.port}", *extra_args],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                out, err = self.process.communicate()
+                raise RuntimeError(f"tern serve exited: {self.process.returncode}\n{out.decode()}\n{err.decode()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
+                    s.recv(1)
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("tern serve did not start listening")
+
+    def stop(self, sig=signal.SIGTERM, timeout=20):
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(sig)
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        out, err = self.process.communicate()
+        self.output += out + err
+        self.process = None
+
+    def kill(self):
+        self.stop(sig=signal.SIGKILL)
+
+    def imap(self, user=None, password=None):
+        client = imaplib.IMAP4("127.0.0.1", self.port, timeout=30)
+        if user:
+            client.login(user, password)
+        return client
+
+    def raw(self):
+        return RawClient(self.port)
+
+
+class RawClient:
+    """A byte-level IMAP client for exact exchanges and malformed input."""
+
+    def __init__(self, port, timeout=10):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.buffer = b""
+        self.greeting = self.readline()
+
+    def send(self, data):
+        if isinstance(data, str):
+            data = data.encode()
+        self.sock.sendall(data)
+
+    def readline(self):
+        while b"\r\n" not in self.buffer:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError(f"connection closed; pending {self.buffer!r}")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\r\n", 1)
+        return line
+
+    def read_exact(self, count):
+        while len(self.buffer) < count:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("connection closed")
+            self.buffer += chunk
+        data, self.buffer = self.buffer[:count], self.buffer[count:]
+        return data
+
+    def read_response(self, tag):
+        """Lines up to and including the tagged response for `tag`; literals are inlined."""
+        lines = []
+        tag = tag.encode() if isinstance(tag, str) else tag
+        while True:
+            line = self.readline()
+            match = re.search(rb"\{(\d+)\}$", line)
+            while match:
+                line += b"\r\n" + self.read_exact(int(match.group(1)))
+                rest = self.readline()
+                line += rest
+                match = re.search(rb"\{(\d+)\}$", rest)
+            lines.append(line)
+            if line.startswith(tag + b" "):
+                return lines
+
+    def command(self, tag, text):
+        self.send(f"{tag} {text}\r\n")
+        return self.read_response(tag)
+
+    def closed(self, timeout=5):
+        """True if the server closes the connection (reading any pending lines first)."""
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    return True
+                self.buffer += chunk
+        except (ConnectionResetError, BrokenPipeError):
+            return True
+        except socket.timeout:
+            return False
+
+    def close(self):
+        self.sock.close()
+
+
+@pytest.fixture
+def data_dir(tmp_path):
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def server(data_dir):
+    """A running server with users alice/secret-a and bob/secret-b."""
+    s = TernServer(data_dir)
+    s.add_user("alice", "secret-a")
+    s.add_user("bob", "secret-b")
+    s.start()
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def alice(server):
+    client = server.imap("alice", "secret-a")
+    yield client
+    try:
+        client.logout()
+    except Exception:
+        pass
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory):
+    """Messages from the shared deterministic corpus generator, CRLF line endings."""
+    directory = tmp_path_factory.mktemp("corpus")
+    subprocess.run(["python3", str(CORPUS_GENERATOR), "--count", "200", "--maildir", str(directory / "md")],
+                   check=True, capture_output=True)
+    messages = []
+    for path in sorted((directory / "md").rglob("*")):
+        if path.is_file():
+            messages.append(path.read_bytes())
+    assert len(messages) >= 200
+    return messages

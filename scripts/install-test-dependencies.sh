@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the test suite needs that Swift does not bring: Debian packages (when run as
+# root with apt-get available) and Python packages for the end-to-end tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debian_packages=(libsqlite3-dev python3-pip)
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    missing=()
+    for package in "${debian_packages[@]}"; do
+        dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+    done
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "Installing Debian packages: ${missing[*]}"
+        export DEBIAN_FRONTEND=noninteractive
+        apt-get update -qq
+        apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+fi
+
+python3 -m pip install --quiet --disable-pip-version-check -r Tests/EndToEnd/requirements.txt
