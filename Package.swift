@@ -27,12 +27,12 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "MailMessage", swiftSettings: strict),
         .target(name: "MailStore", dependencies: [
-            "MailMessage",
+            "MailMessage", "IMAPSyntax",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "SQLiteMailStore", dependencies: [
-            "MailStore", "MailMessage",
+            "MailStore", "MailMessage", "IMAPSyntax",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
