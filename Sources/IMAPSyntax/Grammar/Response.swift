@@ -25,7 +25,7 @@ public struct ResponseText: Hashable, Sendable {
 }
 
 /// A complete server response line except FETCH data with streamed bodies, which the encoder
-/// writes piece by piece (see `FetchResponseEncoder`).
+/// writes piece by piece (see `FetchResponseWriter`).
 public enum Response: Hashable, Sendable {
     case tagged(Tag, ResponseStatus, ResponseText)
     case untagged(UntaggedResponse)
