@@ -56,7 +56,7 @@ extension GrammarParser {
             _ = try parseAppendOpts(&buffer)
             throw ParseError(.unexpectedEnd)
         default:
-            throw ParseError(.unknownCommand(name))
+            throw ParseError(.unknownCommand(name.text))
         }
     }
 
@@ -81,7 +81,7 @@ extension GrammarParser {
             try buffer.expectSP()
             return .uidExpunge(try parseSequenceSet(&buffer))
         case "": throw ParseError(.unknownCommand("UID"))
-        default: throw ParseError(.unknownCommand("UID " + name))
+        default: throw ParseError(.unknownCommand("UID " + name.text))
         }
     }
 

@@ -83,7 +83,10 @@ extension GrammarParser {
                 buffer.index = i + 1
                 return result
             case .backslash:
-                guard i + 1 < bytes.count else { break }
+                guard i + 1 < bytes.count else {
+                    buffer.index = bytes.count
+                    throw ParseError(.unterminatedQuotedString)
+                }
                 let escaped = bytes[i + 1]
                 guard escaped == .dquote || escaped == .backslash else {
                     buffer.index = i + 1

@@ -65,7 +65,7 @@ extension GrammarParser {
             return .bodySection(section, partial: try parsePartial(&buffer), peek: true)
         case "BINARY", "BINARY.PEEK":
             let part = try parseSectionBinary(&buffer)
-            return .binary(part, partial: try parsePartial(&buffer), peek: name == "BINARY.PEEK")
+            return .binary(part, partial: try parsePartial(&buffer), peek: "BINARY.PEEK" ~= name)
         case "BINARY.SIZE":
             return .binarySize(try parseSectionBinary(&buffer))
         case "PREVIEW":
@@ -74,7 +74,7 @@ extension GrammarParser {
             throw buffer.failure("fetch-att")
         default:
             buffer.index = start
-            throw ParseError(.unknownFetchAttribute(name))
+            throw ParseError(.unknownFetchAttribute(name.text))
         }
     }
 

@@ -62,7 +62,7 @@ extension GrammarParser {
         case "": throw buffer.failure("list-select-opt")
         case let name:
             try parseOptionValueIfPresent(&buffer)
-            return .other(name)
+            return .other(name.text)
         }
     }
 
@@ -106,7 +106,7 @@ extension GrammarParser {
         case "": throw buffer.failure("return-option")
         case let name:
             try parseOptionValueIfPresent(&buffer)
-            return .other(name)
+            return .other(name.text)
         }
     }
 
@@ -156,10 +156,13 @@ extension GrammarParser {
     static func parseStatusAtt(_ buffer: inout ParseBuffer) throws(ParseError) -> StatusAttribute {
         let start = buffer.index
         let name = try buffer.keyword()
-        if let attribute = StatusAttribute(rawValue: name) { return attribute }
+        for attribute in StatusAttribute.allCases {
+            var rawValue = attribute.rawValue
+            if rawValue.withUTF8({ name.matches($0) }) { return attribute }
+        }
         buffer.index = start
         if name.isEmpty { throw buffer.failure("status-att") }
-        throw ParseError(.unknownStatusAttribute(name))
+        throw ParseError(.unknownStatusAttribute(name.text))
     }
 
     // MARK: Generic extension values (RFC 4466 §2.1)

@@ -48,7 +48,7 @@ extension GrammarParser {
                 buffer.index += 1
                 try parseTaggedExtVal(&buffer)
             }
-            return .other(name)
+            return .other(name.text)
         }
     }
 
@@ -142,7 +142,7 @@ extension GrammarParser {
             throw buffer.failure("search-key")
         default:
             buffer.index = start
-            throw ParseError(.unknownSearchKey(name))
+            throw ParseError(.unknownSearchKey(name.text))
         }
     }
 

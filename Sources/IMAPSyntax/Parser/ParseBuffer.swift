@@ -86,18 +86,9 @@ struct ParseBuffer {
         return range
     }
 
-    /// The bytes of `range` as a string, ASCII letters folded to upper case. Short tokens fit
-    /// in a small string, so keyword dispatch does not allocate.
+    /// The bytes of `range` as a string, ASCII letters folded to upper case.
     func uppercased(_ range: Range<Int>) -> String {
-        String(unsafeUninitializedCapacity: range.count) { buffer in
-            var out = 0
-            for i in range {
-                let byte = bytes[i]
-                buffer[out] = byte &- 0x61 < 26 ? byte &- 0x20 : byte
-                out += 1
-            }
-            return out
-        }
+        Token(bytes: bytes, range: range).text
     }
 
     /// The bytes of `range` as a string, unchanged (UTF-8; invalid sequences are replaced).
@@ -105,10 +96,11 @@ struct ParseBuffer {
         String(decoding: bytes[range], as: UTF8.self)
     }
 
-    /// An atom-like token folded to upper case: the name of a command, fetch attribute,
-    /// search key, option... Empty when the next byte cannot start one.
-    mutating func keyword(_ charClass: CharClass = .atom) throws(ParseError) -> String {
-        uppercased(try scan(charClass))
+    /// An atom-like token: the name of a command, fetch attribute, search key, option...,
+    /// to be matched against upper-case literals (see `Token`). Empty when the next byte
+    /// cannot start one.
+    mutating func keyword(_ charClass: CharClass = .atom) throws(ParseError) -> Token {
+        Token(bytes: bytes, range: try scan(charClass))
     }
 
     /// Whether the bytes at the cursor spell `word` (upper-case ASCII), case-insensitively,
@@ -142,6 +134,47 @@ struct ParseBuffer {
     mutating func leaveNesting() {
         depth -= 1
     }
+}
+
+/// A keyword-like token of the input. `switch` statements match it against upper-case string
+/// literals case-insensitively (RFC 9051 §9, note 1) through `~=`, comparing bytes in place:
+/// no String is built unless a name has to go into an error or an unknown option.
+struct Token {
+    let bytes: [UInt8]
+    let range: Range<Int>
+
+    var isEmpty: Bool { range.isEmpty }
+
+    /// The token in upper case.
+    var text: String {
+        String(unsafeUninitializedCapacity: range.count) { buffer in
+            var out = 0
+            for i in range {
+                buffer[out] = bytes[i].asciiUppercased
+                out += 1
+            }
+            return out
+        }
+    }
+
+    /// Whether the token spells `word` (upper-case ASCII), case-insensitively.
+    @inline(__always)
+    func matches(_ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard word.count == range.count else { return false }
+        var i = range.lowerBound
+        for letter in word {
+            guard bytes[i].asciiUppercased == letter else { return false }
+            i += 1
+        }
+        return true
+    }
+}
+
+/// `case "FETCH":` on a `Token`: a case-insensitive match without building a String.
+@inline(__always)
+func ~= (pattern: StaticString, token: Token) -> Bool {
+    guard pattern.utf8CodeUnitCount == token.range.count else { return false }
+    return pattern.withUTF8Buffer { token.matches($0) }
 }
 
 /// The character classes of RFC 9051 §9 that tokens are made of.
