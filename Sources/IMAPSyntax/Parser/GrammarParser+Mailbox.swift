@@ -5,14 +5,10 @@ extension GrammarParser {
     /// `mailbox = "INBOX" / astring` (RFC 9051 §9): the raw bytes; `MailboxName.isInbox` tells
     /// INBOX in any case apart.
     static func parseMailbox(_ buffer: inout ParseBuffer) throws(ParseError) -> MailboxName {
-        MailboxName(try parseMailboxBytes(&buffer))
-    }
-
-    private static func parseMailboxBytes(_ buffer: inout ParseBuffer) throws(ParseError) -> [UInt8] {
         switch buffer.current {
-        case .dquote?: return try parseQuoted(&buffer)
-        case .openBrace?: return try parseLiteral(&buffer)
-        default: return Array(buffer.bytes[try buffer.scanNonEmpty(.astring, rule: "mailbox")])
+        case .dquote?: return MailboxName(try parseQuoted(&buffer))
+        case .openBrace?: return MailboxName(try parseLiteral(&buffer))
+        default: return MailboxName(Array(buffer.bytes[try buffer.scanNonEmpty(.astring, rule: "mailbox")]))
         }
     }
 
@@ -22,14 +18,17 @@ extension GrammarParser {
         switch buffer.current {
         case .dquote?: return MailboxPattern(try parseQuoted(&buffer))
         case .openBrace?: return MailboxPattern(try parseLiteral(&buffer))
-        default: return MailboxPattern(Array(buffer.bytes[try buffer.scanNonEmpty(.list, rule: "list-mailbox")]))
+        default:
+            let range = try buffer.scanNonEmpty(.list, rule: "list-mailbox")
+            return MailboxPattern(Array(buffer.bytes[range]))
         }
     }
 
     /// `select = "SELECT" SP mailbox [select-params]` (and `examine`), with
     /// `select-params = SP "(" select-param *(SP select-param) ")"` (RFC 4466 §2.5), after the
     /// command name.
-    static func parseSelectArguments(_ buffer: inout ParseBuffer) throws(ParseError) -> (MailboxName, SelectParameters) {
+    static func parseSelectArguments(_ buffer: inout ParseBuffer)
+        throws(ParseError) -> (MailboxName, SelectParameters) {
         try buffer.expectSP()
         let mailbox = try parseMailbox(&buffer)
         var parameters = SelectParameters()
@@ -46,7 +45,8 @@ extension GrammarParser {
     /// `select-param =/ condstore-param`, `condstore-param = "CONDSTORE"`,
     /// `select-param =/ "QRESYNC" SP "(" uidvalidity SP mod-sequence-value [SP known-uids]
     /// [SP seq-match-data] ")"` (RFC 7162 §7). Other parameters are refused.
-    static func parseSelectParam(_ buffer: inout ParseBuffer, into parameters: inout SelectParameters) throws(ParseError) {
+    static func parseSelectParam(_ buffer: inout ParseBuffer,
+                                 into parameters: inout SelectParameters) throws(ParseError) {
         let start = buffer.index
         switch try buffer.keyword() {
         case "CONDSTORE":
@@ -82,7 +82,8 @@ extension GrammarParser {
     }
 
     /// `seq-match-data = "(" known-sequence-set SP known-uid-set ")"` (RFC 7162 §7).
-    static func parseSeqMatchData(_ buffer: inout ParseBuffer) throws(ParseError) -> (sequences: SequenceSet, uids: SequenceSet) {
+    static func parseSeqMatchData(_ buffer: inout ParseBuffer)
+        throws(ParseError) -> (sequences: SequenceSet, uids: SequenceSet) {
         try buffer.expect(.openParen, rule: "seq-match-data")
         let sequences = try parseKnownUIDs(&buffer)
         try buffer.expectSP()

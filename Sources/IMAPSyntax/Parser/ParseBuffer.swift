@@ -56,15 +56,6 @@ struct ParseBuffer {
         return ParseError(.expected(rule: rule))
     }
 
-    /// Like `failure`, but with `kind` in place of `.expected(rule:)`, for rules that have their
-    /// own error kind (sequence sets, dates).
-    func failure(_ kind: ParseError.Kind) -> ParseError {
-        guard index < bytes.count else { return ParseError(.unexpectedEnd) }
-        let byte = bytes[index]
-        if byte.isControlOrEightBit { return ParseError(.invalidCharacter(byte)) }
-        return ParseError(kind)
-    }
-
     // MARK: Runs of characters
 
     /// Advances over the longest run of bytes in `charClass` and returns its range (maybe
