@@ -166,6 +166,18 @@ struct ParserCommandTests {
         #expect(GrammarParser.parseTag(ofLine: [0x61, 0xC3, 0xA4, 0x20]) == nil)
     }
 
+    @Test("the fixtures cover every command of RFC 3501 §9, RFC 9051 §9 and the extensions")
+    func everyCommandCovered() {
+        let all = CommandFixtures.all + FetchFixtures.all + SearchFixtures.all + ListFixtures.all
+        let covered = Set(all.map(\.expected.name))
+        let names = ["CAPABILITY", "NOOP", "LOGOUT", "ID", "STARTTLS", "AUTHENTICATE", "LOGIN", "ENABLE",
+                     "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST",
+                     "LSUB", "NAMESPACE", "STATUS", "IDLE", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE",
+                     "UID EXPUNGE", "SEARCH", "UID SEARCH", "FETCH", "UID FETCH", "STORE", "UID STORE",
+                     "COPY", "UID COPY", "MOVE", "UID MOVE"]
+        #expect(covered == Set(names))
+    }
+
     @Test("a QRESYNC sequence match is compared by value")
     func qresyncEquality() throws {
         let parsed = try GrammarParser.parseCommand(bytes("t SELECT x (QRESYNC (1 2 1:5 (1:3 7:9)))"))
