@@ -11,14 +11,14 @@ private enum AppendPolicy {
 /// Framer events with APPEND bytes joined, so that runs fed in different chunkings compare.
 private enum Observed: Equatable {
     case command(TaggedCommand)
-    case invalid(Tag?, ParseError.Kind)
-    case rejected(Tag?, FramingRejection)
+    case invalid(String?, ParseError.Kind)
+    case rejected(String?, FramingRejection)
     case continuationRequest
-    case appendMessage(tag: Tag, mailbox: String, size: UInt64, synchronizing: Bool, isFirst: Bool, flags: [Flag])
+    case appendMessage(tag: String, mailbox: String, size: UInt64, synchronizing: Bool, isFirst: Bool, flags: [Flag])
     case appendBytes(String)
     case appendMessageEnd
-    case appendEnd(Tag)
-    case appendInvalid(Tag?, ParseError.Kind)
+    case appendEnd(String)
+    case appendInvalid(String?, ParseError.Kind)
     case continuationLine(String)
     case fatal(FramingRejection)
 }
@@ -77,7 +77,7 @@ private func frame(_ input: String, chunkSize: Int? = nil, policy: AppendPolicy 
     return observed
 }
 
-private func command(_ tag: Tag, _ command: Command) -> Observed { .command(TaggedCommand(tag: tag, command: command)) }
+private func command(_ tag: String, _ command: Command) -> Observed { .command(TaggedCommand(tag: tag, command: command)) }
 
 @Suite("CommandFramer: cutting the byte stream into commands (RFC 9051 §2.2, §4.3; RFC 7888)")
 struct FramerTests {
