@@ -61,8 +61,9 @@ struct ServeCommand: AsyncParsableCommand {
             return source
         }
         defer { signals.forEach { $0.cancel() } }
+        let dataDirectory = settings.dataDirectory
         try await server.run { address in
-            Console.line("Tern is serving IMAP on \(address), data in \(settings.dataDirectory)")
+            Console.line("Tern is serving IMAP on \(address), data in \(dataDirectory)")
         }
     }
 }

@@ -3,13 +3,13 @@ import NIOCore
 import Testing
 
 /// What a test session does at an APPEND message: accept or reject it.
-private enum AppendPolicy {
+fileprivate enum AppendPolicy {
     case acceptAll
     case rejectAll
 }
 
 /// Framer events with APPEND bytes joined, so that runs fed in different chunkings compare.
-private enum Observed: Equatable {
+fileprivate enum Observed: Equatable {
     case command(TaggedCommand)
     case invalid(String?, ParseError.Kind)
     case rejected(String?, FramingRejection)
@@ -25,7 +25,7 @@ private enum Observed: Equatable {
 
 /// Feeds `input` in chunks of `chunkSize` bytes (everything at once if nil) and collects the
 /// events, answering APPEND messages with `policy`.
-private func frame(_ input: String, chunkSize: Int? = nil, policy: AppendPolicy = .acceptAll,
+fileprivate func frame(_ input: String, chunkSize: Int? = nil, policy: AppendPolicy = .acceptAll,
                    limits: FramingLimits = FramingLimits(),
                    continuationLineAfter: Set<Int> = []) -> [Observed] {
     var framer = CommandFramer(limits: limits)
@@ -77,12 +77,12 @@ private func frame(_ input: String, chunkSize: Int? = nil, policy: AppendPolicy 
     return observed
 }
 
-private func command(_ tag: String, _ command: Command) -> Observed { .command(TaggedCommand(tag: tag, command: command)) }
+fileprivate func command(_ tag: String, _ command: Command) -> Observed { .command(TaggedCommand(tag: tag, command: command)) }
 
 @Suite("CommandFramer: cutting the byte stream into commands (RFC 9051 §2.2, §4.3; RFC 7888)")
 struct FramerTests {
     /// Inputs whose events must not depend on how the bytes are split.
-    static let transcripts: [(String, [Observed])] = [
+    fileprivate static let transcripts: [(String, [Observed])] = [
         ("a NOOP\r\n", [command("a", .noop)]),
         ("a NOOP\r\nb CAPABILITY\r\nc LOGOUT\r\n",
          [command("a", .noop), command("b", .capability), command("c", .logout)]),
@@ -98,12 +98,12 @@ struct FramerTests {
           .appendBytes("abc"), .appendMessageEnd,
           .appendMessage(tag: "a", mailbox: "INBOX", size: 4, synchronizing: false, isFirst: false, flags: [.flagged]),
           .appendBytes("defg"), .appendMessageEnd, .appendEnd("a"), command("b", .noop)]),
-        ("a APPEND {5+}\r\nDrafts {2+}\r\nhi\r\n",
+        ("a APPEND {6+}\r\nDrafts {2+}\r\nhi\r\n",
          [.appendMessage(tag: "a", mailbox: "Drafts", size: 2, synchronizing: false, isFirst: true, flags: []),
           .appendBytes("hi"), .appendMessageEnd, .appendEnd("a")]),
         // A literal that contains what looks like a line end and a command.
-        ("a APPEND INBOX {12+}\r\nx\r\nb LOGOUT\r\n\r\nc NOOP\r\n",
-         [.appendMessage(tag: "a", mailbox: "INBOX", size: 12, synchronizing: false, isFirst: true, flags: []),
+        ("a APPEND INBOX {13+}\r\nx\r\nb LOGOUT\r\n\r\nc NOOP\r\n",
+         [.appendMessage(tag: "a", mailbox: "INBOX", size: 13, synchronizing: false, isFirst: true, flags: []),
           .appendBytes("x\r\nb LOGOUT\r\n"), .appendMessageEnd, .appendEnd("a"), command("c", .noop)]),
         ("\r\n\r\na NOOP\r\n", [command("a", .noop)]),
         ("a NOOP\nb NOOP\n", [command("a", .noop), command("b", .noop)]),
