@@ -1,6 +1,23 @@
 import GRDB
+import GRDBSQLite
 import IMAPSyntax
 import MailStore
+
+/// The current row of a statement being stepped, read with SQLite's column functions: on
+/// large mailboxes GRDB's `Row` accessors cost more than SQLite's own work, and `open` of a
+/// 100,000-message mailbox must stay well under 100 ms.
+struct ColumnReader {
+    let statement: SQLiteStatement
+
+    func int64(_ index: Int32) -> Int64 { sqlite3_column_int64(statement, index) }
+
+    /// The column as text, nil if NULL.
+    func text(_ index: Int32) -> String? {
+        guard let bytes = sqlite3_column_text(statement, index) else { return nil }
+        let count = Int(sqlite3_column_bytes(statement, index))
+        return String(decoding: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self)
+    }
+}
 
 /// Reading and writing rows of `messages`.
 enum MessageRows {
@@ -10,23 +27,30 @@ enum MessageRows {
     /// The columns `state(_:)` decodes, in order.
     static let stateColumns = "uid, modseq, flags, keywords"
 
-    static func record(_ row: Row) -> MessageRecord {
-        let zone: Int = row[5]
-        return MessageRecord(
-            uid: UID(UInt32(truncatingIfNeeded: row[0] as Int64)),
-            flags: flags(system: row[2], keywords: row[3]),
-            modSeq: ModSeq(UInt64(clamping: row[1] as Int64)),
-            internalDate: IMAPDateTime(secondsSince1970: row[4], zoneMinutes: zone),
-            size: UInt64(clamping: row[6] as Int64),
-            headerSize: UInt64(clamping: row[7] as Int64),
-            blob: BlobID(rawValue: row[8]),
-            saveDate: row[9])
+    static func record(_ row: ColumnReader) -> MessageRecord {
+        MessageRecord(
+            uid: UID(UInt32(truncatingIfNeeded: row.int64(0))),
+            flags: flags(system: row.int64(2), keywords: row.text(3)),
+            modSeq: ModSeq(UInt64(clamping: row.int64(1))),
+            internalDate: IMAPDateTime(secondsSince1970: row.int64(4),
+                                       zoneMinutes: Int(truncatingIfNeeded: row.int64(5))),
+            size: UInt64(clamping: row.int64(6)),
+            headerSize: UInt64(clamping: row.int64(7)),
+            blob: BlobID(rawValue: row.text(8) ?? ""),
+            saveDate: row.int64(9))
     }
 
-    static func state(_ row: Row) -> MessageState {
-        MessageState(uid: UID(UInt32(truncatingIfNeeded: row[0] as Int64)),
-                     flags: flags(system: row[2], keywords: row[3]),
-                     modSeq: ModSeq(UInt64(clamping: row[1] as Int64)))
+    static func state(_ row: ColumnReader) -> MessageState {
+        MessageState(uid: UID(UInt32(truncatingIfNeeded: row.int64(0))),
+                     flags: flags(system: row.int64(2), keywords: row.text(3)),
+                     modSeq: ModSeq(UInt64(clamping: row.int64(1))))
+    }
+
+    /// Runs a query and calls `body` for each result row.
+    static func eachRow(_ statement: Statement, arguments: StatementArguments,
+                        _ body: (ColumnReader) throws -> Void) throws {
+        let reader = ColumnReader(statement: statement.sqliteStatement)
+        try Row.fetchCursor(statement, arguments: arguments).forEach { _ in try body(reader) }
     }
 
     static func flags(system: Int64, keywords: String?) -> MessageFlags {
@@ -65,7 +89,7 @@ enum MessageRows {
     /// with one range scan, filtering by merge; a sparse one with one range scan per run of
     /// consecutive UIDs. Either way the query is a cached statement, never a giant `IN` list.
     static func forEach(_ db: Database, mailbox: Int64, uids: [Int64], columns: String,
-                        _ body: (Row) throws -> Void) throws {
+                        _ body: (ColumnReader) throws -> Void) throws {
         guard let first = uids.first, let last = uids.last else { return }
         let statement = try db.cachedStatement(sql: """
             SELECT \(columns) FROM messages
@@ -73,12 +97,10 @@ enum MessageRows {
             """)
         if last - first + 1 <= 2 * Int64(uids.count) {
             var index = 0
-            let rows = try Row.fetchCursor(statement, arguments: [mailbox, first, last])
-            while let row = try rows.next() {
-                let uid: Int64 = row[0]
+            try eachRow(statement, arguments: [mailbox, first, last]) { row in
+                let uid = row.int64(0)
                 while index < uids.count && uids[index] < uid { index += 1 }
-                guard index < uids.count else { break }
-                if uids[index] == uid { try body(row) }
+                if index < uids.count && uids[index] == uid { try body(row) }
             }
             return
         }
@@ -86,8 +108,7 @@ enum MessageRows {
         while start < uids.count {
             var end = start
             while end + 1 < uids.count && uids[end + 1] == uids[end] + 1 { end += 1 }
-            let rows = try Row.fetchCursor(statement, arguments: [mailbox, uids[start], uids[end]])
-            while let row = try rows.next() { try body(row) }
+            try eachRow(statement, arguments: [mailbox, uids[start], uids[end]], body)
             start = end + 1
         }
     }

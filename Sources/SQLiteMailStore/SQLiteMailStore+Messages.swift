@@ -13,11 +13,10 @@ extension SQLiteMailStore {
             var row = try MailboxRow.selectable(db, mailbox)
             var removed: [Int64] = []
             var blobs = Set<BlobID>()
-            let collect = { (message: Row) in
-                let flags: Int64 = message[1]
-                guard flags & deletedBit != 0 else { return }
-                removed.append(message[0])
-                blobs.insert(BlobID(rawValue: message[2]))
+            let collect = { (message: ColumnReader) in
+                guard message.int64(1) & deletedBit != 0 else { return }
+                removed.append(message.int64(0))
+                blobs.insert(BlobID(rawValue: message.text(2) ?? ""))
             }
             if let wanted {
                 try MessageRows.forEach(db, mailbox: row.id, uids: wanted, columns: "uid, flags, blob", collect)
@@ -26,8 +25,7 @@ extension SQLiteMailStore {
                     SELECT uid, flags, blob FROM messages
                     WHERE mailbox_id = ? AND (flags & ?) != 0 ORDER BY uid
                     """)
-                let rows = try Row.fetchCursor(statement, arguments: [row.id, deletedBit])
-                while let message = try rows.next() { collect(message) }
+                try MessageRows.eachRow(statement, arguments: [row.id, deletedBit], collect)
             }
             guard !removed.isEmpty else { return ([], []) }
             let modSeq = try MailboxRow.nextModSeq(db, &row)

@@ -29,8 +29,7 @@ extension SQLiteMailStore {
             let statement = try db.cachedStatement(sql: """
                 SELECT \(MessageRows.stateColumns) FROM messages WHERE mailbox_id = ? ORDER BY uid
                 """)
-            let rows = try Row.fetchCursor(statement, arguments: [row.id])
-            while let message = try rows.next() {
+            try MessageRows.eachRow(statement, arguments: [row.id]) { message in
                 let state = MessageRows.state(message)
                 if recent.contains(Int64(state.uid.rawValue)) { recentUIDs.append(state.uid) }
                 messages.append(state)
@@ -51,7 +50,10 @@ extension SQLiteMailStore {
                 SELECT \(MessageRows.stateColumns) FROM messages
                 WHERE mailbox_id = ? AND modseq > ? ORDER BY uid
                 """)
-            let changed = try Row.fetchAll(changedStatement, arguments: [row.id, since]).map(MessageRows.state)
+            var changed: [MessageState] = []
+            try MessageRows.eachRow(changedStatement, arguments: [row.id, since]) {
+                changed.append(MessageRows.state($0))
+            }
             let vanishedStatement = try db.cachedStatement(
                 sql: "SELECT uid FROM tombstones WHERE mailbox_id = ? AND modseq > ? ORDER BY uid")
             let vanished = try Int64.fetchAll(vanishedStatement, arguments: [row.id, since])
