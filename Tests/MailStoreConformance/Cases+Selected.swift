@@ -121,7 +121,7 @@ extension MailStoreConformance {
             try await f.setFlags(.add, [.flagged], uids: [uid], in: inbox)
             try expectEqual(recorder.take(), [], "after a STORE that changed nothing")
             _ = try await store.copy(from: inbox.id, uids: [uid], to: other.id)
-            try expectEqual(recorder.take(), [other.id], "after COPY")
+            try expect(recorder.take().contains(other.id), "after COPY the destination is announced")
             _ = try await store.move(from: inbox.id, uids: [uid], to: other.id)
             try expectEqual(Set(recorder.take()), [inbox.id, other.id], "after MOVE")
             try await f.setFlags(.add, [.deleted], uids: [UID(1)], in: other)
