@@ -48,13 +48,15 @@ public protocol MailStore: Sendable {
     /// Subscribed names in name order (they may name mailboxes that do not exist).
     func subscriptions(of user: UserID) async throws -> [String]
     func setSubscribed(_ subscribed: Bool, name: String, of user: UserID) async throws
-    /// Counters of a mailbox (STATUS); throws `mailboxNotFound`/`mailboxNotSelectable`.
+    /// Counters of a mailbox (STATUS); throws `mailboxDeleted` if it is gone (the caller
+    /// looked it up by name) and `mailboxNotSelectable` for a `\Noselect` placeholder.
     func status(of mailbox: MailboxID) async throws -> MailboxStatus
 
     // MARK: Selected mailbox (RFC 9051 §6.4)
 
     /// Opens a mailbox for a session. With `claimRecent` (SELECT, not EXAMINE) the messages
-    /// not yet claimed by any session become recent for this one (RFC 3501 §2.3.2).
+    /// not yet claimed by any session become recent for this one (RFC 3501 §2.3.2); without it
+    /// they are listed as recent but stay unclaimed (EXAMINE changes nothing, §6.3.2).
     func open(_ mailbox: MailboxID, claimRecent: Bool) async throws -> MailboxSnapshot
     /// What changed after `modSeq` (new and changed messages, expunged UIDs).
     func changes(in mailbox: MailboxID, since modSeq: ModSeq) async throws -> MailboxChanges

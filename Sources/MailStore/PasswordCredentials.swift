@@ -41,8 +41,10 @@ public struct PasswordCredentials: Hashable, Sendable {
         return zip(candidate, storedKey).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
-    /// `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>` (base64), the format
-    /// Dovecot and Cyrus use for SCRAM keys, so that records can be moved between them.
+    /// `SCRAM-SHA-256$<iterations>:<salt>$<StoredKey>:<ServerKey>` (base64): PostgreSQL's
+    /// SCRAM verifier format (Dovecot writes the same four values as
+    /// `{SCRAM-SHA-256}<iterations>,<salt>,<StoredKey>,<ServerKey>`), so that records can be
+    /// converted to and from both.
     public var encoded: String {
         "SCRAM-SHA-256$\(iterations):\(Data(salt).base64EncodedString())$"
             + "\(Data(storedKey).base64EncodedString()):\(Data(serverKey).base64EncodedString())"

@@ -1,0 +1,153 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+import MailStore
+
+/// Where message bytes live on disk:
+///
+/// - `<root>/blobs/<first 2 hex digits>/<sha256 hex>`: immutable, content-addressed blobs.
+/// - `<root>/tmp/<instance>/`: uploads in progress of one open store, with a `.lock` file the
+///   store holds locked (`flock`) while it is open, so another process opening the same
+///   directory (the admin command while the server runs) can tell live uploads from a crashed
+///   instance's leftovers.
+struct BlobDirectory: Sendable {
+    let blobs: String
+    let tmp: String
+    /// This instance's upload directory.
+    let staging: String
+
+    static let lockName = ".lock"
+
+    init(root: String, instance: String) {
+        blobs = root + "/blobs"
+        tmp = root + "/tmp"
+        staging = tmp + "/" + instance
+    }
+
+    /// Whether `name` is a blob name: 64 lowercase hexadecimal digits.
+    static func isBlobName(_ name: String) -> Bool {
+        let utf8 = name.utf8
+        return utf8.count == 64 && utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+
+    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0f)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    func subdirectory(of blob: BlobID) -> String {
+        blobs + "/" + String(blob.rawValue.prefix(2))
+    }
+
+    /// The file of a blob, or nil if the name is not a valid blob name (never a path outside
+    /// the blob directory).
+    func path(of blob: BlobID) -> String? {
+        guard Self.isBlobName(blob.rawValue) else { return nil }
+        return subdirectory(of: blob) + "/" + blob.rawValue
+    }
+
+    /// Whether a staging key names a file in this instance's upload directory.
+    func isStagingPath(_ key: String) -> Bool {
+        let prefix = staging + "/"
+        guard key.hasPrefix(prefix) else { return false }
+        let name = key.dropFirst(prefix.count)
+        return !name.isEmpty && !name.contains("/") && !name.contains("\0") && name != Self.lockName
+    }
+
+    /// Creates `blobs/`, `tmp/` and this instance's upload directory, and locks the latter.
+    /// Returns the lock's file descriptor, held open for the store's lifetime.
+    func prepare() throws -> Int32 {
+        for path in [blobs, tmp, staging] { try POSIXFile.makeDirectory(path) }
+        let fd = try POSIXFile.open(staging + "/" + Self.lockName, flags: O_RDWR | O_CREAT)
+        guard POSIXFile.tryLock(fd) else {
+            POSIXFile.close(fd)
+            throw FileSystemError(operation: "flock", path: staging, code: EWOULDBLOCK)
+        }
+        return fd
+    }
+
+    /// Moves a staged upload to its content-addressed place. If the blob is already stored
+    /// (identical content), the staged file is dropped instead. Returns the subdirectory whose
+    /// entries changed and whether it was created, or nil if nothing new was installed; the
+    /// caller makes those directories durable.
+    func install(_ staged: StagedBlob) throws -> (directory: String, created: Bool)? {
+        guard let target = path(of: staged.id) else { throw MailStoreError.blobMissing(staged.id) }
+        let stagedPathIsOurs = isStagingPath(staged.stagingKey)
+        if POSIXFile.exists(target) {
+            if stagedPathIsOurs { try POSIXFile.unlink(staged.stagingKey) }
+            return nil
+        }
+        guard stagedPathIsOurs, POSIXFile.exists(staged.stagingKey) else {
+            throw MailStoreError.blobMissing(staged.id)
+        }
+        let directory = subdirectory(of: staged.id)
+        let created = try POSIXFile.makeDirectory(directory)
+        try POSIXFile.rename(staged.stagingKey, target)
+        return (directory, created)
+    }
+
+    /// Makes installed blobs durable: fsyncs each changed subdirectory, and `blobs/` itself if
+    /// a subdirectory was created.
+    func syncInstalled(_ changes: [(directory: String, created: Bool)]) throws {
+        var seen = Set<String>()
+        var createdAny = false
+        for change in changes where seen.insert(change.directory).inserted {
+            try POSIXFile.syncDirectory(change.directory)
+            createdAny = createdAny || change.created
+        }
+        if createdAny { try POSIXFile.syncDirectory(blobs) }
+    }
+
+    /// Removes a blob's file.
+    func remove(_ blob: BlobID) throws {
+        guard let path = path(of: blob) else { return }
+        try POSIXFile.unlink(path)
+    }
+
+    /// Removes the upload directories of instances that are no longer running (their lock is
+    /// free) and stray files directly in `tmp/`. This instance's uploads are left alone.
+    func removeAbandonedUploads() throws {
+        for name in POSIXFile.entries(of: tmp) {
+            let path = tmp + "/" + name
+            if path == staging { continue }
+            guard POSIXFile.isDirectory(path) else {
+                try POSIXFile.unlink(path)
+                continue
+            }
+            // No lock file: an instance between creating its directory and locking it.
+            let lockPath = path + "/" + Self.lockName
+            guard let fd = try? POSIXFile.open(lockPath, flags: O_RDWR) else { continue }
+            defer { POSIXFile.close(fd) }
+            guard POSIXFile.tryLock(fd) else { continue }
+            for entry in POSIXFile.entries(of: path) where entry != Self.lockName {
+                try POSIXFile.unlink(path + "/" + entry)
+            }
+            try POSIXFile.unlink(lockPath)
+            POSIXFile.removeDirectory(path)
+        }
+    }
+
+    /// Removes this instance's upload directory (at close).
+    func removeStaging() {
+        for entry in POSIXFile.entries(of: staging) {
+            try? POSIXFile.unlink(staging + "/" + entry)
+        }
+        POSIXFile.removeDirectory(staging)
+    }
+
+    /// A fresh file name in this instance's upload directory.
+    func newStagingPath() -> String {
+        staging + "/" + UUID().uuidString.lowercased()
+    }
+}

@@ -1,0 +1,146 @@
+import GRDB
+public import IMAPSyntax
+public import MailStore
+
+extension SQLiteMailStore {
+    /// EXPUNGE and UID EXPUNGE (RFC 9051 §6.4.3, RFC 4315 §2.1): removes the messages flagged
+    /// `\Deleted`, leaves tombstones with one new MODSEQ, and after the commit removes blobs
+    /// that no message references any more.
+    public func expunge(in mailbox: MailboxID, uids: [UID]?) async throws -> [UID] {
+        let wanted = uids.map(MessageRows.normalized)
+        let deletedBit = Int64(MessageFlags.System.deleted.rawValue)
+        let removed: [Int64] = try await write(releasingBlobs: { db in
+            var row = try MailboxRow.selectable(db, mailbox)
+            var removed: [Int64] = []
+            var blobs = Set<BlobID>()
+            let collect = { (message: ColumnReader) in
+                guard message.int64(1) & deletedBit != 0 else { return }
+                removed.append(message.int64(0))
+                blobs.insert(BlobID(rawValue: message.text(2) ?? ""))
+            }
+            if let wanted {
+                try MessageRows.forEach(db, mailbox: row.id, uids: wanted, columns: "uid, flags, blob", collect)
+            } else {
+                let statement = try db.cachedStatement(sql: """
+                    SELECT uid, flags, blob FROM messages
+                    WHERE mailbox_id = ? AND (flags & ?) != 0 ORDER BY uid
+                    """)
+                try MessageRows.eachRow(statement, arguments: [row.id, deletedBit], collect)
+            }
+            guard !removed.isEmpty else { return ([], []) }
+            let modSeq = try MailboxRow.nextModSeq(db, &row)
+            try MessageRows.expunge(db, mailbox: row.id, uids: removed, modSeq: modSeq)
+            return (removed, blobs)
+        })
+        if !removed.isEmpty { post(mailbox) }
+        return removed.map { UID(UInt32(truncatingIfNeeded: $0)) }
+    }
+
+    /// COPY (RFC 9051 §6.4.7): the copies share the originals' blobs and keep flags and
+    /// INTERNALDATE; they get consecutive UIDs from the destination's UIDNEXT (RFC 4315 COPYUID).
+    public func copy(from source: MailboxID, uids: [UID], to destination: MailboxID) async throws -> CopyResult {
+        let result = try await transfer(from: source, uids: uids, to: destination, move: false)
+        if !result.sourceUIDs.isEmpty { post(destination) }
+        return result
+    }
+
+    /// MOVE (RFC 6851 §3): copy and expunge in one transaction, so no other session ever sees
+    /// the messages in both mailboxes or in neither.
+    public func move(from source: MailboxID, uids: [UID], to destination: MailboxID) async throws -> CopyResult {
+        let result = try await transfer(from: source, uids: uids, to: destination, move: true)
+        if !result.sourceUIDs.isEmpty { post(source, destination) }
+        return result
+    }
+
+    private func transfer(from source: MailboxID, uids: [UID], to destination: MailboxID,
+                          move: Bool) async throws -> CopyResult {
+        let wanted = MessageRows.normalized(uids)
+        return try await write { db in
+            var from = try MailboxRow.selectable(db, source)
+            var to = try MailboxRow.selectable(db, destination)
+            var originals: [MessageRecord] = []
+            try MessageRows.forEach(db, mailbox: from.id, uids: wanted, columns: MessageRows.recordColumns) {
+                originals.append(MessageRows.record($0))
+            }
+            let uidValidity = to.record.uidValidity
+            guard !originals.isEmpty else {
+                return CopyResult(uidValidity: uidValidity, sourceUIDs: [], destinationUIDs: [])
+            }
+            let first = try MailboxRow.reserveUIDs(db, &to, count: originals.count)
+            let modSeq = try MailboxRow.nextModSeq(db, &to)
+            let saveDate = Self.now()
+            var keywords: [String] = []
+            var destinationUIDs: [UID] = []
+            destinationUIDs.reserveCapacity(originals.count)
+            for (offset, message) in originals.enumerated() {
+                let uid = first + Int64(offset)
+                try MessageRows.insert(
+                    db, mailbox: to.id, uid: uid, modSeq: modSeq, flags: message.flags,
+                    internalDate: message.internalDate.secondsSince1970,
+                    zone: message.internalDate.zoneMinutes, size: message.size,
+                    headerSize: message.headerSize, blob: message.blob, saveDate: saveDate)
+                destinationUIDs.append(UID(UInt32(truncatingIfNeeded: uid)))
+                for keyword in message.flags.keywords where !keywords.contains(where: { $0.caseInsensitiveEquals(keyword) }) {
+                    keywords.append(keyword)
+                }
+            }
+            try MailboxRow.noteKeywords(db, mailbox: to.id, keywords, modSeq: modSeq)
+            if move {
+                if from.id == to.id { from = to }
+                let expungeModSeq = try MailboxRow.nextModSeq(db, &from)
+                try MessageRows.expunge(db, mailbox: from.id, uids: originals.map { Int64($0.uid.rawValue) },
+                                        modSeq: expungeModSeq)
+            }
+            return CopyResult(uidValidity: uidValidity, sourceUIDs: originals.map(\.uid),
+                              destinationUIDs: destinationUIDs)
+        }
+    }
+
+    /// APPEND and MULTIAPPEND (RFC 3502): all messages or none. Inside one write transaction
+    /// the staged uploads move to their content-addressed places (made durable with an fsync
+    /// of their directories), then the rows are inserted with consecutive UIDs and one new
+    /// MODSEQ (RFC 4315 APPENDUID).
+    public func append(_ messages: [NewMessage], to mailbox: MailboxID) async throws -> AppendResult {
+        let files = self.files
+        let result: AppendResult = try await write { db in
+            var row = try MailboxRow.selectable(db, mailbox)
+            guard !messages.isEmpty else { return AppendResult(uidValidity: row.record.uidValidity, uids: []) }
+            let first = try MailboxRow.reserveUIDs(db, &row, count: messages.count)
+            var installed: [(directory: String, created: Bool)] = []
+            var fresh: [BlobID] = []
+            do {
+                for message in messages {
+                    if let change = try files.install(message.blob) {
+                        installed.append(change)
+                        fresh.append(message.blob.id)
+                    }
+                }
+                try files.syncInstalled(installed)
+            } catch {
+                // Blobs installed here are referenced by no one: we hold the write lock.
+                for blob in fresh { try? files.remove(blob) }
+                throw error
+            }
+            let modSeq = try MailboxRow.nextModSeq(db, &row)
+            let now = Self.now()
+            var keywords: [String] = []
+            var uids: [UID] = []
+            for (offset, message) in messages.enumerated() {
+                let uid = first + Int64(offset)
+                let date = message.internalDate ?? IMAPDateTime(secondsSince1970: now)
+                let flags = MessageRows.storable(message.flags)
+                try MessageRows.insert(
+                    db, mailbox: row.id, uid: uid, modSeq: modSeq, flags: flags,
+                    internalDate: date.secondsSince1970, zone: date.zoneMinutes, size: message.blob.size,
+                    headerSize: min(message.blob.headerSize, message.blob.size), blob: message.blob.id,
+                    saveDate: now)
+                uids.append(UID(UInt32(truncatingIfNeeded: uid)))
+                keywords.append(contentsOf: flags.keywords)
+            }
+            try MailboxRow.noteKeywords(db, mailbox: row.id, keywords, modSeq: modSeq)
+            return AppendResult(uidValidity: row.record.uidValidity, uids: uids)
+        }
+        if !result.uids.isEmpty { post(mailbox) }
+        return result
+    }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+public import MailStore
+import Synchronization
+
+/// The embedded default backend: metadata in one SQLite database (WAL, `synchronous = FULL`),
+/// message bytes as content-addressed files beside it.
+///
+/// Layout of `directory`:
+/// - `tern.sqlite` (with its `-wal` and `-shm` files): accounts, mailboxes, messages, tombstones.
+/// - `blobs/<2 hex>/<sha256 hex>`: message blobs, shared by every message with the same bytes.
+/// - `tmp/<instance>/`: uploads in progress (see `BlobDirectory`).
+///
+/// Every write runs in one `BEGIN IMMEDIATE` transaction and is committed, so durable, before
+/// the method returns. Blob files are installed inside the appending transaction and removed
+/// in a transaction of their own after the removing one committed, so that both happen under
+/// SQLite's write lock: an append of identical content, even from another process, never
+/// loses its blob. A crash between the two leaves only unreferenced files, which
+/// `reclaimOrphans()` removes.
+///
+/// STORE gives all messages it changes one shared new MODSEQ (RFC 7162 §3.1.3 asks only that
+/// each STORE command gets its own value); an expunge gives its tombstones one new MODSEQ; an
+/// APPEND, COPY or MOVE gives the new messages one new MODSEQ of the destination.
+public final class SQLiteMailStore: MailStore {
+    public let notifications: ChangeNotifier
+    /// The directory the store lives in.
+    public let directory: String
+
+    let pool: DatabasePool
+    let files: BlobDirectory
+    /// The lock on this instance's upload directory; -1 once closed.
+    private let lockDescriptor: Mutex<Int32>
+
+    /// Opens (creating if needed) the store in `directory`, migrates its schema and removes
+    /// crash leftovers (`reclaimOrphans()`).
+    public init(directory: String, notifications: ChangeNotifier = ChangeNotifier()) throws {
+        self.directory = directory
+        self.notifications = notifications
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        files = BlobDirectory(root: directory, instance: UUID().uuidString.lowercased())
+        lockDescriptor = Mutex(try files.prepare())
+
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        // Another process (the `tern user add` command) may write while a server runs.
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // Each commit reaches the disk before the caller hears OK (RFC 3501 §6).
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            pool = try DatabasePool(path: directory + "/tern.sqlite", configuration: configuration)
+            try Schema.migrator.migrate(pool)
+            try reclaimOrphans()
+        } catch {
+            files.removeStaging()
+            lockDescriptor.withLock { fd in
+                POSIXFile.close(fd)
+                fd = -1
+            }
+            throw error
+        }
+    }
+
+    deinit {
+        lockDescriptor.withLock { if $0 >= 0 { POSIXFile.close($0) } }
+    }
+
+    /// Closes the database and removes this instance's unfinished uploads. The store cannot be
+    /// used afterwards.
+    public func close() {
+        try? pool.close()
+        lockDescriptor.withLock { fd in
+            guard fd >= 0 else { return }
+            files.removeStaging()
+            POSIXFile.close(fd)
+            fd = -1
+        }
+    }
+
+    /// Removes crash leftovers: uploads of instances that are no longer running, and blob
+    /// files that no message references. Each blob subdirectory is checked in its own write
+    /// transaction, so a running server sharing the directory waits only briefly.
+    public func reclaimOrphans() throws {
+        try files.removeAbandonedUploads()
+        for name in POSIXFile.entries(of: files.blobs) {
+            let subdirectory = files.blobs + "/" + name
+            guard POSIXFile.isDirectory(subdirectory) else {
+                try POSIXFile.unlink(subdirectory)
+                continue
+            }
+            try pool.writeWithoutTransaction { db in
+                try db.inTransaction(.immediate) {
+                    for entry in POSIXFile.entries(of: subdirectory) {
+                        let blob = BlobID(rawValue: entry)
+                        let misplaced = !BlobDirectory.isBlobName(entry) || !entry.hasPrefix(name)
+                        if try misplaced || !Self.isReferenced(blob, db) {
+                            try POSIXFile.unlink(subdirectory + "/" + entry)
+                        }
+                    }
+                    return .commit
+                }
+            }
+            POSIXFile.removeDirectory(subdirectory)
+        }
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in one immediate write transaction and commits it.
+    func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
+        try await pool.writeWithoutTransaction { db in
+            var result: T?
+            try db.inTransaction(.immediate) {
+                result = try body(db)
+                return .commit
+            }
+            guard let result else { throw DatabaseError(resultCode: .SQLITE_INTERNAL) }
+            return result
+        }
+    }
+
+    /// Like `write`, where `body` also names blobs that lost references; after the commit,
+    /// those no message references any more are removed, still inside the serialized writer.
+    func write<T: Sendable>(releasingBlobs body: @Sendable (Database) throws -> (T, Set<BlobID>))
+        async throws -> T
+    {
+        try await pool.writeWithoutTransaction { db in
+            var outcome: (T, Set<BlobID>)?
+            try db.inTransaction(.immediate) {
+                outcome = try body(db)
+                return .commit
+            }
+            guard let outcome else { throw DatabaseError(resultCode: .SQLITE_INTERNAL) }
+            if !outcome.1.isEmpty {
+                // The change is committed; a failure here leaves orphans for reclaimOrphans.
+                try? removeUnreferenced(outcome.1, db)
+            }
+            return outcome.0
+        }
+    }
+
+    private func removeUnreferenced(_ blobs: Set<BlobID>, _ db: Database) throws {
+        try db.inTransaction(.immediate) {
+            for blob in blobs where try !Self.isReferenced(blob, db) {
+                try files.remove(blob)
+            }
+            return .commit
+        }
+    }
+
+    static func isReferenced(_ blob: BlobID, _ db: Database) throws -> Bool {
+        let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE blob = ?)")
+        return try Bool.fetchOne(statement, arguments: [blob.rawValue]) ?? false
+    }
+
+    /// Seconds since 1970, now.
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970.rounded(.down)) }
+
+    /// Tells observers of each mailbox that it changed (after the commit).
+    func post(_ mailboxes: MailboxID...) {
+        var seen = Set<MailboxID>()
+        for mailbox in mailboxes where seen.insert(mailbox).inserted { notifications.post(mailbox) }
+    }
+
+    // MARK: Blobs
+
+    public func beginUpload(expectedSize: UInt64) async throws -> any BlobUpload {
+        try FileBlobUpload(path: files.newStagingPath())
+    }
+
+    public func openBlob(_ blob: BlobID) async throws -> any BlobReader {
+        guard let path = files.path(of: blob), let reader = try FileBlobReader(path: path) else {
+            throw MailStoreError.blobMissing(blob)
+        }
+        return reader
+    }
+}

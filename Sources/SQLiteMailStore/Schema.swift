@@ -1,0 +1,93 @@
+import GRDB
+
+/// The database schema, as a list of named migrations. New versions append migrations; a
+/// migration that has shipped is never edited.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-initial", migrate: createInitialTables)
+        return migrator
+    }
+
+    /// The first schema.
+    ///
+    /// - `users.id`, `mailboxes.id`: AUTOINCREMENT, so the ID of a deleted account or mailbox
+    ///   is never handed out again (a session holding it must see `mailboxDeleted`).
+    /// - `meta`: store-wide counters; `uidvalidity` is the last UIDVALIDITY handed out, so a
+    ///   mailbox created under a name used before never gets an old value back (RFC 3501 §2.3.1.1).
+    /// - `mailboxes.uidnext` only grows; `recent_floor` is the first UID that no read-write
+    ///   session has claimed as `\Recent` yet (RFC 3501 §2.3.2); a `\Noselect` placeholder has
+    ///   `selectable = 0` and no messages.
+    /// - `messages`: one row per message, keyed by (mailbox, UID); `flags` holds the system flag
+    ///   bits of `MessageFlags.System`, `keywords` the keywords separated by spaces (NULL if none),
+    ///   `internal_date` seconds since 1970 and `internal_zone` the zone's minutes east of UTC.
+    /// - `tombstones`: expunged UIDs with the MODSEQ of their expunge (RFC 7162 §3.2.5.2).
+    /// - `keywords`: every keyword used in a mailbox, with the MODSEQ at which it first appeared,
+    ///   for the FLAGS response (RFC 9051 §7.3.5); compared case-insensitively.
+    private static func createInitialTables(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE meta (
+                key TEXT PRIMARY KEY NOT NULL,
+                value INTEGER NOT NULL
+            );
+            INSERT INTO meta (key, value) VALUES ('uidvalidity', 0);
+
+            CREATE TABLE users (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL UNIQUE,
+                credentials TEXT NOT NULL
+            );
+
+            CREATE TABLE mailboxes (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                selectable INTEGER NOT NULL,
+                special_use TEXT,
+                uidvalidity INTEGER NOT NULL,
+                uidnext INTEGER NOT NULL,
+                highest_modseq INTEGER NOT NULL,
+                recent_floor INTEGER NOT NULL,
+                UNIQUE (user_id, name)
+            );
+
+            CREATE TABLE subscriptions (
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                PRIMARY KEY (user_id, name)
+            ) WITHOUT ROWID;
+
+            CREATE TABLE messages (
+                mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+                uid INTEGER NOT NULL,
+                modseq INTEGER NOT NULL,
+                flags INTEGER NOT NULL,
+                keywords TEXT,
+                internal_date INTEGER NOT NULL,
+                internal_zone INTEGER NOT NULL,
+                size INTEGER NOT NULL,
+                header_size INTEGER NOT NULL,
+                blob TEXT NOT NULL,
+                save_date INTEGER NOT NULL,
+                PRIMARY KEY (mailbox_id, uid)
+            ) WITHOUT ROWID;
+            CREATE INDEX messages_by_modseq ON messages (mailbox_id, modseq);
+            CREATE INDEX messages_by_blob ON messages (blob);
+
+            CREATE TABLE tombstones (
+                mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+                uid INTEGER NOT NULL,
+                modseq INTEGER NOT NULL,
+                PRIMARY KEY (mailbox_id, uid)
+            ) WITHOUT ROWID;
+            CREATE INDEX tombstones_by_modseq ON tombstones (mailbox_id, modseq);
+
+            CREATE TABLE keywords (
+                mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+                keyword TEXT NOT NULL COLLATE NOCASE,
+                modseq INTEGER NOT NULL,
+                PRIMARY KEY (mailbox_id, keyword)
+            ) WITHOUT ROWID;
+            """)
+    }
+}

@@ -1,0 +1,135 @@
+import IMAPSyntax
+import MailStore
+
+extension MailStoreConformance {
+    static let selectedCases: [ConformanceCase] = [
+        ConformanceCase("open: only the first read-write open claims \\Recent (RFC 3501 §2.3.2)") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let uids = try await f.appendSamples(2, to: inbox)
+            let examined = try await store.open(inbox.id, claimRecent: false)
+            try expectEqual(examined.recentUIDs, uids, "EXAMINE shows unclaimed messages as recent")
+            let first = try await store.open(inbox.id, claimRecent: true)
+            try expectEqual(first.recentUIDs, uids, "the first SELECT gets the recent messages")
+            let second = try await store.open(inbox.id, claimRecent: true)
+            try expectEqual(second.recentUIDs, [], "a second SELECT gets none")
+            try expectEqual(try await store.open(inbox.id, claimRecent: false).recentUIDs, [], "nor does EXAMINE")
+            let third = try await f.append(Fixture.sample(3), to: inbox)
+            try expectEqual(try await store.status(of: inbox.id).recent, 1, "RECENT counts the new message")
+            try expectEqual(try await store.open(inbox.id, claimRecent: true).recentUIDs, [third],
+                            "the next SELECT gets only the new message")
+            try expectEqual(try await store.status(of: inbox.id).recent, 0, "RECENT after claiming")
+        },
+
+        ConformanceCase("open: the snapshot lists every message with flags, MODSEQ and keywords") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            try await f.append(Fixture.sample(1), to: inbox, flags: [.seen, .keyword("Alpha")])
+            try await f.append(Fixture.sample(2), to: inbox, flags: [.keyword("Beta")])
+            try await f.append(Fixture.sample(3), to: inbox, flags: [.deleted])
+            let snapshot = try await store.open(inbox.id, claimRecent: true)
+            try expectEqual(snapshot.mailbox, inbox, "mailbox record")
+            let records = try await store.messages(in: inbox.id, uids: snapshot.messages.map(\.uid))
+            try expectEqual(snapshot.messages.map(\.uid), (1...3).map { UID($0) }, "UIDs in order")
+            try expectEqual(snapshot.messages, records.map { MessageState(uid: $0.uid, flags: $0.flags, modSeq: $0.modSeq) },
+                            "states agree with the records")
+            try expectEqual(snapshot.uidNext, UID(4), "UIDNEXT")
+            try expectEqual(snapshot.highestModSeq, records.map(\.modSeq).max() ?? ModSeq(0), "HIGHESTMODSEQ")
+            try expectEqual(Set(snapshot.keywords), ["Alpha", "Beta"], "keywords for FLAGS")
+        },
+
+        ConformanceCase("changes(since:): changed messages, vanished UIDs, HIGHESTMODSEQ (RFC 7162 §3.2.5.2)") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let uids = try await f.appendSamples(4, to: inbox)
+            let snapshot = try await store.open(inbox.id, claimRecent: true)
+            let quiet = try await store.changes(in: inbox.id, since: snapshot.highestModSeq)
+            try expect(quiet.changed.isEmpty && quiet.vanished.isEmpty, "no changes yet")
+            try expectEqual(quiet.highestModSeq, snapshot.highestModSeq, "HIGHESTMODSEQ unchanged")
+            try await f.setFlags(.add, [.seen], uids: [uids[0]], in: inbox)
+            try await f.setFlags(.add, [.deleted], uids: [uids[1], uids[2]], in: inbox)
+            _ = try await store.expunge(in: inbox.id, uids: [uids[2]])
+            let added = try await f.append(Fixture.sample(9), to: inbox)
+            let changes = try await store.changes(in: inbox.id, since: snapshot.highestModSeq)
+            try expectEqual(changes.changed.map(\.uid), [uids[0], uids[1], added], "changed, in UID order")
+            try expect(changes.changed[0].flags.contains(.seen), "the change is reported")
+            try expectEqual(changes.vanished, [uids[2]], "vanished")
+            try expectEqual(changes.uidNext, UID(6), "UIDNEXT")
+            let status = try await store.status(of: inbox.id)
+            try expectEqual(changes.highestModSeq, status.highestModSeq, "HIGHESTMODSEQ")
+            try expect(changes.changed.allSatisfy { $0.modSeq > snapshot.highestModSeq }, "MODSEQs above the base")
+            let none = try await store.changes(in: inbox.id, since: changes.highestModSeq)
+            try expect(none.changed.isEmpty && none.vanished.isEmpty, "nothing after the newest MODSEQ")
+            let everything = try await store.changes(in: inbox.id, since: ModSeq(0))
+            try expectEqual(everything.changed.map(\.uid), [uids[0], uids[1], uids[3], added], "since 0")
+        },
+
+        ConformanceCase("changes(since:): keywords only when the set grew") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let uid = try await f.append(Fixture.sample(1), to: inbox, flags: [.keyword("Old")])
+            let base = try await f.highestModSeq(inbox)
+            try await f.setFlags(.add, [.seen], uids: [uid], in: inbox)
+            try expectEqual(try await store.changes(in: inbox.id, since: base).keywords, [], "no new keyword")
+            try await f.setFlags(.add, [.keyword("New")], uids: [uid], in: inbox)
+            let grown = try await store.changes(in: inbox.id, since: base).keywords
+            try expectEqual(Set(grown), ["Old", "New"], "all keywords once the set grew")
+        },
+
+        ConformanceCase("MODSEQ strictly increases with every change of a mailbox") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let other = try await f.create("Other", of: alice)
+            var inboxSeq = try await f.highestModSeq(inbox)
+            var otherSeq = try await f.highestModSeq(other)
+            func grew(_ mailbox: MailboxRecord, _ last: inout ModSeq, _ what: String) async throws {
+                let now = try await f.highestModSeq(mailbox)
+                try expect(now > last, "HIGHESTMODSEQ of \(mailbox.name) after \(what): \(now), before \(last)")
+                last = now
+            }
+            let uids = try await f.appendSamples(3, to: inbox)
+            try await grew(inbox, &inboxSeq, "APPEND")
+            try await f.setFlags(.add, [.deleted], uids: [uids[0]], in: inbox)
+            try await grew(inbox, &inboxSeq, "STORE")
+            _ = try await store.expunge(in: inbox.id, uids: nil)
+            try await grew(inbox, &inboxSeq, "EXPUNGE")
+            _ = try await store.copy(from: inbox.id, uids: [uids[1]], to: other.id)
+            try await grew(other, &otherSeq, "COPY")
+            _ = try await store.move(from: inbox.id, uids: [uids[2]], to: other.id)
+            try await grew(inbox, &inboxSeq, "MOVE (source)")
+            try await grew(other, &otherSeq, "MOVE (destination)")
+            let states = try await store.open(other.id, claimRecent: false).messages
+            try expect(states[1].modSeq > states[0].modSeq, "later copies get later MODSEQs")
+        },
+
+        ConformanceCase("notifications: posted after each committed change") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let other = try await f.create("Other", of: alice)
+            let recorder = NotificationRecorder(store.notifications, watching: [inbox.id, other.id])
+            defer { recorder.cancel() }
+            let uid = try await f.append(Fixture.sample(1), to: inbox)
+            try expectEqual(recorder.take(), [inbox.id], "after APPEND")
+            try await f.setFlags(.add, [.flagged], uids: [uid], in: inbox)
+            try expectEqual(recorder.take(), [inbox.id], "after STORE")
+            try await f.setFlags(.add, [.flagged], uids: [uid], in: inbox)
+            try expectEqual(recorder.take(), [], "after a STORE that changed nothing")
+            _ = try await store.copy(from: inbox.id, uids: [uid], to: other.id)
+            try expect(recorder.take().contains(other.id), "after COPY the destination is announced")
+            _ = try await store.move(from: inbox.id, uids: [uid], to: other.id)
+            try expectEqual(Set(recorder.take()), [inbox.id, other.id], "after MOVE")
+            try await f.setFlags(.add, [.deleted], uids: [UID(1)], in: other)
+            _ = recorder.take()
+            _ = try await store.expunge(in: other.id, uids: nil)
+            try expectEqual(recorder.take(), [other.id], "after EXPUNGE")
+            try await store.deleteMailbox(named: "Other", of: alice.id)
+            try expectEqual(recorder.take(), [other.id], "after DELETE")
+        },
+    ]
+}

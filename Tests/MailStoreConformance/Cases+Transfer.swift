@@ -1,0 +1,121 @@
+import IMAPSyntax
+import MailStore
+
+extension MailStoreConformance {
+    static let transferCases: [ConformanceCase] = [
+        ConformanceCase("copy: shared content, flags and INTERNALDATE kept, COPYUID pairs (RFC 4315 §3)") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let archive = try await f.create("Archive", of: alice)
+            try await f.append(Fixture.sample(100), to: archive)
+            let date = IMAPDateTime(date: IMAPDate(year: 2001, month: 2, day: 3), hour: 4, minute: 5,
+                                    second: 6, zoneMinutes: 330)
+            let uids = [
+                try await f.append(Fixture.sample(1), to: inbox, flags: [.seen, .keyword("Blue")], date: date),
+                try await f.append(Fixture.sample(2), to: inbox, flags: [.flagged], date: date),
+                try await f.append(Fixture.sample(3), to: inbox, flags: [.answered], date: date),
+            ]
+            let result = try await store.copy(from: inbox.id, uids: [uids[2], UID(99), uids[0]], to: archive.id)
+            try expectEqual(result.uidValidity, archive.uidValidity, "COPYUID UIDVALIDITY")
+            try expectEqual(result.sourceUIDs, [uids[0], uids[2]], "COPYUID source UIDs, in UID order")
+            try expectEqual(result.destinationUIDs, [UID(2), UID(3)], "COPYUID destination UIDs")
+            for (source, destination) in zip(result.sourceUIDs, result.destinationUIDs) {
+                let original = try await f.message(source, in: inbox)
+                let copy = try await f.message(destination, in: archive)
+                try expect(copy.flags.sameFlags(as: original.flags), "flags of the copy of \(source)")
+                try expectEqual(copy.internalDate, original.internalDate, "INTERNALDATE of the copy")
+                try expectEqual(copy.size, original.size, "size of the copy")
+                try expectEqual(copy.headerSize, original.headerSize, "header size of the copy")
+                try expectEqual(copy.blob, original.blob, "the copy shares the blob")
+                try expectEqual(try await f.contents(of: copy.blob), try await f.contents(of: original.blob),
+                                "content of the copy")
+            }
+            try expectEqual(try await f.uids(in: inbox), uids, "the source is untouched")
+            let keywords = try await store.open(archive.id, claimRecent: false).keywords
+            try expect(keywords.contains("Blue"), "copied keywords are known in the destination: \(keywords)")
+            let empty = try await store.copy(from: inbox.id, uids: [UID(50)], to: archive.id)
+            try expectEqual(empty.sourceUIDs, [], "COPY of missing UIDs copies nothing")
+        },
+
+        ConformanceCase("copy: into the same mailbox gives new UIDs") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let uids = try await f.appendSamples(2, to: inbox)
+            let result = try await store.copy(from: inbox.id, uids: uids, to: inbox.id)
+            try expectEqual(result.destinationUIDs, [UID(3), UID(4)], "new UIDs")
+            try expectEqual(try await f.uids(in: inbox), (1...4).map { UID($0) }, "messages")
+        },
+
+        ConformanceCase("move: copy and expunge at once, the content stays readable (RFC 6851 §3)") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let trash = try await f.create("Trash", of: alice, specialUse: .trash)
+            let uids = try await f.appendSamples(3, to: inbox, flags: [.seen])
+            let before = try await store.open(inbox.id, claimRecent: false)
+            let blob = try await f.message(uids[1], in: inbox).blob
+            let result = try await store.move(from: inbox.id, uids: [uids[1]], to: trash.id)
+            try expectEqual(result.sourceUIDs, [uids[1]], "COPYUID source")
+            try expectEqual(result.destinationUIDs, [UID(1)], "COPYUID destination")
+            try expectEqual(result.uidValidity, trash.uidValidity, "COPYUID UIDVALIDITY")
+            try expectEqual(try await f.uids(in: inbox), [uids[0], uids[2]], "the source lost the message")
+            let changes = try await store.changes(in: inbox.id, since: before.highestModSeq)
+            try expectEqual(changes.vanished, [uids[1]], "VANISHED in the source")
+            let moved = try await f.message(UID(1), in: trash)
+            try expect(moved.flags.contains(.seen), "flags move along")
+            try expectEqual(moved.blob, blob, "the moved message keeps its blob")
+            try expectEqual(try await f.contents(of: moved.blob), Array(Fixture.sample(1).utf8), "content")
+            let missing = try await store.move(from: inbox.id, uids: [UID(77)], to: trash.id)
+            try expectEqual(missing.sourceUIDs, [], "MOVE of missing UIDs moves nothing")
+        },
+
+        ConformanceCase("blobs: content shared by copies survives expunging one of them") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let other = try await f.create("Other", of: alice)
+            let uid = try await f.append(Fixture.sample(1), to: inbox)
+            _ = try await store.copy(from: inbox.id, uids: [uid], to: other.id)
+            try await f.setFlags(.add, [.deleted], uids: [uid], in: inbox)
+            _ = try await store.expunge(in: inbox.id, uids: nil)
+            let copy = try await f.message(UID(1), in: other)
+            try expectEqual(try await f.contents(of: copy.blob), Array(Fixture.sample(1).utf8), "copy content")
+            try await store.deleteMailbox(named: "Other", of: alice.id)
+            let again = try await f.append(Fixture.sample(1), to: inbox)
+            let record = try await f.message(again, in: inbox)
+            try expectEqual(try await f.contents(of: record.blob), Array(Fixture.sample(1).utf8),
+                            "the same content appended after all copies were removed")
+        },
+
+        ConformanceCase("mailboxDeleted: every call on a deleted mailbox's ID") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let gone = try await f.create("Gone", of: alice)
+            let uid = try await f.append(Fixture.sample(1), to: inbox)
+            try await store.deleteMailbox(named: "Gone", of: alice.id)
+            let staged = try await f.stage(Fixture.sample(2))
+            let calls: [(String, () async throws -> Void)] = [
+                ("open", { _ = try await store.open(gone.id, claimRecent: true) }),
+                ("status", { _ = try await store.status(of: gone.id) }),
+                ("changes", { _ = try await store.changes(in: gone.id, since: ModSeq(0)) }),
+                ("messages", { _ = try await store.messages(in: gone.id, uids: [UID(1)]) }),
+                ("storeFlags", { _ = try await f.setFlags(.add, [.seen], uids: [UID(1)], in: gone) }),
+                ("expunge", { _ = try await store.expunge(in: gone.id, uids: nil) }),
+                ("copy to", { _ = try await store.copy(from: inbox.id, uids: [uid], to: gone.id) }),
+                ("copy from", { _ = try await store.copy(from: gone.id, uids: [uid], to: inbox.id) }),
+                ("move to", { _ = try await store.move(from: inbox.id, uids: [uid], to: gone.id) }),
+                ("append", {
+                    _ = try await store.append([NewMessage(blob: staged, flags: MessageFlags(), internalDate: nil)],
+                                               to: gone.id)
+                }),
+            ]
+            for (name, call) in calls {
+                try await expectError(.mailboxDeleted, name) { try await call() }
+            }
+            try expectEqual(try await f.uids(in: inbox), [uid], "the failed MOVE left the source alone")
+        },
+    ]
+}

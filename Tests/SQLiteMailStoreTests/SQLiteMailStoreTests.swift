@@ -1,0 +1,255 @@
+import Foundation
+import IMAPSyntax
+import MailStore
+import SQLiteMailStore
+import Testing
+
+/// Behaviour particular to the SQLite backend: what survives a restart, what the directory
+/// holds, and how crash leftovers go.
+@Suite("SQLiteMailStore")
+struct SQLiteMailStoreTests {
+    static func credentials() throws -> PasswordCredentials {
+        try PasswordCredentials(password: "secret", iterations: 64)
+    }
+
+    static func message(_ index: Int) -> [UInt8] {
+        Array("Subject: message \(index)\r\nFrom: a@example.org\r\n\r\nBody \(index)\r\n".utf8)
+    }
+
+    static func stage(_ store: any MailStore, _ bytes: [UInt8]) async throws -> StagedBlob {
+        let upload = try await store.beginUpload(expectedSize: UInt64(bytes.count))
+        try bytes.withUnsafeBytes { try upload.write($0) }
+        return try await upload.finish()
+    }
+
+    @discardableResult
+    static func append(_ store: any MailStore, _ bytes: [UInt8], to mailbox: MailboxID,
+                       flags: [Flag] = []) async throws -> UID {
+        let staged = try await stage(store, bytes)
+        let message = NewMessage(blob: staged, flags: MessageFlags(flags), internalDate: nil)
+        return try await store.append([message], to: mailbox).uids[0]
+    }
+
+    static func inbox(_ store: any MailStore, _ user: User) async throws -> MailboxRecord {
+        try #require(try await store.mailbox(named: "INBOX", of: user.id))
+    }
+
+    static func blobPath(_ directory: String, _ blob: BlobID) -> String {
+        "\(directory)/blobs/\(blob.rawValue.prefix(2))/\(blob.rawValue)"
+    }
+
+    static func exists(_ path: String) -> Bool { FileManager.default.fileExists(atPath: path) }
+
+    @Test func createsTheDirectoryLayout() async throws {
+        try await withTemporaryDirectory { directory in
+            let nested = directory + "/a/b"
+            let store = try SQLiteMailStore(directory: nested)
+            defer { store.close() }
+            let user = try await store.addUser(name: "alice", credentials: Self.credentials())
+            let uid = try await Self.append(store, Self.message(1), to: try await Self.inbox(store, user).id)
+            let record = try #require(try await store.messages(in: try await Self.inbox(store, user).id, uids: [uid]).first)
+            #expect(Self.exists(nested + "/tern.sqlite"))
+            #expect(Self.exists(nested + "/tern.sqlite-wal"), "the database runs in WAL mode")
+            #expect(Self.exists(nested + "/tmp"))
+            #expect(Self.exists(Self.blobPath(nested, record.blob)))
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: Self.blobPath(nested, record.blob)))
+            #expect(Array(bytes) == Self.message(1))
+        }
+    }
+
+    @Test func reopeningKeepsDataUIDValidityAndUIDNext() async throws {
+        try await withTemporaryDirectory { directory in
+            var store = try SQLiteMailStore(directory: directory)
+            let user = try await store.addUser(name: "alice", credentials: Self.credentials())
+            let inbox = try await Self.inbox(store, user)
+            for index in 1...3 { try await Self.append(store, Self.message(index), to: inbox.id, flags: [.deleted]) }
+            #expect(try await store.expunge(in: inbox.id, uids: [UID(3)]) == [UID(3)])
+            let before = try await store.status(of: inbox.id)
+            let work = try await store.createMailbox(named: "Work", of: user.id, specialUse: .archive)
+            try await store.deleteMailbox(named: "Work", of: user.id)
+            store.close()
+
+            store = try SQLiteMailStore(directory: directory)
+            defer { store.close() }
+            #expect(try await store.users().map(\.name) == ["alice"])
+            let reopened = try await Self.inbox(store, user)
+            #expect(reopened == inbox)
+            let after = try await store.status(of: inbox.id)
+            #expect(after == before)
+            let next = try await Self.append(store, Self.message(4), to: inbox.id)
+            #expect(next == UID(4), "UID 3 was expunged before the restart and is not reused")
+            let again = try await store.createMailbox(named: "Work", of: user.id, specialUse: nil)
+            #expect(again.uidValidity != work.uidValidity)
+            #expect(again.uidValidity.rawValue > work.uidValidity.rawValue)
+            let credentials = try #require(try await store.credentials(forUser: "alice"))
+            #expect(credentials.1.verify(password: "secret"))
+        }
+    }
+
+    @Test func reopeningReclaimsCrashLeftovers() async throws {
+        try await withTemporaryDirectory { directory in
+            let (keptBlob, stagedPath) = try await Self.runAndCrash(in: directory)
+            #expect(Self.exists(stagedPath))
+            let stray = directory + "/tmp/stray-upload"
+            #expect(FileManager.default.createFile(atPath: stray, contents: Data("partial".utf8)))
+            let orphan = BlobID(rawValue: String(repeating: "ab", count: 32))
+            try FileManager.default.createDirectory(atPath: directory + "/blobs/ab", withIntermediateDirectories: true)
+            #expect(FileManager.default.createFile(atPath: Self.blobPath(directory, orphan), contents: Data("orphan".utf8)))
+            let misnamed = directory + "/blobs/ab/not-a-blob"
+            #expect(FileManager.default.createFile(atPath: misnamed, contents: Data()))
+
+            let store = try SQLiteMailStore(directory: directory)
+            defer { store.close() }
+            #expect(!Self.exists(stagedPath), "an upload staged but never appended is reclaimed")
+            #expect(!Self.exists((stagedPath as NSString).deletingLastPathComponent), "with its directory")
+            #expect(!Self.exists(stray))
+            #expect(!Self.exists(Self.blobPath(directory, orphan)), "an unreferenced blob is reclaimed")
+            #expect(!Self.exists(misnamed))
+            let kept = try #require(keptBlob)
+            #expect(Self.exists(Self.blobPath(directory, kept)), "a referenced blob stays")
+            let reader = try await store.openBlob(kept)
+            #expect(try reader.read(offset: 0, count: 1000) == Self.message(1))
+            reader.close()
+        }
+    }
+
+    /// Stores one message and stages another, then drops the store without `close()`, as a
+    /// crash would: its upload directory stays behind. Returns the stored blob and the upload.
+    static func runAndCrash(in directory: String) async throws -> (BlobID?, String) {
+        let store = try SQLiteMailStore(directory: directory)
+        let user = try await store.addUser(name: "alice", credentials: Self.credentials())
+        let inbox = try await Self.inbox(store, user)
+        let uid = try await Self.append(store, Self.message(1), to: inbox.id)
+        let blob = try await store.messages(in: inbox.id, uids: [uid]).first?.blob
+        return (blob, try await Self.stage(store, Self.message(2)).stagingKey)
+    }
+
+    @Test func anotherInstanceLeavesLiveUploadsAlone() async throws {
+        try await withTemporaryDirectory { directory in
+            let server = try SQLiteMailStore(directory: directory)
+            defer { server.close() }
+            let user = try await server.addUser(name: "alice", credentials: Self.credentials())
+            let staged = try await Self.stage(server, Self.message(1))
+            // The admin command opens the same directory while the server runs.
+            let admin = try SQLiteMailStore(directory: directory)
+            _ = try await admin.addUser(name: "bob", credentials: Self.credentials())
+            admin.close()
+            #expect(Self.exists(staged.stagingKey), "the running instance's upload is untouched")
+            let inbox = try await Self.inbox(server, user)
+            let result = try await server.append([NewMessage(blob: staged, flags: MessageFlags(), internalDate: nil)],
+                                                 to: inbox.id)
+            #expect(result.uids == [UID(1)])
+            #expect(try await server.users().map(\.name) == ["alice", "bob"])
+        }
+    }
+
+    @Test func closeRemovesUnfinishedUploads() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteMailStore(directory: directory)
+            let staged = try await Self.stage(store, Self.message(1))
+            let upload = try await store.beginUpload(expectedSize: 5)
+            try Array("12345".utf8).withUnsafeBytes { try upload.write($0) }
+            store.close()
+            #expect(!Self.exists(staged.stagingKey))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/tmp").isEmpty)
+        }
+    }
+
+    @Test func aSharedBlobGoesOnlyWithItsLastMessage() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteMailStore(directory: directory)
+            defer { store.close() }
+            let user = try await store.addUser(name: "alice", credentials: Self.credentials())
+            let inbox = try await Self.inbox(store, user)
+            let other = try await store.createMailbox(named: "Other", of: user.id, specialUse: nil)
+            let first = try await Self.append(store, Self.message(1), to: inbox.id, flags: [.deleted])
+            let second = try await Self.append(store, Self.message(1), to: inbox.id, flags: [.deleted])
+            _ = try await store.copy(from: inbox.id, uids: [first], to: other.id)
+            let blob = try #require(try await store.messages(in: inbox.id, uids: [first]).first?.blob)
+            let path = Self.blobPath(directory, blob)
+            #expect(try await store.messages(in: inbox.id, uids: [second]).first?.blob == blob)
+            _ = try await store.expunge(in: inbox.id, uids: [first])
+            #expect(Self.exists(path), "still referenced by the second message and the copy")
+            _ = try await store.expunge(in: inbox.id, uids: nil)
+            #expect(Self.exists(path), "still referenced by the copy")
+            try await store.deleteMailbox(named: "Other", of: user.id)
+            #expect(!Self.exists(path), "removed with the last reference")
+
+            try await Self.append(store, Self.message(2), to: inbox.id)
+            let blob2 = try #require(try await store.messages(in: inbox.id, uids: [UID(3)]).first?.blob)
+            try await store.deleteUser(name: "alice")
+            #expect(!Self.exists(Self.blobPath(directory, blob2)), "deleteUser removes the user's blobs")
+        }
+    }
+
+    @Test func concurrentAppendsGetDistinctAscendingUIDs() async throws {
+        try await withTemporaryStore { store in
+            let user = try await store.addUser(name: "alice", credentials: Self.credentials())
+            let inbox = try await Self.inbox(store, user)
+            let tasks = 8, perTask = 25
+            let results = try await withThrowingTaskGroup(of: [UID].self) { group in
+                for task in 0..<tasks {
+                    group.addTask {
+                        var uids: [UID] = []
+                        for index in 0..<perTask {
+                            // Half the messages are identical across tasks: they race for one blob.
+                            let bytes = index % 2 == 0 ? Self.message(index) : Self.message(1000 + task * perTask + index)
+                            uids.append(try await Self.append(store, bytes, to: inbox.id))
+                        }
+                        return uids
+                    }
+                }
+                var all: [[UID]] = []
+                for try await uids in group { all.append(uids) }
+                return all
+            }
+            for uids in results { #expect(uids == uids.sorted(), "each task sees ascending UIDs") }
+            let all = results.flatMap { $0 }
+            #expect(Set(all).count == tasks * perTask)
+            #expect(Set(all) == Set((1...(tasks * perTask)).map { UID(UInt32($0)) }))
+            let records = try await store.messages(in: inbox.id, uids: all)
+            #expect(records.count == tasks * perTask)
+            for record in records {
+                let reader = try await store.openBlob(record.blob)
+                #expect(reader.size == record.size)
+                reader.close()
+            }
+        }
+    }
+
+    @Test func rejectsBlobNamesAndStagingPathsOutsideTheStore() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteMailStore(directory: directory)
+            defer { store.close() }
+            for name in ["../../tern.sqlite", "", String(repeating: "A", count: 64), String(repeating: "0", count: 63)] {
+                await #expect(throws: MailStoreError.blobMissing(BlobID(rawValue: name))) {
+                    _ = try await store.openBlob(BlobID(rawValue: name))
+                }
+            }
+            let user = try await store.addUser(name: "alice", credentials: Self.credentials())
+            let inbox = try await Self.inbox(store, user)
+            let outside = directory + "/outside.eml"
+            #expect(FileManager.default.createFile(atPath: outside, contents: Data(Self.message(1))))
+            let staged = try await Self.stage(store, Self.message(1))
+            var forged = staged
+            forged.stagingKey = outside
+            await #expect(throws: MailStoreError.blobMissing(staged.id)) {
+                _ = try await store.append([NewMessage(blob: forged, flags: MessageFlags(), internalDate: nil)],
+                                           to: inbox.id)
+            }
+            #expect(Self.exists(outside), "a file outside the upload directory is never moved")
+            #expect(try await store.status(of: inbox.id).messages == 0)
+        }
+    }
+
+    @Test func uploadsRefuseWritesAfterFinish() async throws {
+        try await withTemporaryStore { store in
+            let upload = try await store.beginUpload(expectedSize: 3)
+            try Array("abc".utf8).withUnsafeBytes { try upload.write($0) }
+            _ = try await upload.finish()
+            #expect(throws: (any Error).self) { try Array("d".utf8).withUnsafeBytes { try upload.write($0) } }
+            await #expect(throws: (any Error).self) { _ = try await upload.finish() }
+            upload.abort()
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import IMAPSyntax
+import MailStore
+import SQLiteMailStore
+import Testing
+
+/// Throughput figures for the lead's benchmark shapes; run on demand, in release:
+/// `TERN_STORE_BENCH=1 swift test -c release --filter StoreBenchmark`.
+@Suite("StoreBenchmark", .enabled(if: ProcessInfo.processInfo.environment["TERN_STORE_BENCH"] != nil))
+struct StoreBenchmark {
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func message(_ index: Int) -> [UInt8] {
+        var text = "From: Alice <alice@example.org>\r\nTo: Bob <bob@example.org>\r\n"
+            + "Subject: Benchmark message \(index)\r\nMessage-ID: <bench-\(index)@example.org>\r\n\r\n"
+        for line in 0..<30 { text += "Line \(line) of the body of message \(index), some text to fill it.\r\n" }
+        return Array(text.utf8)
+    }
+
+    static func stage(_ store: any MailStore, _ bytes: [UInt8]) async throws -> StagedBlob {
+        let upload = try await store.beginUpload(expectedSize: UInt64(bytes.count))
+        try bytes.withUnsafeBytes { try upload.write($0) }
+        return try await upload.finish()
+    }
+
+    @Test func appendsThenReadsLargeMailboxes() async throws {
+        try await withTemporaryStore { store in
+            let clock = ContinuousClock()
+            let user = try await store.addUser(name: "bench", credentials: PasswordCredentials(password: "x", iterations: 64))
+            let inbox = try #require(try await store.mailbox(named: "INBOX", of: user.id))
+
+            let appends = 10_000
+            let appendTime = try await clock.measure {
+                for index in 0..<appends {
+                    let staged = try await Self.stage(store, Self.message(index))
+                    _ = try await store.append([NewMessage(blob: staged, flags: MessageFlags(), internalDate: nil)],
+                                               to: inbox.id)
+                }
+            }
+            print("APPEND: \(appends) single appends in \(Self.seconds(appendTime)) s = "
+                  + "\(Int(Double(appends) / Self.seconds(appendTime))) appends/s")
+            try await Self.reads(store, inbox.id, count: appends, clock: clock)
+
+            let big = try await store.createMailbox(named: "Big", of: user.id, specialUse: nil)
+            let shared = try await Self.stage(store, Self.message(0))
+            let fillTime = try await clock.measure {
+                for _ in 0..<100 {
+                    let batch = (0..<1000).map { _ in
+                        NewMessage(blob: shared, flags: MessageFlags([.seen]), internalDate: nil)
+                    }
+                    _ = try await store.append(batch, to: big.id)
+                }
+            }
+            print("MULTIAPPEND: 100,000 messages in batches of 1000 in \(Self.seconds(fillTime)) s")
+            try await Self.reads(store, big.id, count: 100_000, clock: clock)
+        }
+    }
+
+    static func reads(_ store: any MailStore, _ mailbox: MailboxID, count: Int, clock: ContinuousClock) async throws {
+        var snapshot: MailboxSnapshot?
+        let examine = try await clock.measure { snapshot = try await store.open(mailbox, claimRecent: false) }
+        let select = try await clock.measure { _ = try await store.open(mailbox, claimRecent: true) }
+        let uids = snapshot?.messages.map(\.uid) ?? []
+        #expect(uids.count == count)
+        var records: [MessageRecord] = []
+        let fetch = try await clock.measure { records = try await store.messages(in: mailbox, uids: uids) }
+        #expect(records.count == count)
+        let status = try await clock.measure { _ = try await store.status(of: mailbox) }
+        let store1 = try await clock.measure {
+            _ = try await store.storeFlags(in: mailbox, uids: uids, operation: .add,
+                                           flags: MessageFlags([.flagged]), unchangedSince: nil)
+        }
+        print("\(count) messages: EXAMINE \(ms(examine)) ms, SELECT \(ms(select)) ms, "
+              + "UID FETCH 1:* \(ms(fetch)) ms, STATUS \(ms(status)) ms, STORE 1:* +FLAGS \(ms(store1)) ms")
+    }
+
+    static func ms(_ duration: Duration) -> String {
+        String(format: "%.1f", seconds(duration) * 1000)
+    }
+}
