@@ -34,6 +34,7 @@ let package = Package(
         .target(name: "SQLiteMailStore", dependencies: [
             "MailStore", "MailMessage", "IMAPSyntax",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "IMAPServer", dependencies: [
