@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         defer { signals.forEach { $0.cancel() } }
         let dataDirectory = settings.dataDirectory
         try await server.run { address in
-            Console.line("Tern is serving IMAP on \(address), data in \(dataDirectory)")
+            Console.line("Tern is serving IMAP on \(address.displayString), data in \(dataDirectory)")
         }
     }
 }

@@ -16,7 +16,7 @@ extension IMAPServer {
     func serve(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
         let (signals, continuation) = AsyncStream.makeStream(of: ConnectionSignal.self,
                                                              bufferingPolicy: .bufferingNewest(8))
-        let remote = channel.channel.remoteAddress.map { "\($0)" } ?? "unknown"
+        let remote = channel.channel.remoteAddress?.displayString ?? "unknown"
         var logger = self.logger
         logger[metadataKey: "remote"] = "\(remote)"
 

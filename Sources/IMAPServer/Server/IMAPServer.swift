@@ -41,7 +41,7 @@ public final class IMAPServer: Sendable {
         serverChannel.withLock { $0 = server.channel }
         if stopped.withLock({ $0 }) { server.channel.close(promise: nil) }
         if let address = server.channel.localAddress { onBound(address) }
-        logger.info("listening", metadata: ["address": "\(server.channel.localAddress.map { "\($0)" } ?? "?")"])
+        logger.info("listening", metadata: ["address": "\(server.channel.localAddress?.displayString ?? "?")"])
 
         let ticker = Task { [registry, configuration] in
             while !Task.isCancelled {
@@ -70,4 +70,14 @@ public final class IMAPServer: Sendable {
 
     /// Number of open connections.
     public var connectionCount: Int { registry.count }
+}
+
+extension SocketAddress {
+    /// `host:port` (or `[v6]:port`) for logs and messages.
+    public var displayString: String {
+        let host = ipAddress ?? "?"
+        let port = self.port.map(String.init) ?? "?"
+        if case .v6 = self { return "[\(host)]:\(port)" }
+        return "\(host):\(port)"
+    }
 }

@@ -1,2 +1,0 @@
-import TernCLI
-await TernCommand.main()
