@@ -40,6 +40,19 @@ extension SQLiteMailStore {
         }
     }
 
+    public func claimRecent(in mailbox: MailboxID) async throws -> [UID] {
+        try await write { db in
+            let row = try MailboxRow.selectable(db, mailbox)
+            guard row.recentFloor < row.uidNext else { return [] }
+            try db.cachedStatement(sql: "UPDATE mailboxes SET recent_floor = ? WHERE id = ?")
+                .execute(arguments: [row.uidNext, row.id])
+            let statement = try db.cachedStatement(
+                sql: "SELECT uid FROM messages WHERE mailbox_id = ? AND uid >= ? AND uid < ? ORDER BY uid")
+            return try Int64.fetchAll(statement, arguments: [row.id, row.recentFloor, row.uidNext])
+                .map { UID(UInt32(truncatingIfNeeded: $0)) }
+        }
+    }
+
     /// Messages with a MODSEQ above `modSeq` and tombstones above it (RFC 7162 §3.2.5.2), read
     /// through the MODSEQ indexes, in one read transaction.
     public func changes(in mailbox: MailboxID, since modSeq: ModSeq) async throws -> MailboxChanges {

@@ -22,6 +22,22 @@ extension MailStoreConformance {
             try expectEqual(try await store.status(of: inbox.id).recent, 0, "RECENT after claiming")
         },
 
+        ConformanceCase("claimRecent: new messages are recent for exactly one claimer (RFC 3501 §2.3.2)") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            _ = try await f.appendSamples(2, to: inbox)
+            _ = try await store.open(inbox.id, claimRecent: true)
+            try expectEqual(try await store.claimRecent(in: inbox.id), [], "nothing new to claim")
+            let added = try await f.appendSamples(2, to: inbox)
+            let expunged = try await f.append(Fixture.sample(7), to: inbox, flags: [.deleted])
+            _ = try await store.expunge(in: inbox.id, uids: [expunged])
+            try expectEqual(try await store.claimRecent(in: inbox.id), added, "the first claimer gets the new ones")
+            try expectEqual(try await store.claimRecent(in: inbox.id), [], "a second claimer gets none")
+            try expectEqual(try await store.status(of: inbox.id).recent, 0, "RECENT after claiming")
+            try expectEqual(try await store.open(inbox.id, claimRecent: true).recentUIDs, [], "nor does a later SELECT")
+        },
+
         ConformanceCase("open: the snapshot lists every message with flags, MODSEQ and keywords") { store in
             let f = Fixture(store)
             let alice = try await f.addUser("alice")

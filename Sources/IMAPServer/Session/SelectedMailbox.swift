@@ -128,9 +128,16 @@ final class SelectedMailbox {
         return numbers
     }
 
+    /// Whether the changes hold messages this view has not seen yet.
+    func hasNewMessages(in changes: MailboxChanges) -> Bool {
+        (changes.changed.last?.uid ?? UID(0)) > (uids.last ?? UID(0))
+    }
+
     /// Applies what the store reports changed and returns the untagged responses that tell
-    /// the client (RFC 3501 §7.3.1 EXISTS, §7.4.1 EXPUNGE, §7.4.2 FETCH FLAGS).
-    func apply(_ changes: MailboxChanges, allowExpunge: Bool, includeUID: Bool) -> [UntaggedResponse] {
+    /// the client (RFC 3501 §7.3.1 EXISTS and RECENT, §7.4.1 EXPUNGE, §7.4.2 FETCH FLAGS).
+    /// `claimedRecent` are the new messages this session claimed as `\Recent`.
+    func apply(_ changes: MailboxChanges, claimedRecent: [UID], allowExpunge: Bool,
+               includeUID: Bool) -> [UntaggedResponse] {
         var responses: [UntaggedResponse] = []
         let lastKnown = uids.last ?? UID(0)
         for uid in changes.vanished where sequenceNumber(of: uid) != nil { pendingVanished.insert(uid) }
@@ -153,6 +160,7 @@ final class SelectedMailbox {
             keywords = changes.keywords
             responses.insert(.flags(flagList), at: 0)
         }
+        recent.formUnion(claimedRecent)
         if added > 0 {
             responses.append(.exists(uids.count))
             responses.append(.recent(recent.count))

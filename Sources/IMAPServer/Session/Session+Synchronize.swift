@@ -29,7 +29,12 @@ extension Session {
             try await finish(bye: "Selected mailbox was deleted")
             return
         }
-        for response in selected.apply(changes, allowExpunge: allowExpunge, includeUID: includeUID) {
+        var claimed: [UID] = []
+        if !selected.readOnly && selected.hasNewMessages(in: changes) {
+            claimed = try await store.claimRecent(in: selected.id)
+        }
+        for response in selected.apply(changes, claimedRecent: claimed, allowExpunge: allowExpunge,
+                                       includeUID: includeUID) {
             send(response)
         }
     }
