@@ -228,7 +228,8 @@ enum MIMEFieldParser {
             let attribute = ASCII.string(segments[start].attribute)
             if !contiguous {
                 for segment in segments[start..<next] {
-                    let name = "\(attribute)*\(segment.index)" + (segment.extended ? "*" : "")
+                    let name = "\(ASCII.string(segment.attribute))*\(segment.index)"
+                        + (segment.extended ? "*" : "")
                     result.append(MIMEParameter(name: name, value: segment.value))
                 }
             } else {

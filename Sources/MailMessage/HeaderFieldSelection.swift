@@ -20,6 +20,13 @@ public struct HeaderFieldSelection: Sendable {
     /// HEADER.FIELDS.NOT returns the other fields as they are, then CRLF if the block had its
     /// ending empty line. Lines without a colon never match a name.
     public func select(from header: UnsafeRawBufferPointer) -> [UInt8] {
+        select(from: header, followedByLineBreak: false)
+    }
+
+    /// `followedByLineBreak`: the message continues with a line break right after the block;
+    /// HEADER.FIELDS.NOT then counts it as the empty line that ends the header, even where the
+    /// MIME structure gives it to a boundary line that follows (Dovecot reads it that way).
+    func select(from header: UnsafeRawBufferPointer, followedByLineBreak: Bool) -> [UInt8] {
         let block = HeaderScanner.scan(header, from: 0, to: header.count)
         var output: [UInt8] = []
         output.reserveCapacity(excluding ? header.count : 256)
@@ -30,7 +37,7 @@ public struct HeaderFieldSelection: Sendable {
                 output += [ASCII.cr, ASCII.lf]
             }
         }
-        if !excluding || block.terminated { output += [ASCII.cr, ASCII.lf] }
+        if !excluding || block.terminated || followedByLineBreak { output += [ASCII.cr, ASCII.lf] }
         return output
     }
 
@@ -39,10 +46,20 @@ public struct HeaderFieldSelection: Sendable {
         header.withUnsafeBytes { select(from: $0) }
     }
 
-    /// Selects from the header block at `range` of a stored message.
-    public func select(from message: [UInt8], range: Range<Int>) -> [UInt8] {
+    /// Selects from the header block at `range` of a stored message (a `SectionText.header`
+    /// range).
+    public func select(from message: UnsafeRawBufferPointer, range: Range<Int>) -> [UInt8] {
         let clamped = range.clamped(to: 0..<message.count)
-        return message.withUnsafeBytes { select(from: UnsafeRawBufferPointer(rebasing: $0[clamped])) }
+        let next = clamped.upperBound
+        let lineBreak = next < message.count && (message[next] == ASCII.lf
+            || (message[next] == ASCII.cr && next + 1 < message.count && message[next + 1] == ASCII.lf))
+        return select(from: UnsafeRawBufferPointer(rebasing: message[clamped]),
+                      followedByLineBreak: lineBreak)
+    }
+
+    /// Selects from the header block at `range` of a stored message held in an array.
+    public func select(from message: [UInt8], range: Range<Int>) -> [UInt8] {
+        message.withUnsafeBytes { select(from: $0, range: range) }
     }
 
     private func matches(_ field: HeaderField, in header: UnsafeRawBufferPointer) -> Bool {

@@ -62,6 +62,8 @@ struct StructureBuilder {
         var level: Int
         /// Where the line break before the boundary line starts (the end of what precedes it).
         var delimiterStart: Int
+        /// Where the boundary line starts ("--").
+        var lineStart: Int
         /// After the boundary line's LF (or the end of the message).
         var lineEnd: Int
         var hasLineFeed: Bool
@@ -73,6 +75,8 @@ struct StructureBuilder {
         var part: MessagePart
         var envelope: Envelope?
         var hit: BoundaryHit?
+        /// Whether a boundary line ended the header (the entity has no body).
+        var headerCut: Bool
     }
 
     private enum Shape {
@@ -89,6 +93,7 @@ struct StructureBuilder {
         var headerEnd = end
         var hit: BoundaryHit?
         var lineBreakStart: Int?
+        var emptyLine: HeaderScanner.Line?
         while position < end {
             if !boundaries.isEmpty, buffer[position] == ASCII.dash,
                let found = boundary(at: position, after: lineBreakStart ?? position) {
@@ -101,6 +106,7 @@ struct StructureBuilder {
             if line.isEmpty {
                 fields.flush()
                 headerEnd = line.next
+                emptyLine = line
                 break
             }
             fields.add(line, in: buffer)
@@ -119,12 +125,20 @@ struct StructureBuilder {
                                                       isMIMEChild: isMIMEChild,
                                                       wantsEnvelope: isMessage(origin))
         let shape = shape(of: interpreted, inDigest: inDigest, depth: depth)
+        if let emptyLine, !boundaries.isEmpty,
+           let found = boundaryAfterHeader(emptyLine, shape: shape) {
+            // An enclosing boundary line right after the empty line: that line break is the
+            // boundary's (as Dovecot sees it), so the header ends before it.
+            hit = found
+            headerEnd = emptyLine.start
+        }
         let bodyStart = headerEnd
         let linesBefore = lineCounter.lines(before: bodyStart, in: buffer)
         var bodyEnd: Int
         var kind: MessagePart.Kind
 
-        if hit != nil {
+        let headerCut = hit != nil
+        if headerCut {
             // The header ended at a boundary: the body is empty.
             bodyEnd = bodyStart
             switch shape {
@@ -152,6 +166,11 @@ struct StructureBuilder {
                 partCount += 1
                 let inner = entity(at: bodyStart, origin: .message, depth: depth + 1)
                 bodyEnd = inner.part.bodyRange.upperBound
+                if inner.headerCut, let cut = inner.hit {
+                    // Dovecot counts the line break before the boundary in the body of the
+                    // message/rfc822 part when it cut the embedded header short.
+                    bodyEnd = cut.lineStart
+                }
                 hit = inner.hit
                 kind = .message(inner.envelope ?? Envelope(), inner.part)
             }
@@ -159,7 +178,24 @@ struct StructureBuilder {
         let lines = lineCounter.lines(before: bodyEnd, in: buffer) - linesBefore
         let part = MessagePart(headerRange: start..<headerEnd, bodyRange: bodyStart..<bodyEnd,
                                bodyLines: lines, content: interpreted.content, kind: kind)
-        return Parsed(part: part, envelope: interpreted.envelope, hit: hit)
+        return Parsed(part: part, envelope: interpreted.envelope, hit: hit,
+                      headerCut: headerCut)
+    }
+
+    /// The enclosing boundary line that directly follows a header's empty line, unless the
+    /// entity's own boundary (a multipart starting with its first delimiter) matches it better.
+    private mutating func boundaryAfterHeader(_ emptyLine: HeaderScanner.Line,
+                                              shape: Shape) -> BoundaryHit? {
+        guard emptyLine.next < end, buffer[emptyLine.next] == ASCII.dash else { return nil }
+        var pushedOwn = false
+        if case let .multipart(.some(own), _) = shape {
+            boundaries.append(own)
+            pushedOwn = true
+        }
+        defer { if pushedOwn { boundaries.removeLast() } }
+        guard let found = boundary(at: emptyLine.next, after: emptyLine.start) else { return nil }
+        if pushedOwn, found.level == boundaries.count - 1 { return nil }
+        return found
     }
 
     private func isMessage(_ origin: Origin) -> Bool {
@@ -282,7 +318,7 @@ struct StructureBuilder {
         let isClose = lineContentEnd - textStart >= length + 2
             && buffer[textStart + length] == ASCII.dash
             && buffer[textStart + length + 1] == ASCII.dash
-        return BoundaryHit(level: best, delimiterStart: delimiterStart,
+        return BoundaryHit(level: best, delimiterStart: delimiterStart, lineStart: lineStart,
                            lineEnd: lf.map { $0 + 1 } ?? end, hasLineFeed: lf != nil,
                            isClose: isClose)
     }

@@ -91,7 +91,7 @@ enum ReferenceRendering {
         var items: [Node] = []
         var text = false
         if case .message = part.kind {
-            items += [string("message"), string("rfc822")]
+            items += [string(part.mediaType), string(part.mediaSubtype)]
         } else if let type = content.type {
             text = type.lowercased() == "text"
             items += [string(type), string(content.subtype ?? "")]
