@@ -248,7 +248,8 @@ struct StructureBuilder {
             }
             guard found.hasLineFeed else { break }
             if partCount >= MessageParser.maximumParts {
-                // No more parts: the rest is read as the body of the last one.
+                // No more parts: the rest belongs to this multipart, like an epilogue.
+                boundaries.removeSubrange(level...)
                 let rest = scanBody(from: found.lineEnd)
                 return (parts, rest.end, rest.hit)
             }
