@@ -36,23 +36,44 @@ extension MessageStructure {
     }
 
     /// Decodes a stored structure; throws on anything malformed, never traps.
-    public init(decoding bytes: UnsafeRawBufferPointer) throws {
-        var reader = StructureReader(bytes: bytes)
-        guard reader.remaining >= 2, try reader.byte() == Self.marker,
-              try reader.byte() == Self.encodingVersion else {
-            throw StructureDecodingError.unsupportedFormat
+    /// With `skippingEnvelope` the top-level envelope is passed over and left empty, which
+    /// halves the work when only the part tree is wanted (BODYSTRUCTURE, BODY[section]).
+    public init(decoding bytes: UnsafeRawBufferPointer, skippingEnvelope: Bool = false) throws {
+        var reader = try StructureReader(header: bytes)
+        let size = try reader.varint(limit: Self.maximumSize)
+        let envelope: Envelope
+        if skippingEnvelope {
+            try reader.skipEnvelope()
+            envelope = Envelope()
+        } else {
+            envelope = try reader.envelope()
         }
-        let size = try reader.varint(limit: Int(Int32.max) * 1024)
-        let envelope = try reader.envelope()
         let root = try reader.part(cursor: 0, limit: size, depth: 0)
         guard reader.remaining == 0 else { throw StructureDecodingError.malformed("trailing bytes") }
         self.init(size: size, envelope: envelope, root: root)
     }
 
     /// Decodes a stored structure held in an array.
-    public init(decoding bytes: [UInt8]) throws {
-        self = try bytes.withUnsafeBytes { try MessageStructure(decoding: $0) }
+    public init(decoding bytes: [UInt8], skippingEnvelope: Bool = false) throws {
+        self = try bytes.withUnsafeBytes {
+            try MessageStructure(decoding: $0, skippingEnvelope: skippingEnvelope)
+        }
     }
+
+    /// Decodes only the top-level envelope of a stored structure (FETCH ENVELOPE), without
+    /// reading the part tree; the rest of the blob is not checked.
+    public static func decodeEnvelope(from bytes: UnsafeRawBufferPointer) throws -> Envelope {
+        var reader = try StructureReader(header: bytes)
+        _ = try reader.varint(limit: maximumSize)
+        return try reader.envelope()
+    }
+
+    /// Decodes only the top-level envelope of a stored structure held in an array.
+    public static func decodeEnvelope(from bytes: [UInt8]) throws -> Envelope {
+        try bytes.withUnsafeBytes { try decodeEnvelope(from: $0) }
+    }
+
+    static let maximumSize = Int(Int32.max) * 1024
 }
 
 /// The fixed token table of format version 1 (append-only).

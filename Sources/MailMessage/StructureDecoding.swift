@@ -10,6 +10,15 @@ struct StructureReader {
         self.bytes = bytes
     }
 
+    /// A reader positioned after the format marker and version, which it checks.
+    init(header bytes: UnsafeRawBufferPointer) throws {
+        self.bytes = bytes
+        guard remaining >= 2, try byte() == MessageStructure.marker,
+              try byte() == MessageStructure.encodingVersion else {
+            throw StructureDecodingError.unsupportedFormat
+        }
+    }
+
     var remaining: Int { bytes.count - position }
 
     mutating func byte() throws -> UInt8 {
@@ -69,6 +78,32 @@ struct StructureReader {
         defer { position += length }
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[position..<position + length]),
                       as: UTF8.self)
+    }
+
+    /// Steps over a byte string without copying it.
+    mutating func skipBlob() throws {
+        let code = try varint(limit: Int.max)
+        if code & 1 == 1 {
+            guard code >> 1 < StructureTokens.bytes.count else {
+                throw StructureDecodingError.malformed("unknown token")
+            }
+            return
+        }
+        guard code >> 1 <= remaining else { throw StructureDecodingError.truncated }
+        position += code >> 1
+    }
+
+    /// Steps over an envelope without building it.
+    mutating func skipEnvelope() throws {
+        let flags = try varint(limit: 0x3FF)
+        for bit in 0..<4 where flags & (1 << bit) != 0 { try skipBlob() }
+        for bit in 4..<10 where flags & (1 << bit) != 0 {
+            for _ in 0..<(try count(minimumSize: 1)) {
+                let present = try byte()
+                guard present < 16 else { throw StructureDecodingError.malformed("address flags") }
+                for field in 0..<4 where present & (1 << field) != 0 { try skipBlob() }
+            }
+        }
     }
 
     mutating func parameters() throws -> [MIMEParameter] {

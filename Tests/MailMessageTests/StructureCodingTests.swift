@@ -116,3 +116,38 @@ struct SplitMix {
         return value ^ (value >> 31)
     }
 }
+
+@Suite("Partial decoding of the stored form")
+struct PartialDecodingTests {
+    let message = crlf("""
+        From: a@b
+        To: "C" <c@d>, g: e@f;
+        Subject: s
+        Content-Type: multipart/mixed; boundary=b
+
+        --b
+        Content-Type: message/rfc822
+
+        Subject: inner
+
+        x
+        --b--
+        """)
+
+    @Test("Skipping the envelope keeps the whole part tree, embedded envelopes included")
+    func skipEnvelope() throws {
+        let structure = MessageParser.parse(message)
+        let decoded = try MessageStructure(decoding: structure.encoded(), skippingEnvelope: true)
+        #expect(decoded.envelope == Envelope())
+        #expect(decoded.root == structure.root)
+    }
+
+    @Test("The envelope alone")
+    func envelopeOnly() throws {
+        let structure = MessageParser.parse(message)
+        #expect(try MessageStructure.decodeEnvelope(from: structure.encoded()) == structure.envelope)
+        #expect(throws: StructureDecodingError.self) {
+            try MessageStructure.decodeEnvelope(from: Array(structure.encoded().prefix(8)))
+        }
+    }
+}
