@@ -75,8 +75,11 @@ struct StructureBuilder {
         var part: MessagePart
         var envelope: Envelope?
         var hit: BoundaryHit?
-        /// Whether a boundary line ended the header (the entity has no body).
-        var headerCut: Bool
+        /// Whether the enclosing parts, up to the multipart that owns the boundary, end at the
+        /// boundary line itself rather than before its line break: when a boundary line cuts a
+        /// header short, Dovecot gives that line break to the parent of the cut entity, and
+        /// every part around it grows by it.
+        var claimsLineBreak: Bool
     }
 
     private enum Shape {
@@ -138,6 +141,7 @@ struct StructureBuilder {
         var kind: MessagePart.Kind
 
         let headerCut = hit != nil
+        var claimsLineBreak = headerCut
         if headerCut {
             // The header ended at a boundary: the body is empty.
             bodyEnd = bodyStart
@@ -161,17 +165,17 @@ struct StructureBuilder {
                                            depth: depth)
                 bodyEnd = parsed.end
                 hit = parsed.hit
+                claimsLineBreak = parsed.claimsLineBreak
                 kind = .multipart(parsed.parts)
             case .message:
                 partCount += 1
                 let inner = entity(at: bodyStart, origin: .message, depth: depth + 1)
                 bodyEnd = inner.part.bodyRange.upperBound
-                if inner.headerCut, let cut = inner.hit {
-                    // Dovecot counts the line break before the boundary in the body of the
-                    // message/rfc822 part when it cut the embedded header short.
-                    bodyEnd = cut.lineStart
-                }
                 hit = inner.hit
+                if inner.claimsLineBreak, let cut = inner.hit {
+                    bodyEnd = cut.lineStart
+                    claimsLineBreak = true
+                }
                 kind = .message(inner.envelope ?? Envelope(), inner.part)
             }
         }
@@ -179,7 +183,7 @@ struct StructureBuilder {
         let part = MessagePart(headerRange: start..<headerEnd, bodyRange: bodyStart..<bodyEnd,
                                bodyLines: lines, content: interpreted.content, kind: kind)
         return Parsed(part: part, envelope: interpreted.envelope, hit: hit,
-                      headerCut: headerCut)
+                      claimsLineBreak: claimsLineBreak)
     }
 
     /// The enclosing boundary line that directly follows a header's empty line, unless the
@@ -230,36 +234,38 @@ struct StructureBuilder {
     /// Parses a multipart body: preamble, body parts, epilogue (RFC 2046 §5.1.1).
     private mutating func multipartBody(from start: Int, boundary: [UInt8], digest: Bool,
                                         depth: Int)
-        -> (parts: [MessagePart], end: Int, hit: BoundaryHit?) {
+        -> (parts: [MessagePart], end: Int, hit: BoundaryHit?, claimsLineBreak: Bool) {
         boundaries.append(boundary)
         let level = boundaries.count - 1
         defer { boundaries.removeSubrange(min(level, boundaries.count)...) }
         var parts: [MessagePart] = []
         var hit = scanBody(from: start).hit
+        var claimed = false
         while let found = hit {
             if found.level < level {
                 // An enclosing multipart's boundary ends this multipart.
-                return (parts, found.delimiterStart, found)
+                return (parts, claimed ? found.lineStart : found.delimiterStart, found, claimed)
             }
             if found.isClose {
                 boundaries.removeSubrange(level...)
                 let epilogue = scanBody(from: found.lineEnd)
-                return (parts, epilogue.end, epilogue.hit)
+                return (parts, epilogue.end, epilogue.hit, false)
             }
             guard found.hasLineFeed else { break }
             if partCount >= MessageParser.maximumParts {
                 // No more parts: the rest belongs to this multipart, like an epilogue.
                 boundaries.removeSubrange(level...)
                 let rest = scanBody(from: found.lineEnd)
-                return (parts, rest.end, rest.hit)
+                return (parts, rest.end, rest.hit, false)
             }
             partCount += 1
             let child = entity(at: found.lineEnd, origin: .bodyPart(inDigest: digest),
                                depth: depth + 1)
             parts.append(child.part)
             hit = child.hit
+            claimed = child.claimsLineBreak
         }
-        return (parts, end, nil)
+        return (parts, end, nil, false)
     }
 
     /// Finds the end of a body: the first boundary line of an enclosing multipart, or the end

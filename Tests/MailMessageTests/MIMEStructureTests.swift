@@ -167,6 +167,33 @@ struct MIMEStructureTests {
         #expect(parts[0].charset == "utf-8")
     }
 
+    @Test("A header cut by an outer boundary: every enclosing part keeps the line break")
+    func cutHeaderLineBreakPropagates() {
+        let bytes = crlf("""
+            Content-Type: multipart/mixed; boundary=outer
+
+            --outer
+            Content-Type: multipart/mixed; boundary=inner
+
+            --inner
+            Content-Type: message/rfc822
+
+            Subject: cut
+            --outer
+
+            next
+            --outer--
+            """)
+        let structure = MessageParser.parse(bytes)
+        #expect(Invariants.check(structure, message: bytes).isEmpty)
+        let inner = structure.root.children[0]
+        let message = inner.children[0]
+        #expect(text(bytes[message.bodyRange]) == "Subject: cut\r\n")
+        #expect(message.bodyLines == 1)
+        #expect(inner.bodyRange.upperBound == message.bodyRange.upperBound)
+        #expect(text(bytes[structure.root.children[1].bodyRange]) == "next")
+    }
+
     @Test("message/rfc822 parts are parsed: envelope, header, body tree (§5.2.1)")
     func embeddedMessage() throws {
         let bytes = crlf("""

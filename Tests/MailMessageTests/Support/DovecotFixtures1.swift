@@ -400,5 +400,31 @@ extension DovecotFixtures {
                 ("HEADER.FIELDS.NOT (SUBJECT)", #""Content-Type: application/octet-stream; NAME*1=\x22b c\x22; name*0*=utf-8'en'%41; Name*3=d; x*2=late; x*0=early; title*=us-ascii''%25%\x0d\x0aContent-Disposition: attachment; filename*0=\x22a%b\x22; filename*1*=%C3%A9; size=12\x0d\x0aContent-Language: en (English), de\x0d\x0aContent-Location: http://example.com/\x0d\x0a more\x0d\x0aContent-MD5: Q2hlY2sgSW50ZWdyaXR5IQ==\x0d\x0aContent-ID: <id@x>\x0d\x0aContent-Description: =?utf-8?q?d=C3=A9scription?=\x0d\x0aMIME-Version: 1.0\x0d\x0a\x0d\x0a""#),
                 ("HEADER.FIELDS (X-NONE)", #""\x0d\x0a""#),
             ]),
+        Case(
+            name: "e13_no_header",
+            message: "\r\nbody only\r\n",
+            envelope: #"(NIL NIL NIL NIL NIL NIL NIL NIL NIL NIL)"#,
+            bodyStructure: #"("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 11 1 NIL NIL NIL NIL)"#,
+            sections: [
+                ("1", #""body only\x0d\x0a""#),
+                ("1.MIME", #""\x0d\x0a""#),
+                ("HEADER", #""\x0d\x0a""#),
+                ("TEXT", #""body only\x0d\x0a""#),
+                ("HEADER.FIELDS (SUBJECT FROM CONTENT-TYPE)", #""\x0d\x0a""#),
+                ("HEADER.FIELDS.NOT (SUBJECT)", #""\x0d\x0a""#),
+                ("HEADER.FIELDS (X-NONE)", #""\x0d\x0a""#),
+            ]),
+        Case(
+            name: "e14_header_only",
+            message: "Subject: no body\r\nFrom: a@b",
+            envelope: #"(NIL "no body" ((NIL NIL "a" "b")) ((NIL NIL "a" "b")) ((NIL NIL "a" "b")) NIL NIL NIL NIL NIL)"#,
+            bodyStructure: #"("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 0 0 NIL NIL NIL NIL)"#,
+            sections: [
+                ("1.MIME", #""Subject: no body\x0d\x0aFrom: a@b""#),
+                ("HEADER", #""Subject: no body\x0d\x0aFrom: a@b""#),
+                ("HEADER.FIELDS (SUBJECT FROM CONTENT-TYPE)", #""Subject: no body\x0d\x0aFrom: a@b\x0d\x0a\x0d\x0a""#),
+                ("HEADER.FIELDS.NOT (SUBJECT)", #""From: a@b""#),
+                ("HEADER.FIELDS (X-NONE)", #""\x0d\x0a""#),
+            ]),
     ]
 }
