@@ -42,6 +42,31 @@ struct RobustnessTests {
         }
     }
 
+    /// Lines that make MIME structure: boundaries that prefix each other, multiparts, digests,
+    /// embedded messages, empty lines, header and body lines.
+    static let skeletonLines = [
+        "Content-Type: multipart/mixed; boundary=a", "Content-Type: multipart/mixed; boundary=b",
+        "Content-Type: multipart/digest; boundary=ab", "Content-Type: message/rfc822",
+        "Content-Type: multipart/alternative; boundary=\"a\"", "Content-Type: text/plain",
+        "--a", "--a--", "--b", "--b--", "--ab", "--ab--", "--abc", "", "", "", "Subject: x",
+        " folded", "From: a@b", "text line", "Content-Transfer-Encoding: base64", "aGVsbG8=",
+    ]
+
+    @Test("Random MIME skeletons: boundaries, nesting and cut headers in every order")
+    func mimeSkeletons() {
+        var generator = SplitMix(seed: 3)
+        for _ in 0..<6_000 {
+            let count = Int(generator.next() % 40) + 1
+            let lineEnd = generator.next() % 4 == 0 ? "\n" : "\r\n"
+            var message = ""
+            for index in 0..<count {
+                message += Self.skeletonLines[Int(generator.next() % UInt64(Self.skeletonLines.count))]
+                if index < count - 1 || generator.next() % 2 == 0 { message += lineEnd }
+            }
+            exercise(Array(message.utf8))
+        }
+    }
+
     @Test("Truncations and byte mutations of corpus messages")
     func mutatedCorpus() throws {
         let messages = try #require(Corpus.messages, "corpus generator not available")
