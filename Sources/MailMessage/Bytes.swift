@@ -82,12 +82,6 @@ extension UnsafeRawBufferPointer {
         guard let found = memchr(base + from, Int32(byte), to - from) else { return nil }
         return base.distance(to: UnsafeRawPointer(found))
     }
-
-    /// The byte at `offset`, or nil outside the buffer.
-    @inline(__always)
-    func byte(at offset: Int) -> UInt8? {
-        offset >= 0 && offset < count ? self[offset] : nil
-    }
 }
 
 /// Counts line feeds, eight bytes at a time (the line count of IMAP BODYSTRUCTURE,

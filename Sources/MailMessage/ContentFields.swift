@@ -112,8 +112,6 @@ public struct ContentFields: Hashable, Sendable {
         }
         return (find(dispositionParameters, "filename") ?? find(parameters, "name"))?.decodedValue
     }
-
-    var hasAnyField: Bool { self != ContentFields() }
 }
 
 /// Parsers for the values of the MIME header fields, lenient like Dovecot's.

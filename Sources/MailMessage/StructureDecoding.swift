@@ -6,10 +6,6 @@ struct StructureReader {
     /// Deeper nesting than the parser produces is rejected before it can exhaust the stack.
     static let maximumDepth = 2 * MessageParser.maximumDepth + 4
 
-    init(bytes: UnsafeRawBufferPointer) {
-        self.bytes = bytes
-    }
-
     /// A reader positioned after the format marker and version, which it checks.
     init(header bytes: UnsafeRawBufferPointer) throws {
         self.bytes = bytes
