@@ -1,0 +1,153 @@
+import MailMessage
+import Testing
+
+@Suite("Stored form of MessageStructure")
+struct StructureCodingTests {
+    let message = crlf("""
+        From: "Jürgen" <j@example.com>, undisclosed-recipients:;
+        To: <@r:a@b>
+        Subject: =?utf-8?q?caf=C3=A9?=
+        Date: Mon, 1 Jan 2024 00:00:00 +0000
+        Message-ID: <1@x>
+        MIME-Version: 1.0
+        Content-Type: multipart/mixed; boundary=b
+
+        --b
+        Content-Type: text/plain; charset=utf-8; format=flowed
+        Content-Language: en, de
+
+        hello
+        --b
+        Content-Type: application/pdf; name=x.pdf
+        Content-Disposition: attachment; filename*=utf-8''r%C3%A9sum%C3%A9.pdf
+        Content-Transfer-Encoding: base64
+        Content-ID: <c@x>
+        Content-Description: desc
+        Content-MD5: md5==
+        Content-Location: http://x/
+
+        AAAA
+        --b
+        Content-Type: message/rfc822
+
+        Subject: inner
+        Cc: c@d
+
+        body
+        --b--
+        """)
+
+    @Test("Encoding then decoding gives the same structure")
+    func roundTrip() throws {
+        let structure = MessageParser.parse(message)
+        let encoded = structure.encoded()
+        #expect(try MessageStructure(decoding: encoded) == structure)
+        let fromBuffer = try encoded.withUnsafeBytes { try MessageStructure(decoding: $0) }
+        #expect(fromBuffer == structure)
+    }
+
+    @Test("The stored form is small")
+    func compact() {
+        let encoded = MessageParser.parse(message).encoded()
+        #expect(encoded.count < 400)
+        let simple = MessageParser.parse(crlf("Subject: hi\nFrom: a@b\n\nbody\n")).encoded()
+        #expect(simple.count < 30)
+    }
+
+    @Test("Every truncation of a stored form throws")
+    func truncations() {
+        let encoded = MessageParser.parse(message).encoded()
+        for length in 0..<encoded.count {
+            #expect(throws: StructureDecodingError.self) {
+                try MessageStructure(decoding: Array(encoded[..<length]))
+            }
+        }
+    }
+
+    @Test("Wrong marker or version, trailing bytes: errors, not traps")
+    func badHeaders() {
+        var encoded = MessageParser.parse(message).encoded()
+        #expect(throws: StructureDecodingError.unsupportedFormat) {
+            try MessageStructure(decoding: [0x00] + encoded.dropFirst())
+        }
+        encoded[1] = 99
+        #expect(throws: StructureDecodingError.unsupportedFormat) {
+            try MessageStructure(decoding: encoded)
+        }
+        #expect(throws: StructureDecodingError.self) {
+            try MessageStructure(decoding: MessageParser.parse(message).encoded() + [0])
+        }
+    }
+
+    @Test("Changed bytes either decode to some structure whose ranges fit, or throw")
+    func mutations() {
+        let encoded = MessageParser.parse(message).encoded()
+        var generator = SplitMix(seed: 7)
+        for _ in 0..<20_000 {
+            var mutated = encoded
+            for _ in 0..<Int(generator.next() % 4 + 1) {
+                let index = Int(generator.next() % UInt64(mutated.count))
+                mutated[index] = UInt8(truncatingIfNeeded: generator.next())
+            }
+            if let decoded = try? MessageStructure(decoding: mutated) {
+                #expect(Invariants.check(decoded).isEmpty)
+            }
+        }
+    }
+
+    @Test("Deeply nested stored forms are rejected, not recursed into without bound")
+    func deepNesting() {
+        // marker, version, size 100, empty envelope, then message parts nested 10,000 deep.
+        var bytes: [UInt8] = [0x4D, 0x01, 100, 0]
+        for _ in 0..<10_000 { bytes += [0, 0, 100, 0, 0x80, 0x20, 0] }
+        #expect(throws: StructureDecodingError.self) { try MessageStructure(decoding: bytes) }
+    }
+}
+
+/// A small deterministic random number generator for property tests.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var value = state
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        return value ^ (value >> 31)
+    }
+}
+
+@Suite("Partial decoding of the stored form")
+struct PartialDecodingTests {
+    let message = crlf("""
+        From: a@b
+        To: "C" <c@d>, g: e@f;
+        Subject: s
+        Content-Type: multipart/mixed; boundary=b
+
+        --b
+        Content-Type: message/rfc822
+
+        Subject: inner
+
+        x
+        --b--
+        """)
+
+    @Test("Skipping the envelope keeps the whole part tree, embedded envelopes included")
+    func skipEnvelope() throws {
+        let structure = MessageParser.parse(message)
+        let decoded = try MessageStructure(decoding: structure.encoded(), skippingEnvelope: true)
+        #expect(decoded.envelope == Envelope())
+        #expect(decoded.root == structure.root)
+    }
+
+    @Test("The envelope alone")
+    func envelopeOnly() throws {
+        let structure = MessageParser.parse(message)
+        #expect(try MessageStructure.decodeEnvelope(from: structure.encoded()) == structure.envelope)
+        #expect(throws: StructureDecodingError.self) {
+            try MessageStructure.decodeEnvelope(from: Array(structure.encoded().prefix(8)))
+        }
+    }
+}
