@@ -18,12 +18,16 @@ public struct StagedBlob: Hashable, Sendable {
     public var headerSize: UInt64
     /// Backend-specific location of the staged bytes (a temporary file path for SQLite).
     public var stagingKey: String
+    /// The message's MIME structure, parsed once when the upload finished
+    /// (`MessageStructure.encoded()` of MailMessage): FETCH and SEARCH never parse it again.
+    public var structure: [UInt8]
 
-    public init(id: BlobID, size: UInt64, headerSize: UInt64, stagingKey: String) {
+    public init(id: BlobID, size: UInt64, headerSize: UInt64, stagingKey: String, structure: [UInt8]) {
         self.id = id
         self.size = size
         self.headerSize = headerSize
         self.stagingKey = stagingKey
+        self.structure = structure
     }
 }
 

@@ -66,7 +66,8 @@ public protocol MailStore: Sendable {
     /// What changed after `modSeq` (new and changed messages, expunged UIDs).
     func changes(in mailbox: MailboxID, since modSeq: ModSeq) async throws -> MailboxChanges
     /// FETCH metadata for the given UIDs, in UID order; UIDs that no longer exist are skipped.
-    func messages(in mailbox: MailboxID, uids: [UID]) async throws -> [MessageRecord]
+    /// With `withStructure`, each record carries its stored MIME structure.
+    func messages(in mailbox: MailboxID, uids: [UID], withStructure: Bool) async throws -> [MessageRecord]
     /// Applies a STORE to the given UIDs (RFC 9051 §6.4.6). With `unchangedSince`, messages
     /// whose MODSEQ is greater are left alone and listed in `modified` (RFC 7162 §3.1.3).
     func storeFlags(in mailbox: MailboxID, uids: [UID], operation: StoreOperation,
@@ -92,4 +93,11 @@ public protocol MailStore: Sendable {
 
     /// Where the store announces committed changes, for other sessions (RFC 2180, IDLE).
     var notifications: ChangeNotifier { get }
+}
+
+extension MailStore {
+    /// FETCH metadata without the MIME structure.
+    public func messages(in mailbox: MailboxID, uids: [UID]) async throws -> [MessageRecord] {
+        try await messages(in: mailbox, uids: uids, withStructure: false)
+    }
 }

@@ -123,9 +123,13 @@ public struct MessageRecord: Hashable, Sendable {
     public var blob: BlobID
     /// When the message was stored in this mailbox (RFC 8514 SAVEDATE), seconds since 1970.
     public var saveDate: Int64
+    /// The encoded MIME structure stored with the blob (see `StagedBlob.structure`), when
+    /// asked for; nil otherwise, or if the store has none for this blob.
+    public var structure: [UInt8]?
 
     public init(uid: UID, flags: MessageFlags, modSeq: ModSeq, internalDate: IMAPDateTime,
-                size: UInt64, headerSize: UInt64, blob: BlobID, saveDate: Int64) {
+                size: UInt64, headerSize: UInt64, blob: BlobID, saveDate: Int64,
+                structure: [UInt8]? = nil) {
         self.uid = uid
         self.flags = flags
         self.modSeq = modSeq
@@ -134,6 +138,7 @@ public struct MessageRecord: Hashable, Sendable {
         self.headerSize = headerSize
         self.blob = blob
         self.saveDate = saveDate
+        self.structure = structure
     }
 }
 

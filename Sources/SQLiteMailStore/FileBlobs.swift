@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Crypto
+import MailMessage
 import MailStore
 import Synchronization
 
@@ -64,8 +65,22 @@ final class FileBlobUpload: BlobUpload {
             let id = BlobID(rawValue: BlobDirectory.hex(state.hasher.finalize()))
             return StagedBlob(id: id, size: state.size,
                               headerSize: state.scanner.headerSize(total: state.size),
-                              stagingKey: path)
+                              stagingKey: path,
+                              structure: try Self.parseStructure(path: path, size: state.size))
         }
+    }
+
+    /// Parses the finished file once (DESIGN.md "parse once"), reading it through a private
+    /// read-only mapping so that a large message is not copied into memory.
+    private static func parseStructure(path: String, size: UInt64) throws -> [UInt8] {
+        guard size > 0 else { return MessageParser.parse([UInt8]()).encoded() }
+        let fd = try POSIXFile.open(path, flags: O_RDONLY)
+        defer { POSIXFile.close(fd) }
+        guard let base = mmap(nil, Int(size), PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw FileSystemError(operation: "mmap", path: path, code: errno)
+        }
+        defer { munmap(base, Int(size)) }
+        return MessageParser.parse(UnsafeRawBufferPointer(start: base, count: Int(size))).encoded()
     }
 
     func abort() {

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 public import IMAPSyntax
 public import MailStore
@@ -136,6 +137,11 @@ extension SQLiteMailStore {
                     saveDate: now)
                 uids.append(UID(UInt32(truncatingIfNeeded: uid)))
                 keywords.append(contentsOf: flags.keywords)
+            }
+            let structure = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO structures (blob, data) VALUES (?, ?)")
+            for message in messages where !message.blob.structure.isEmpty {
+                try structure.execute(arguments: [message.blob.id.rawValue, Data(message.blob.structure)])
             }
             try MailboxRow.noteKeywords(db, mailbox: row.id, keywords, modSeq: modSeq)
             return AppendResult(uidValidity: row.record.uidValidity, uids: uids)

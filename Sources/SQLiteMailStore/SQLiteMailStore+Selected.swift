@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 public import IMAPSyntax
 public import MailStore
@@ -80,7 +81,7 @@ extension SQLiteMailStore {
         }
     }
 
-    public func messages(in mailbox: MailboxID, uids: [UID]) async throws -> [MessageRecord] {
+    public func messages(in mailbox: MailboxID, uids: [UID], withStructure: Bool) async throws -> [MessageRecord] {
         let wanted = MessageRows.normalized(uids)
         return try await pool.read { db in
             let row = try MailboxRow.selectable(db, mailbox)
@@ -88,6 +89,13 @@ extension SQLiteMailStore {
             records.reserveCapacity(wanted.count)
             try MessageRows.forEach(db, mailbox: row.id, uids: wanted, columns: MessageRows.recordColumns) {
                 records.append(MessageRows.record($0))
+            }
+            if withStructure {
+                let statement = try db.cachedStatement(sql: "SELECT data FROM structures WHERE blob = ?")
+                for index in records.indices {
+                    let data = try Data.fetchOne(statement, arguments: [records[index].blob.rawValue])
+                    records[index].structure = data.map { Array($0) }
+                }
             }
             return records
         }

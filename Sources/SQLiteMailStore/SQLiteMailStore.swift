@@ -142,7 +142,9 @@ public final class SQLiteMailStore: MailStore {
 
     private func removeUnreferenced(_ blobs: Set<BlobID>, _ db: Database) throws {
         try db.inTransaction(.immediate) {
+            let forget = try db.cachedStatement(sql: "DELETE FROM structures WHERE blob = ?")
             for blob in blobs where try !Self.isReferenced(blob, db) {
+                try forget.execute(arguments: [blob.rawValue])
                 try files.remove(blob)
             }
             return .commit

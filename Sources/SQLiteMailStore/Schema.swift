@@ -6,7 +6,20 @@ enum Schema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial", migrate: createInitialTables)
+        migrator.registerMigration("v2-structures", migrate: createStructures)
         return migrator
+    }
+
+    /// `structures`: the parsed MIME structure of each blob (MailMessage's stored form), written
+    /// with the blob's first message and removed with the blob, so that FETCH and SEARCH never
+    /// parse a message again and COPY shares the structure as it shares the bytes.
+    private static func createStructures(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE structures (
+                blob TEXT PRIMARY KEY NOT NULL,
+                data BLOB NOT NULL
+            ) WITHOUT ROWID;
+            """)
     }
 
     /// The first schema.

@@ -3,6 +3,23 @@ import MailStore
 
 extension MailStoreConformance {
     static let messageCases: [ConformanceCase] = [
+        ConformanceCase("messages(withStructure:): the structure parsed at upload comes back, also for copies") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let other = try await f.create("Other", of: alice)
+            let uid = try await f.append(Fixture.sample(1), to: inbox)
+            let staged = try await f.stage(Fixture.sample(1))
+            try expect(!staged.structure.isEmpty, "an upload's structure is parsed when it finishes")
+            let records = try await store.messages(in: inbox.id, uids: [uid], withStructure: true)
+            try expectEqual(records.first?.structure, staged.structure, "the stored structure is the parsed one")
+            try expectEqual(try await store.messages(in: inbox.id, uids: [uid]).first?.structure, nil,
+                            "no structure unless asked for")
+            let copy = try await store.copy(from: inbox.id, uids: [uid], to: other.id)
+            let copied = try await store.messages(in: other.id, uids: copy.destinationUIDs, withStructure: true)
+            try expectEqual(copied.first?.structure, staged.structure, "a copy shares the structure")
+        },
+
         ConformanceCase("append: ascending UIDs, APPENDUID data, flags and INTERNALDATE kept") { store in
             let f = Fixture(store)
             let alice = try await f.addUser("alice")
@@ -109,7 +126,7 @@ extension MailStoreConformance {
             let inbox = try await f.mailbox("INBOX", of: alice)
             let good = try await f.stage(Fixture.sample(1))
             let bogus = StagedBlob(id: BlobID(rawValue: String(repeating: "ab", count: 32)), size: 10,
-                                   headerSize: 10, stagingKey: "/nonexistent/staged-file")
+                                   headerSize: 10, stagingKey: "/nonexistent/staged-file", structure: [])
             try await expectFailure("append of a batch with a missing upload") {
                 try await store.append([NewMessage(blob: good, flags: MessageFlags(), internalDate: nil),
                                         NewMessage(blob: bogus, flags: MessageFlags(), internalDate: nil)],
