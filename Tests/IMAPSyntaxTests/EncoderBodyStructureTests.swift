@@ -135,7 +135,7 @@ import Testing
                                          location: bytes("http://example.com/a.pdf"))))
         #expect(wireFetch(1, [.bodyStructure(pdf, extensible: true)]) == fetch(#"""
             BODYSTRUCTURE ("APPLICATION" "PDF" ("NAME" "a.pdf") NIL NIL "BASE64" 4000 \#
-            "Q2hlY2sgSW50ZWdyaXR5IQ==" ("attachment" ("filename" "a.pdf")) "en" \#
+            "Q2hlY2sgSW50ZWdyaXR5IQ==" ("attachment" ("filename" "a.pdf")) ("en") \#
             "http://example.com/a.pdf")
             """#))
         #expect(wireFetch(1, [.bodyStructure(pdf, extensible: false)]) == fetch(#"""
@@ -202,7 +202,7 @@ import Testing
             BODYSTRUCTURE ((("TEXT" "PLAIN" ("CHARSET" "US-ASCII") NIL NIL "7BIT" 3 1 \#
             NIL NIL NIL NIL)("TEXT" "HTML" NIL NIL NIL "7BIT" 9 1 NIL NIL NIL NIL) \#
             "ALTERNATIVE" ("BOUNDARY" "inner") NIL NIL NIL) \#
-            "MIXED" ("BOUNDARY" "outer") NIL "fr" "loc")
+            "MIXED" ("BOUNDARY" "outer") NIL ("fr") "loc")
             """#))
     }
 }

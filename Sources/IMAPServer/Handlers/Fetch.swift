@@ -1,10 +1,12 @@
 import IMAPSyntax
+import MailMessage
 import MailStore
 
 extension Session {
     /// FETCH and UID FETCH (RFC 9051 §6.4.5): one untagged FETCH per message, in sequence
     /// order; UID FETCH always reports UID; a non-PEEK body fetch sets `\Seen` and reports
-    /// the new FLAGS. Large sections are streamed with back-pressure.
+    /// the new FLAGS. Message structure comes from what was parsed at APPEND (never re-parsed);
+    /// large sections are streamed with back-pressure.
     func fetch(_ command: FetchCommand) async throws -> CommandOutcome {
         guard let selected = state.selected else { return .bad("No mailbox selected") }
         guard command.modifiers.isEmpty else { return .bad("FETCH modifiers need CONDSTORE, which is not supported") }
@@ -25,117 +27,147 @@ extension Session {
             selected.noteOwnChanges(result.messages, changed: result.changedUIDs)
             seenSet = result.changedUIDs
         }
-        let records = try await store.messages(in: selected.id, uids: targets.map(\.1))
+        let records = try await store.messages(in: selected.id, uids: targets.map(\.1),
+                                               withStructure: attributes.contains(where: \.needsStructure))
         var index = 0
         var missing = false
+        var failure: CommandOutcome?
         for (sequence, uid) in targets {
             while index < records.count && records[index].uid < uid { index += 1 }
             guard index < records.count, records[index].uid == uid else {
                 missing = true  // expunged by another session (RFC 2180 §4.1)
                 continue
             }
-            let record = records[index]
+            var message = FetchedMessage(record: records[index])
+            defer { message.close() }
             var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, into: &output.buffer)
             for attribute in attributes {
-                try await write(attribute, of: record, in: selected, to: &writer)
+                if let problem = try await write(attribute, of: &message, in: selected, to: &writer) {
+                    failure = failure ?? problem
+                }
             }
             if seenSet.contains(uid) && !attributes.contains(.flags) {
-                writer.write(.flags(selected.flags(record.flags, uid: uid)), into: &output.buffer)
+                writer.write(.flags(selected.flags(message.record.flags, uid: uid)), into: &output.buffer)
             }
             writer.finish(into: &output.buffer)
             try await output.flushIfFull()
         }
+        if let failure { return failure }
         if missing {
             return .no("Some messages were expunged by another session", code: .expungeIssued)
         }
         return outcome
     }
 
-    /// Why an attribute cannot be fetched yet, or nil. Message structure (ENVELOPE,
-    /// BODYSTRUCTURE, MIME parts) needs MIME parsing, which is not part of this build.
+    /// Why an attribute cannot be fetched, or nil. These belong to extensions not offered yet.
     private static func unsupportedReason(_ attribute: FetchAttribute) -> String? {
         switch attribute {
-        case .flags, .uid, .internalDate, .rfc822Size, .rfc822, .rfc822Header, .rfc822Text:
-            return nil
-        case .bodySection(let section, _, _):
-            guard section.part.isEmpty else { return "FETCH of MIME part sections is not supported" }
-            switch section.text {
-            case nil, .header?, .text?: return nil
-            case .headerFields?, .headerFieldsNot?: return "FETCH BODY[HEADER.FIELDS] is not supported"
-            case .mime?: return "MIME section needs a part number"
-            }
-        case .envelope: return "FETCH ENVELOPE is not supported"
-        case .bodyStructure, .bodyStructureNonExtensible: return "FETCH BODYSTRUCTURE is not supported"
-        case .binary, .binarySize: return "FETCH BINARY is not supported"
         case .modSeq: return "FETCH MODSEQ needs CONDSTORE, which is not supported"
         case .emailID, .threadID: return "FETCH EMAILID/THREADID needs OBJECTID, which is not supported"
         case .saveDate: return "FETCH SAVEDATE is not supported"
         case .preview: return "FETCH PREVIEW is not supported"
+        default: return nil
         }
     }
 
-    private func write(_ attribute: FetchAttribute, of record: MessageRecord, in selected: SelectedMailbox,
-                       to writer: inout FetchResponseWriter) async throws {
+    /// Writes one attribute of one message; returns the tagged answer to give if it could not
+    /// be written as asked (e.g. BINARY of an unknown transfer encoding).
+    private func write(_ attribute: FetchAttribute, of message: inout FetchedMessage, in selected: SelectedMailbox,
+                       to writer: inout FetchResponseWriter) async throws -> CommandOutcome? {
+        let record = message.record
         switch attribute {
         case .flags: writer.write(.flags(selected.flags(record.flags, uid: record.uid)), into: &output.buffer)
         case .uid: writer.write(.uid(record.uid), into: &output.buffer)
         case .internalDate: writer.write(.internalDate(record.internalDate), into: &output.buffer)
         case .rfc822Size: writer.write(.rfc822Size(record.size), into: &output.buffer)
+        case .envelope:
+            writer.write(.envelope(StructureConversion.envelope(try await message.structure(store).envelope)),
+                         into: &output.buffer)
+        case .bodyStructure, .bodyStructureNonExtensible:
+            let body = StructureConversion.bodyStructure(try await message.structure(store).root)
+            writer.write(.bodyStructure(body, extensible: attribute == .bodyStructure), into: &output.buffer)
         case .rfc822:
-            try await writeSection(.rfc822, range: 0..<record.size, partial: nil, of: record, to: &writer)
+            try await writeSection(.rfc822, .range(0..<record.size), partial: nil, of: &message, to: &writer)
         case .rfc822Header:
-            try await writeSection(.rfc822Header, range: 0..<record.headerSize, partial: nil, of: record, to: &writer)
+            try await writeSection(.rfc822Header, .range(0..<record.headerSize), partial: nil, of: &message, to: &writer)
         case .rfc822Text:
-            try await writeSection(.rfc822Text, range: record.headerSize..<record.size, partial: nil, of: record, to: &writer)
+            try await writeSection(.rfc822Text, .range(record.headerSize..<record.size), partial: nil,
+                                   of: &message, to: &writer)
         case .bodySection(let section, let partial, _):
-            let range: Range<UInt64>
-            switch section.text {
-            case .header?: range = 0..<record.headerSize
-            case .text?: range = record.headerSize..<record.size
-            default: range = 0..<record.size
+            let source = try await message.source(of: section, store: store)
+            try await writeSection(.body(section, origin: partial?.offset), source, partial: partial,
+                                   of: &message, to: &writer)
+        case .binary(let part, let partial, _):
+            guard let decoded = try await message.decodedPart(part, store: store) else {
+                return .no("Unknown Content-Transfer-Encoding", code: .unknownCTE)
             }
-            try await writeSection(.body(section, origin: partial?.offset), range: range, partial: partial,
-                                   of: record, to: &writer)
-        default:
+            try await writeSection(.binary(part, origin: partial?.offset), decoded, partial: partial,
+                                   of: &message, to: &writer)
+        case .binarySize(let part):
+            guard let decoded = try await message.decodedPart(part, store: store) else {
+                return .no("Unknown Content-Transfer-Encoding", code: .unknownCTE)
+            }
+            writer.write(.binarySize(part, decoded.count), into: &output.buffer)
+        case .modSeq, .emailID, .threadID, .saveDate, .preview:
             break  // refused before any response was written
         }
+        return nil
     }
 
     /// Sections up to this size are read whole; larger ones are streamed in chunks.
     private static let streamingThreshold: UInt64 = 128 * 1024
     private static let chunkSize = 64 * 1024
 
-    /// Writes the bytes `range` of the message (narrowed by a partial fetch, RFC 9051 §6.4.5
-    /// `<origin.octets>`) as one section item.
-    private func writeSection(_ name: FetchSectionName, range: Range<UInt64>, partial: Partial?,
-                              of record: MessageRecord, to writer: inout FetchResponseWriter) async throws {
-        var range = range
-        if let partial {
-            let start = min(range.lowerBound + partial.offset, range.upperBound)
-            let end = min(start + partial.length, range.upperBound)
-            range = start..<end
-        }
-        guard !range.isEmpty else {
-            writer.write(.section(name, []), into: &output.buffer)
-            return
-        }
-        let blob = try await store.openBlob(record.blob)
-        defer { blob.close() }
-        if UInt64(range.count) <= Self.streamingThreshold {
-            let bytes = try blob.read(offset: range.lowerBound, count: range.count)
+    /// Writes a section's bytes, narrowed by a partial fetch (RFC 9051 §6.4.5
+    /// `<origin.octets>`). Body sections never carry NUL, which a literal may not hold
+    /// (RFC 9051 §4.3): like Dovecot, 0x80 stands in for it. BINARY sections keep their bytes
+    /// and go as literal8 when they hold NUL (RFC 3516 §4.2).
+    private func writeSection(_ name: FetchSectionName, _ source: SectionSource, partial: Partial?,
+                              of message: inout FetchedMessage, to writer: inout FetchResponseWriter) async throws {
+        let binary: Bool
+        if case .binary = name { binary = true } else { binary = false }
+        switch source {
+        case .bytes(var bytes):
+            if let partial { bytes = Array(bytes[Self.narrow(0..<bytes.count, by: partial)]) }
+            if !binary { Self.replaceNUL(&bytes) }
             writer.write(.section(name, bytes), into: &output.buffer)
-            return
+        case .range(let whole):
+            let range = partial.map { Self.narrow(whole, by: $0) } ?? whole
+            guard !range.isEmpty else {
+                writer.write(.section(name, []), into: &output.buffer)
+                return
+            }
+            let blob = try await message.blob(store)
+            if UInt64(range.count) <= Self.streamingThreshold {
+                var bytes = try blob.read(offset: range.lowerBound, count: range.count)
+                guard bytes.count == range.count else { throw MailStoreError.blobMissing(message.record.blob) }
+                if !binary { Self.replaceNUL(&bytes) }
+                writer.write(.section(name, bytes), into: &output.buffer)
+                return
+            }
+            writer.beginStreamedSection(name, size: UInt64(range.count), into: &output.buffer)
+            var offset = range.lowerBound
+            while offset < range.upperBound {
+                let count = Int(min(UInt64(Self.chunkSize), range.upperBound - offset))
+                var chunk = try blob.read(offset: offset, count: count)
+                guard chunk.count == count else { throw MailStoreError.blobMissing(message.record.blob) }
+                Self.replaceNUL(&chunk)
+                output.buffer.writeBytes(chunk)
+                offset += UInt64(count)
+                try await output.flushIfFull()
+            }
         }
-        writer.beginStreamedSection(name, size: UInt64(range.count), into: &output.buffer)
-        var offset = range.lowerBound
-        while offset < range.upperBound {
-            let count = Int(min(UInt64(Self.chunkSize), range.upperBound - offset))
-            let chunk = try blob.read(offset: offset, count: count)
-            guard chunk.count == count else { throw MailStoreError.blobMissing(record.blob) }
-            output.buffer.writeBytes(chunk)
-            offset += UInt64(count)
-            try await output.flushIfFull()
-        }
+    }
+
+    private static func narrow<T: BinaryInteger>(_ range: Range<T>, by partial: Partial) -> Range<T> {
+        let start = min(range.lowerBound + T(clamping: partial.offset), range.upperBound)
+        let end = min(start + T(clamping: partial.length), range.upperBound)
+        return start..<end
+    }
+
+    private static func replaceNUL(_ bytes: inout [UInt8]) {
+        guard bytes.contains(0) else { return }
+        for index in bytes.indices where bytes[index] == 0 { bytes[index] = 0x80 }
     }
 }
 
@@ -146,6 +178,15 @@ extension FetchAttribute {
         switch self {
         case .rfc822, .rfc822Text: return true
         case .bodySection(_, _, let peek), .binary(_, _, let peek): return !peek
+        default: return false
+        }
+    }
+
+    /// Whether answering needs the message's parsed MIME structure.
+    var needsStructure: Bool {
+        switch self {
+        case .envelope, .bodyStructure, .bodyStructureNonExtensible, .binary, .binarySize: return true
+        case .bodySection(let section, _, _): return !section.part.isEmpty
         default: return false
         }
     }

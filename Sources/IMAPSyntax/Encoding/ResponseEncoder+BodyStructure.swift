@@ -143,12 +143,10 @@ extension ResponseEncoder {
         }
         buffer.writeSpace()
         // `body-fld-lang = nstring / "(" string *(SP string) ")"`.
-        switch data.language.count {
-        case 0:
+        // body-fld-lang may be one string or a list (RFC 9051 §9); like Dovecot, always a list.
+        if data.language.isEmpty {
             buffer.writeStaticString("NIL")
-        case 1:
-            writeString(data.language[0], into: &buffer)
-        default:
+        } else {
             buffer.writeByte(UInt8(ascii: "("))
             for (index, language) in data.language.enumerated() {
                 if index > 0 { buffer.writeSpace() }
