@@ -72,7 +72,6 @@ extension Session {
                                   text: "Message larger than \(configuration.maxMessageSize) bytes")
         }
         if start.size == 0 { return .no("Cannot store an empty message", code: .cannot) }
-        if start.binary { return .bad("literal8 needs the BINARY extension, which is not supported") }
         for flag in start.options.flags {
             if case .extension(let name) = flag { return .bad("Unknown system flag \(name)") }
         }
