@@ -21,6 +21,8 @@ import TOMLKit
 /// max_nesting_depth = 32
 /// idle_timeout = 1800              # seconds of silence before autologout (RFC 3501 §5.4)
 /// preauth_timeout = 60             # seconds to log in
+/// idle_command_timeout = 1860      # seconds an IDLE may last without a word from the client
+/// idle_keepalive = 120             # seconds between "* OK Still here" during IDLE
 ///
 /// [security]
 /// password_iterations = 210000     # PBKDF2-SHA-256 rounds for new passwords
@@ -68,7 +70,8 @@ struct Settings {
         }
         if let limits = try reader.section("limits") {
             try limits.checkKeys(["max_line_length", "max_literal_size", "max_message_size", "max_connections",
-                                  "max_nesting_depth", "idle_timeout", "preauth_timeout"])
+                                  "max_nesting_depth", "idle_timeout", "preauth_timeout",
+                                  "idle_command_timeout", "idle_keepalive"])
             if let v = try limits.int("max_line_length") { server.framing.maxLineLength = v }
             if let v = try limits.int("max_literal_size") { server.framing.maxInlineLiteralSize = v }
             if let v = try limits.int("max_message_size") {
@@ -79,12 +82,15 @@ struct Settings {
             if let v = try limits.int("max_nesting_depth") { server.parser.maxNestingDepth = v }
             if let v = try limits.double("idle_timeout") { server.idleTimeoutSeconds = v }
             if let v = try limits.double("preauth_timeout") { server.preAuthTimeoutSeconds = v }
+            if let v = try limits.double("idle_command_timeout") { server.idleCommandTimeoutSeconds = v }
+            if let v = try limits.double("idle_keepalive") { server.idleKeepaliveSeconds = v }
         }
         if let security = try reader.section("security") {
             try security.checkKeys(["password_iterations"])
             if let v = try security.int("password_iterations") { server.passwordIterations = v }
         }
-        server.tickIntervalSeconds = min(5, server.preAuthTimeoutSeconds / 4, server.idleTimeoutSeconds / 4)
+        server.tickIntervalSeconds = min(5, server.preAuthTimeoutSeconds / 4, server.idleTimeoutSeconds / 4,
+                                         server.idleCommandTimeoutSeconds / 4, server.idleKeepaliveSeconds / 2)
     }
 
     /// `HOST:PORT`, `[v6]:PORT`.

@@ -5,6 +5,8 @@ import MailStore
 enum PendingContinuation {
     /// AUTHENTICATE waiting for the client's SASL response.
     case authenticatePlain(tag: Tag)
+    /// IDLE waiting for DONE (RFC 2177).
+    case idle(tag: Tag)
 }
 
 extension Session {
@@ -43,6 +45,8 @@ extension Session {
             case nil: outcome = .bad("Invalid base64 in authentication response")
             }
             respond(tag: tag, outcome.status, ResponseText(code: outcome.code, outcome.text))
+        case .idle(let tag):
+            try await endIdle(tag: tag, line: line)
         }
     }
 

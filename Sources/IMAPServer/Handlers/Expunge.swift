@@ -11,8 +11,14 @@ extension Session {
         if let set { uids = try resolve(set, byUID: true, in: selected).map(\.1) }
         if let uids, uids.isEmpty { return .ok("UID EXPUNGE completed") }
         let expunged = try await store.expunge(in: selected.id, uids: uids)
-        for sequence in selected.removeExpunged(expunged) { send(.expunge(sequence)) }
+        reportExpunged(expunged, in: selected)
         return .ok(set == nil ? "EXPUNGE completed" : "UID EXPUNGE completed")
+    }
+
+    /// Removes messages this session expunged (EXPUNGE, MOVE) from its view and tells the
+    /// client, each EXPUNGE naming the number valid at that point (RFC 9051 §7.5.1).
+    func reportExpunged(_ uids: [UID], in selected: SelectedMailbox) {
+        for sequence in selected.removeExpunged(uids) { send(.expunge(sequence)) }
     }
 
     /// The messages a sequence set names, or a tagged BAD for numbers beyond the mailbox

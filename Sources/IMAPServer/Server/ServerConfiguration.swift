@@ -23,6 +23,11 @@ public struct ServerConfiguration: Sendable {
     public var idleTimeoutSeconds: Double
     /// Autologout of a connection that has not logged in.
     public var preAuthTimeoutSeconds: Double
+    /// How long an IDLE command may run without the client saying anything (RFC 2177: clients
+    /// re-issue IDLE at least every 29 minutes); separate from the autologout timer.
+    public var idleCommandTimeoutSeconds: Double
+    /// Interval of `* OK Still here` during IDLE, so that NAT boxes keep phones' connections.
+    public var idleKeepaliveSeconds: Double
     /// How often timeouts are checked.
     public var tickIntervalSeconds: Double
 
@@ -33,6 +38,7 @@ public struct ServerConfiguration: Sendable {
                 framing: FramingLimits = FramingLimits(), parser: ParserLimits = ParserLimits(),
                 maxMessageSize: UInt64 = 64 << 20, maxConnections: Int = 20_000,
                 idleTimeoutSeconds: Double = 30 * 60, preAuthTimeoutSeconds: Double = 60,
+                idleCommandTimeoutSeconds: Double = 31 * 60, idleKeepaliveSeconds: Double = 120,
                 tickIntervalSeconds: Double = 5,
                 passwordIterations: Int = 210_000) {
         self.host = host
@@ -44,6 +50,8 @@ public struct ServerConfiguration: Sendable {
         self.maxConnections = maxConnections
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.preAuthTimeoutSeconds = preAuthTimeoutSeconds
+        self.idleCommandTimeoutSeconds = idleCommandTimeoutSeconds
+        self.idleKeepaliveSeconds = idleKeepaliveSeconds
         self.tickIntervalSeconds = tickIntervalSeconds
         self.passwordIterations = passwordIterations
     }

@@ -39,7 +39,10 @@ extension Session {
         }
     }
 
-    /// A change notification arrived between commands. Nothing is sent now: RFC 3501 §5.3
-    /// allows untagged updates only while a command is in progress (IDLE is one).
-    func mailboxChangedWhileWaiting() async throws {}
+    /// A change notification arrived between commands. During IDLE it is pushed at once
+    /// (RFC 2177 §3); otherwise the client hears of it with its next command, since untagged
+    /// updates go out only while a command is in progress (RFC 3501 §5.3).
+    func mailboxChangedWhileWaiting() async throws {
+        if isIdling { try await synchronize(allowExpunge: true) }
+    }
 }

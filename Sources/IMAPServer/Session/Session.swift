@@ -21,8 +21,12 @@ final class Session {
     var pendingContinuation: PendingContinuation?
     /// The APPEND whose message literals are arriving.
     var append: AppendInProgress?
+    /// Extensions the client turned on with ENABLE (RFC 5161), upper case.
+    var enabled: Set<String> = []
     private(set) var isFinished = false
     private var lastActivity = ContinuousClock.now
+    /// When the last IDLE keepalive (or the `+ idling`) went out.
+    var lastKeepalive = ContinuousClock.now
 
     var store: any MailStore { server.store }
     var configuration: ServerConfiguration { server.configuration }
@@ -80,9 +84,21 @@ final class Session {
 
     // MARK: - Timeouts (RFC 9051 §5.4)
 
+    /// The autologout timers (RFC 9051 §5.4): before login, after login, and a separate one
+    /// for IDLE, which also sends its keepalive from here (RFC 2177 §3).
     private func checkTimeout() async throws {
-        let limit = state.user == nil ? configuration.preAuthTimeoutSeconds : configuration.idleTimeoutSeconds
-        if lastActivity.duration(to: .now) > .seconds(limit) {
+        let now = ContinuousClock.now
+        let limit: Double
+        if isIdling {
+            limit = configuration.idleCommandTimeoutSeconds
+            if lastKeepalive.duration(to: now) >= .seconds(configuration.idleKeepaliveSeconds) {
+                send(.condition(.ok, ResponseText("Still here")))
+                lastKeepalive = now
+            }
+        } else {
+            limit = state.user == nil ? configuration.preAuthTimeoutSeconds : configuration.idleTimeoutSeconds
+        }
+        if lastActivity.duration(to: now) > .seconds(limit) {
             logger.info("autologout after inactivity")
             try await finish(bye: "Autologout; idle for too long")
         }
@@ -188,7 +204,12 @@ final class Session {
         case .fetch(let arguments): return try await fetch(arguments)
         case .store(let arguments): return try await storeFlags(arguments)
         case .copy(let set, let mailbox, let byUID): return try await copy(set, to: mailbox, byUID: byUID)
-        case .starttls, .id, .enable, .namespace, .idle, .search, .move:
+        case .id(let fields): return id(fields)
+        case .enable(let names): return enable(names)
+        case .namespace: return namespace()
+        case .idle: return try await idle(tag: tag)
+        case .move(let set, let mailbox, let byUID): return try await move(set, to: mailbox, byUID: byUID)
+        case .starttls, .search:
             return .bad("\(command.name) is not supported")
         }
     }

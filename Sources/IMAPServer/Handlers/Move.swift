@@ -1,0 +1,29 @@
+import IMAPSyntax
+import MailStore
+
+extension Session {
+    /// MOVE and UID MOVE (RFC 6851 §3): copy and expunge in one atomic store operation. The
+    /// COPYUID goes in an untagged OK before the EXPUNGE responses (RFC 6851 §4.3).
+    func move(_ set: SequenceSet, to wireName: MailboxName, byUID: Bool) async throws -> CommandOutcome {
+        guard let user = state.user, let selected = state.selected else { return .bad("No mailbox selected") }
+        if selected.readOnly { return .no("Mailbox is read-only", code: .readOnly) }
+        let name = try decodeMailboxName(wireName)
+        guard let destination = try await store.mailbox(named: name, of: user.id) else {
+            return .no("Mailbox does not exist", code: .tryCreate)
+        }
+        guard destination.selectable else { return .no("Mailbox cannot hold messages", code: .cannot) }
+        let targets = try resolve(set, byUID: byUID, in: selected)
+        let verb = byUID ? "UID MOVE" : "MOVE"
+        guard !targets.isEmpty else { return .ok("\(verb) completed") }
+        if destination.id == selected.id {
+            return .no("Cannot move messages into the mailbox they are in", code: .cannot)
+        }
+        let result = try await store.move(from: selected.id, uids: targets.map(\.1), to: destination.id)
+        if !result.sourceUIDs.isEmpty {
+            send(.condition(.ok, ResponseText(code: .copyUID(result.uidValidity, source: result.sourceUIDs,
+                                                             destination: result.destinationUIDs), "Moved")))
+        }
+        reportExpunged(result.sourceUIDs, in: selected)
+        return .ok("\(verb) completed")
+    }
+}

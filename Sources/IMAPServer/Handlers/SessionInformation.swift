@@ -1,0 +1,37 @@
+import IMAPSyntax
+
+extension Session {
+    /// ID (RFC 2971 §3.1): the server names itself; what the client sends is logged.
+    func id(_ fields: [IDField]?) -> CommandOutcome {
+        if let fields, !fields.isEmpty {
+            let client = fields.prefix(30).map { "\($0.name)=\($0.value ?? "NIL")" }.joined(separator: " ")
+            logger.info("client identified", metadata: ["id": "\(client)"])
+        }
+        send(.id([IDField(name: "name", value: "Tern"), IDField(name: "vendor", value: "Tern"),
+                  IDField(name: "support-url", value: "https://github.com/tern-imap/tern")]))
+        return .ok("ID completed")
+    }
+
+    /// NAMESPACE (RFC 2342 §5): one personal namespace with the `/` delimiter; no other
+    /// users' or shared namespaces yet.
+    func namespace() -> CommandOutcome {
+        send(.namespace(personal: [NamespaceDescription(prefix: "", delimiter: MailboxNames.delimiter)],
+                        otherUsers: [], shared: []))
+        return .ok("NAMESPACE completed")
+    }
+
+    /// ENABLE (RFC 5161 §3.1): turns on the named extensions this server can enable and lists
+    /// the ones newly enabled. Only valid before a mailbox is selected.
+    func enable(_ names: [String]) -> CommandOutcome {
+        if state.selected != nil { return .bad("ENABLE is only valid before a mailbox is selected") }
+        var newlyEnabled: [String] = []
+        for name in names {
+            let upper = name.uppercased()
+            guard Self.enableable.contains(upper), !enabled.contains(upper) else { continue }
+            enabled.insert(upper)
+            newlyEnabled.append(upper)
+        }
+        send(.enabled(newlyEnabled))
+        return .ok("ENABLE completed")
+    }
+}

@@ -1,0 +1,117 @@
+"""IDLE (RFC 2177): changes by other sessions are pushed at once, a keepalive keeps quiet
+connections alive, and DONE followed by another command in the same packet works."""
+
+import re
+import statistics
+import time
+
+import pytest
+
+from conftest import TEST_CONFIG, TernServer
+
+
+def idle(client, tag="i"):
+    client.send(f"{tag} IDLE\r\n")
+    line = client.readline()
+    assert line.startswith(b"+ "), line
+
+
+def test_idle_pushes_new_mail_within_50ms(server):
+    """RFC 2177 §3: while idling, EXISTS for a message another session appends arrives
+    without polling. The issue's goal is under 50 ms from the APPEND's OK to the push."""
+    watcher = server.raw()
+    watcher.command("l", "LOGIN alice secret-a")
+    watcher.command("s", "SELECT INBOX")
+    writer = server.raw()
+    writer.command("l", "LOGIN alice secret-a")
+    latencies = []
+    for i in range(20):
+        idle(watcher, f"i{i}")
+        message = f"Subject: push {i}\r\n\r\nbody\r\n".encode()
+        writer.send(f"a{i} APPEND INBOX {{{len(message)}+}}\r\n".encode() + message + b"\r\n")
+        assert writer.read_response(f"a{i}")[-1].startswith(f"a{i} OK".encode())
+        acknowledged = time.monotonic()
+        line = watcher.readline()
+        latencies.append(time.monotonic() - acknowledged)
+        assert line == f"* {i + 1} EXISTS".encode(), line
+        watcher.send("DONE\r\n")
+        lines = watcher.read_response(f"i{i}")
+        assert lines[-1] == f"i{i} OK IDLE terminated".encode(), lines
+    p50 = statistics.median(latencies)
+    worst = max(latencies)
+    print(f"IDLE push latency after APPEND OK: p50 {p50 * 1000:.2f} ms, max {worst * 1000:.2f} ms")
+    assert p50 < 0.050, latencies
+
+
+def test_idle_pushes_flag_changes_and_expunges(server):
+    """RFC 2177 §3 with RFC 3501 §7.4: FETCH FLAGS and EXPUNGE reach an idling session."""
+    a = server.raw()
+    a.command("l", "LOGIN alice secret-a")
+    for i in range(3):
+        body = f"Subject: m{i}\r\n\r\nx\r\n".encode()
+        a.send(f"p{i} APPEND INBOX {{{len(body)}+}}\r\n".encode() + body + b"\r\n")
+        a.read_response(f"p{i}")
+    a.command("s", "SELECT INBOX")
+    b = server.raw()
+    b.command("l", "LOGIN alice secret-a")
+    b.command("s", "SELECT INBOX")
+    idle(a)
+    b.command("f", "STORE 2 +FLAGS (\\Flagged)")
+    assert re.match(rb"^\* 2 FETCH \(FLAGS \(.*\\Flagged.*\)\)$", a.readline())
+    b.command("d", "STORE 1 +FLAGS.SILENT (\\Deleted)")
+    assert re.match(rb"^\* 1 FETCH \(FLAGS \(.*\\Deleted.*\)\)$", a.readline())
+    b.command("e", "EXPUNGE")
+    assert a.readline() == b"* 1 EXPUNGE"
+    a.send("DONE\r\n")
+    assert a.read_response("i")[-1] == b"i OK IDLE terminated"
+    assert a.command("c", "FETCH 1:* (UID)")[-1].startswith(b"c OK")
+
+
+def test_done_and_next_command_in_one_packet(server):
+    """iOS sends DONE and its next command together: both are answered, in order."""
+    c = server.raw()
+    c.command("l", "LOGIN alice secret-a")
+    c.command("s", "SELECT INBOX")
+    idle(c, "i1")
+    c.send("DONE\r\nn1 NOOP\r\ni2 IDLE\r\n")
+    assert c.read_response("i1")[-1] == b"i1 OK IDLE terminated"
+    assert c.read_response("n1")[-1].startswith(b"n1 OK")
+    assert c.readline().startswith(b"+ ")
+    c.send("done\r\n")
+    assert c.read_response("i2")[-1] == b"i2 OK IDLE terminated"
+
+
+def test_idle_keepalive_and_its_own_timeout(tmp_path):
+    """A keepalive `* OK Still here` at the configured interval; the IDLE timeout is separate
+    from the autologout timer: a session idling past idle_timeout is not logged out."""
+    config = TEST_CONFIG + "\n[limits]\nidle_keepalive = 1\nidle_timeout = 2\nidle_command_timeout = 30\n"
+    server = TernServer(tmp_path / "data", config_text=config)
+    server.add_user("alice", "secret-a")
+    server.start()
+    try:
+        c = server.raw()
+        c.command("l", "LOGIN alice secret-a")
+        c.command("s", "SELECT INBOX")
+        idle(c)
+        started = time.monotonic()
+        keepalives = 0
+        while time.monotonic() - started < 5:
+            line = c.readline()
+            assert line == b"* OK Still here", line
+            keepalives += 1
+        assert keepalives >= 3
+        c.send("DONE\r\n")
+        assert c.read_response("i")[-1] == b"i OK IDLE terminated"
+    finally:
+        server.stop()
+
+
+def test_idle_without_selected_mailbox_and_bad_end(server):
+    """IDLE is valid in the authenticated state (RFC 2177 §3); a line other than DONE ends it
+    with BAD and the session goes on."""
+    c = server.raw()
+    c.command("l", "LOGIN alice secret-a")
+    idle(c)
+    c.send("NOTDONE\r\n")
+    assert c.read_response("i")[-1].startswith(b"i BAD")
+    assert c.command("n", "NOOP")[-1].startswith(b"n OK")
