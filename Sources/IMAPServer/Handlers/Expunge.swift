@@ -12,13 +12,19 @@ extension Session {
         if let uids, uids.isEmpty { return .ok("UID EXPUNGE completed") }
         let expunged = try await store.expunge(in: selected.id, uids: uids)
         reportExpunged(expunged, in: selected)
-        return .ok(set == nil ? "EXPUNGE completed" : "UID EXPUNGE completed")
+        var outcome = CommandOutcome.ok(set == nil ? "EXPUNGE completed" : "UID EXPUNGE completed")
+        if qresyncEnabled && !expunged.isEmpty {
+            // RFC 7162 §3.2.7: the new HIGHESTMODSEQ in the tagged OK.
+            try await synchronize(allowExpunge: true)
+            outcome.code = .highestModSeq(selected.knownModSeq)
+        }
+        return outcome
     }
 
     /// Removes messages this session expunged (EXPUNGE, MOVE) from its view and tells the
     /// client, each EXPUNGE naming the number valid at that point (RFC 9051 §7.5.1).
     func reportExpunged(_ uids: [UID], in selected: SelectedMailbox) {
-        for sequence in selected.removeExpunged(uids) { send(.expunge(sequence)) }
+        for response in selected.expungeResponses(uids, reporting: reporting()) { send(response) }
     }
 
     /// The messages a sequence set names, or a tagged BAD for numbers beyond the mailbox

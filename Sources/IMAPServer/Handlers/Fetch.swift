@@ -9,13 +9,33 @@ extension Session {
     /// large sections are streamed with back-pressure.
     func fetch(_ command: FetchCommand) async throws -> CommandOutcome {
         guard let selected = state.selected else { return .bad("No mailbox selected") }
-        guard command.modifiers.isEmpty else { return .bad("FETCH modifiers need CONDSTORE, which is not supported") }
         var attributes = command.attributes
         for attribute in attributes {
             if let reason = Self.unsupportedReason(attribute) { return .bad(reason) }
         }
+        var changedSince: ModSeq?
+        var reportVanished = false
+        for modifier in command.modifiers {
+            switch modifier {
+            case .changedSince(let modSeq): changedSince = modSeq
+            case .vanished: reportVanished = true
+            }
+        }
+        if reportVanished {
+            // RFC 7162 §3.2.6: only UID FETCH, only with CHANGEDSINCE, only after ENABLE QRESYNC.
+            guard command.byUID, changedSince != nil else { return .bad("VANISHED needs UID FETCH with CHANGEDSINCE") }
+            guard qresyncEnabled else { return .bad("VANISHED needs ENABLE QRESYNC first") }
+        }
+        if changedSince != nil || attributes.contains(.modSeq) {
+            noteCondstoreUse()
+            // CHANGEDSINCE implies the MODSEQ item (RFC 7162 §3.1.4.1).
+            if !attributes.contains(.modSeq) { attributes.append(.modSeq) }
+        }
         if command.byUID && !attributes.contains(.uid) { attributes.insert(.uid, at: 0) }
-        let targets = try resolve(command.sequenceSet, byUID: command.byUID, in: selected)
+        var targets = try resolve(command.sequenceSet, byUID: command.byUID, in: selected)
+        if let changedSince, reportVanished {
+            try await reportVanishedEarlier(since: changedSince, within: command.sequenceSet, in: selected)
+        }
         var outcome = CommandOutcome.ok(command.byUID ? "UID FETCH completed" : "FETCH completed")
         outcome.includeUIDInUpdates = command.byUID
         guard !targets.isEmpty else { return outcome }
@@ -27,8 +47,13 @@ extension Session {
             selected.noteOwnChanges(result.messages, changed: result.changedUIDs)
             seenSet = result.changedUIDs
         }
-        let records = try await store.messages(in: selected.id, uids: targets.map(\.1),
+        var records = try await store.messages(in: selected.id, uids: targets.map(\.1),
                                                withStructure: attributes.contains(where: \.needsStructure))
+        if let changedSince {
+            records.removeAll { $0.modSeq <= changedSince }
+            let wanted = Set(records.map(\.uid))
+            targets.removeAll { !wanted.contains($0.1) }
+        }
         var index = 0
         var missing = false
         var failure: CommandOutcome?
@@ -46,8 +71,16 @@ extension Session {
                     failure = failure ?? problem
                 }
             }
-            if seenSet.contains(uid) && !attributes.contains(.flags) {
-                writer.write(.flags(selected.flags(message.record.flags, uid: uid)), into: &output.buffer)
+            if seenSet.contains(uid) {
+                // \Seen was set by this FETCH: report the new flags, and with CONDSTORE the UID
+                // and MODSEQ too (RFC 7162 §3.2.4).
+                if !attributes.contains(.flags) {
+                    writer.write(.flags(selected.flags(message.record.flags, uid: uid)), into: &output.buffer)
+                }
+                if condstoreEnabled && !attributes.contains(.uid) { writer.write(.uid(uid), into: &output.buffer) }
+                if condstoreEnabled && !attributes.contains(.modSeq) {
+                    writer.write(.modSeq(message.record.modSeq), into: &output.buffer)
+                }
             }
             writer.finish(into: &output.buffer)
             try await output.flushIfFull()
@@ -62,7 +95,6 @@ extension Session {
     /// Why an attribute cannot be fetched, or nil. These belong to extensions not offered yet.
     private static func unsupportedReason(_ attribute: FetchAttribute) -> String? {
         switch attribute {
-        case .modSeq: return "FETCH MODSEQ needs CONDSTORE, which is not supported"
         case .emailID, .threadID: return "FETCH EMAILID/THREADID needs OBJECTID, which is not supported"
         case .saveDate: return "FETCH SAVEDATE is not supported"
         case .preview: return "FETCH PREVIEW is not supported"
@@ -78,6 +110,7 @@ extension Session {
         switch attribute {
         case .flags: writer.write(.flags(selected.flags(record.flags, uid: record.uid)), into: &output.buffer)
         case .uid: writer.write(.uid(record.uid), into: &output.buffer)
+        case .modSeq: writer.write(.modSeq(record.modSeq), into: &output.buffer)
         case .internalDate: writer.write(.internalDate(record.internalDate), into: &output.buffer)
         case .rfc822Size: writer.write(.rfc822Size(record.size), into: &output.buffer)
         case .envelope:
@@ -108,10 +141,27 @@ extension Session {
                 return .no("Unknown Content-Transfer-Encoding", code: .unknownCTE)
             }
             writer.write(.binarySize(part, decoded.count), into: &output.buffer)
-        case .modSeq, .emailID, .threadID, .saveDate, .preview:
+        case .emailID, .threadID, .saveDate, .preview:
             break  // refused before any response was written
         }
         return nil
+    }
+
+    /// `VANISHED (EARLIER)` for the UIDs of a UID FETCH set that were expunged after `modSeq`
+    /// (RFC 7162 §3.2.6). Tombstones are kept, so the answer is exact.
+    func reportVanishedEarlier(since modSeq: ModSeq, within set: SequenceSet, in selected: SelectedMailbox) async throws {
+        guard case .ranges(let ranges) = set else { return }
+        let last = selected.uids.last?.rawValue ?? (selected.uidNext.rawValue &- 1)
+        let bounds = ranges.map { $0.resolved(last: last) }
+        try await reportVanishedEarlier(since: modSeq, in: selected) { uid in
+            bounds.contains { $0.contains(uid.rawValue) }
+        }
+    }
+
+    func reportVanishedEarlier(since modSeq: ModSeq, in selected: SelectedMailbox,
+                               where include: (UID) -> Bool) async throws {
+        let vanished = try await store.changes(in: selected.id, since: modSeq).vanished.filter(include)
+        if !vanished.isEmpty { send(.vanished(earlier: true, UIDSet(vanished))) }
     }
 
     /// Sections up to this size are read whole; larger ones are streamed in chunks.

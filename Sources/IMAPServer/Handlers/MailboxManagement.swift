@@ -58,6 +58,7 @@ extension Session {
             return .no("Mailbox does not exist", code: .nonExistent)
         }
         guard record.selectable else { return .no("Mailbox cannot be selected", code: .cannot) }
+        if attributes.contains(.highestModSeq) { noteCondstoreUse() }
         let status = try await store.status(of: record.id)
         var values: [StatusValue] = []
         for attribute in attributes {

@@ -6,11 +6,17 @@ extension Session {
     /// its flags, counts, UIDVALIDITY, UIDNEXT and HIGHESTMODSEQ (RFC 7162 §3.1.2.1).
     func select(_ wireName: MailboxName, _ parameters: SelectParameters, readOnly: Bool) async throws -> CommandOutcome {
         guard let user = state.user else { return .bad("Log in first") }
-        // Any selected mailbox is closed first, even if the new one fails (RFC 9051 §6.3.2).
+        if parameters.qresync != nil && !qresyncEnabled {
+            return .bad("QRESYNC parameter needs ENABLE QRESYNC first")  // RFC 7162 §3.2.5
+        }
+        // Any selected mailbox is closed first, even if the new one fails (RFC 9051 §6.3.2);
+        // with QRESYNC the client is told where the old mailbox's responses end (§3.2.11).
         if let previous = state.selected {
             deselect(previous)
             state = .authenticated(user)
+            if qresyncEnabled { send(.condition(.ok, ResponseText(code: .closed, "Previous mailbox closed"))) }
         }
+        if parameters.condstore || parameters.qresync != nil { noteCondstoreUse() }
         let name = try decodeMailboxName(wireName)
         guard let record = try await store.mailbox(named: name, of: user.id) else {
             return .no("Mailbox does not exist", code: .nonExistent)
@@ -35,8 +41,33 @@ extension Session {
 
         observe(selected)
         state = .selected(user, selected)
+        if let qresync = parameters.qresync, qresync.uidValidity == record.uidValidity {
+            try await resynchronize(selected, from: qresync)
+        }
         let verb = readOnly ? "EXAMINE" : "SELECT"
         return .ok("\(verb) completed", code: readOnly ? .readOnly : .readWrite)
+    }
+
+    /// Quick resynchronisation at SELECT (RFC 7162 §3.2.5.1): what was expunged and what
+    /// changed since the client's MODSEQ, limited to the UIDs it knows, as if it had sent
+    /// `UID FETCH known-uids (FLAGS) (CHANGEDSINCE modseq VANISHED)`.
+    private func resynchronize(_ selected: SelectedMailbox, from parameters: QResyncParameters) async throws {
+        let known: (UID) -> Bool
+        if let set = parameters.knownUIDs {
+            try await reportVanishedEarlier(since: parameters.modSeq, within: set, in: selected)
+            guard case .ranges(let ranges) = set else { return }
+            let bounds = ranges.map { $0.resolved(last: selected.uidNext.rawValue &- 1) }
+            known = { uid in bounds.contains { $0.contains(uid.rawValue) } }
+        } else {
+            try await reportVanishedEarlier(since: parameters.modSeq, in: selected) { _ in true }
+            known = { _ in true }
+        }
+        let changed = try await store.changes(in: selected.id, since: parameters.modSeq).changed
+        let reporting = self.reporting(includeUID: true)
+        for state in changed where known(state.uid) {
+            guard let sequence = selected.sequenceNumber(of: state.uid) else { continue }
+            send(.fetch(sequence, reporting.items(for: state, flags: selected.flags(of: state))))
+        }
     }
 
     /// CLOSE (RFC 9051 §6.4.1): silently expunges `\Deleted` messages if the mailbox was

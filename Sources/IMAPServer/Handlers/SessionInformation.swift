@@ -31,6 +31,9 @@ extension Session {
             enabled.insert(upper)
             newlyEnabled.append(upper)
         }
+        // ENABLE CONDSTORE or QRESYNC (which implies it, RFC 7162 §3.2.3) is a CONDSTORE
+        // enabling command.
+        if !newlyEnabled.isEmpty { noteCondstoreUse() }
         send(.enabled(newlyEnabled))
         return .ok("ENABLE completed")
     }

@@ -14,6 +14,7 @@ extension Session {
             default: continue
             }
         }
+        if command.unchangedSince != nil { noteCondstoreUse() }
         let targets = try resolve(command.sequenceSet, byUID: command.byUID, in: selected)
         var outcome = CommandOutcome.ok(command.byUID ? "UID STORE completed" : "STORE completed")
         outcome.includeUIDInUpdates = command.byUID
@@ -23,16 +24,25 @@ extension Session {
                                                 flags: MessageFlags(command.flags),
                                                 unchangedSince: command.unchangedSince)
         selected.noteOwnChanges(result.messages, changed: result.changedUIDs)
-        if !command.silent {
-            for message in result.messages {
-                guard let sequence = selected.sequenceNumber(of: message.uid) else { continue }
-                var items: [FetchItem] = [.flags(selected.flags(of: message))]
-                if command.byUID { items.append(.uid(message.uid)) }
+        let modified = Set(result.modified)
+        let reporting = self.reporting(includeUID: command.byUID)
+        for message in result.messages where !modified.contains(message.uid) {
+            guard let sequence = selected.sequenceNumber(of: message.uid) else { continue }
+            if !command.silent {
+                send(.fetch(sequence, reporting.items(for: message, flags: selected.flags(of: message))))
+            } else if command.unchangedSince != nil {
+                // RFC 7162 §3.1.3: with UNCHANGEDSINCE the new MODSEQ is sent even if .SILENT.
+                var items: [FetchItem] = []
+                if command.byUID || condstoreEnabled { items.append(.uid(message.uid)) }
+                items.append(.modSeq(message.modSeq))
                 send(.fetch(sequence, items))
             }
         }
         if !result.modified.isEmpty {
-            outcome.code = .modified(UIDSet(result.modified))
+            // Sequence numbers for STORE, UIDs for UID STORE (RFC 7162 §3.1.3).
+            let numbers = command.byUID ? result.modified.map(\.rawValue)
+                : result.modified.compactMap { selected.sequenceNumber(of: $0)?.rawValue }
+            outcome.code = .modified(UIDSet(numbers.map { UID($0) }))
         }
         return outcome
     }

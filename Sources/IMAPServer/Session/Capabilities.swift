@@ -2,12 +2,13 @@ import IMAPSyntax
 
 extension Session {
     /// Extensions a client may turn on with ENABLE (RFC 5161).
-    static let enableable: Set<String> = []
+    static let enableable: Set<String> = ["CONDSTORE", "QRESYNC"]
 
     /// What this server can do (RFC 9051 §7.2.2): only what works end to end is listed.
     var capabilities: [Capability] {
         var list: [Capability] = ["IMAP4rev1", "LITERAL+", "SASL-IR", "UIDPLUS", "UNSELECT", "CHILDREN",
-                                   "BINARY", "IDLE", "ID", "NAMESPACE", "ENABLE", "MOVE"]
+                                   "BINARY", "IDLE", "ID", "NAMESPACE", "ENABLE", "MOVE",
+                                   "CONDSTORE", "QRESYNC"]
         if state.user == nil { list.append("AUTH=PLAIN") }
         return list
     }

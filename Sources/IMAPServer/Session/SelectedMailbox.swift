@@ -114,6 +114,16 @@ final class SelectedMailbox {
         for state in states where changed.contains(state.uid) { ownChanges[state.uid] = state.modSeq }
     }
 
+    /// Removes expunged messages from the view and returns the responses that report them:
+    /// EXPUNGE per message, or one VANISHED once QRESYNC is enabled (RFC 7162 §3.2.10).
+    func expungeResponses(_ expunged: [UID], reporting: UpdateReporting) -> [UntaggedResponse] {
+        let present = expunged.filter { sequenceNumber(of: $0) != nil }
+        let numbers = removeExpunged(present)
+        guard !numbers.isEmpty else { return [] }
+        if reporting.vanished { return [.vanished(earlier: false, UIDSet(present))] }
+        return numbers.map { .expunge($0) }
+    }
+
     /// Removes messages this session expunged itself and returns their sequence numbers in
     /// the order EXPUNGE responses must name them (each number valid after the ones before).
     func removeExpunged(_ expunged: [UID]) -> [SequenceNumber] {
@@ -137,12 +147,12 @@ final class SelectedMailbox {
     /// the client (RFC 3501 §7.3.1 EXISTS and RECENT, §7.4.1 EXPUNGE, §7.4.2 FETCH FLAGS).
     /// `claimedRecent` are the new messages this session claimed as `\Recent`.
     func apply(_ changes: MailboxChanges, claimedRecent: [UID], allowExpunge: Bool,
-               includeUID: Bool) -> [UntaggedResponse] {
+               reporting: UpdateReporting) -> [UntaggedResponse] {
         var responses: [UntaggedResponse] = []
         let lastKnown = uids.last ?? UID(0)
         for uid in changes.vanished where sequenceNumber(of: uid) != nil { pendingVanished.insert(uid) }
         if allowExpunge && !pendingVanished.isEmpty {
-            responses += removeExpunged(Array(pendingVanished)).map { .expunge($0) }
+            responses += expungeResponses(Array(pendingVanished), reporting: reporting)
         }
         var added = 0
         for state in changes.changed {
@@ -151,9 +161,7 @@ final class SelectedMailbox {
                 added += 1
             } else if ownChanges[state.uid] != state.modSeq, !pendingVanished.contains(state.uid),
                       let sequence = sequenceNumber(of: state.uid) {
-                var items: [FetchItem] = [.flags(flags(of: state))]
-                if includeUID { items.append(.uid(state.uid)) }
-                responses.append(.fetch(sequence, items))
+                responses.append(.fetch(sequence, reporting.items(for: state, flags: flags(of: state))))
             }
         }
         if changes.keywords.contains(where: { k in !keywords.contains { $0.caseInsensitiveEquals(k) } }) {
@@ -194,5 +202,23 @@ final class SelectedMailbox {
             if uids[mid] < uid { low = mid + 1 } else { high = mid }
         }
         return low
+    }
+}
+
+/// How untagged updates are written for this session (RFC 7162 §3.1, §3.2.4, §3.2.10).
+struct UpdateReporting {
+    /// FETCH responses carry UID: UID commands, and always once CONDSTORE is in use.
+    var includeUID: Bool
+    /// FETCH responses carry MODSEQ once a CONDSTORE enabling command was issued.
+    var includeModSeq: Bool
+    /// Expunges are reported as VANISHED once QRESYNC is enabled.
+    var vanished: Bool
+
+    /// The items of an unsolicited FETCH for a message whose flags changed.
+    func items(for state: MessageState, flags: [Flag]) -> [FetchItem] {
+        var items: [FetchItem] = [.flags(flags)]
+        if includeUID || includeModSeq { items.append(.uid(state.uid)) }
+        if includeModSeq { items.append(.modSeq(state.modSeq)) }
+        return items
     }
 }

@@ -34,7 +34,7 @@ extension Session {
             claimed = try await store.claimRecent(in: selected.id)
         }
         for response in selected.apply(changes, claimedRecent: claimed, allowExpunge: allowExpunge,
-                                       includeUID: includeUID) {
+                                       reporting: reporting(includeUID: includeUID)) {
             send(response)
         }
     }
@@ -44,5 +44,26 @@ extension Session {
     /// updates go out only while a command is in progress (RFC 3501 §5.3).
     func mailboxChangedWhileWaiting() async throws {
         if isIdling { try await synchronize(allowExpunge: true) }
+    }
+}
+
+extension Session {
+    /// Whether CONDSTORE is in use: ENABLE CONDSTORE/QRESYNC or any CONDSTORE enabling
+    /// command (RFC 7162 §3.1).
+    var condstoreEnabled: Bool { condstoreActive }
+    var qresyncEnabled: Bool { enabled.contains("QRESYNC") }
+
+    /// Records a CONDSTORE enabling command (RFC 7162 §3.1): from now on FETCH responses carry
+    /// MODSEQ; the first one with a mailbox selected reports its HIGHESTMODSEQ.
+    func noteCondstoreUse() {
+        guard !condstoreActive else { return }
+        condstoreActive = true
+        if let selected = state.selected {
+            send(.condition(.ok, ResponseText(code: .highestModSeq(selected.knownModSeq), "Highest")))
+        }
+    }
+
+    func reporting(includeUID: Bool = false) -> UpdateReporting {
+        UpdateReporting(includeUID: includeUID, includeModSeq: condstoreEnabled, vanished: qresyncEnabled)
     }
 }

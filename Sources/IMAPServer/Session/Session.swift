@@ -23,6 +23,8 @@ final class Session {
     var append: AppendInProgress?
     /// Extensions the client turned on with ENABLE (RFC 5161), upper case.
     var enabled: Set<String> = []
+    /// A CONDSTORE enabling command was issued (RFC 7162 §3.1): FETCH responses carry MODSEQ.
+    var condstoreActive = false
     private(set) var isFinished = false
     private var lastActivity = ContinuousClock.now
     /// When the last IDLE keepalive (or the `+ idling`) went out.
