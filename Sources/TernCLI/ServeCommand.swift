@@ -76,7 +76,7 @@ enum FirstRun {
         let name = UserNames.isValid(environment) && environment != "root" ? environment : "tern"
         let password = PasswordGenerator.make()
         let credentials = try PasswordCredentials(password: password, iterations: settings.server.passwordIterations)
-        _ = try await store.addUser(name: name, credentials: credentials)
+        _ = try await store.provisionAccount(name: name, credentials: credentials)
         Console.line("""
             Created the first account of this new data directory (shown only this once):
               user:     \(name)

@@ -95,8 +95,6 @@ extension Session {
     /// Why an attribute cannot be fetched, or nil. These belong to extensions not offered yet.
     private static func unsupportedReason(_ attribute: FetchAttribute) -> String? {
         switch attribute {
-        case .emailID, .threadID: return "FETCH EMAILID/THREADID needs OBJECTID, which is not supported"
-        case .saveDate: return "FETCH SAVEDATE is not supported"
         case .preview: return "FETCH PREVIEW is not supported"
         default: return nil
         }
@@ -111,6 +109,9 @@ extension Session {
         case .flags: writer.write(.flags(selected.flags(record.flags, uid: record.uid)), into: &output.buffer)
         case .uid: writer.write(.uid(record.uid), into: &output.buffer)
         case .modSeq: writer.write(.modSeq(record.modSeq), into: &output.buffer)
+        case .emailID: writer.write(.emailID(MailboxNames.emailID(of: record.blob)), into: &output.buffer)
+        case .threadID: writer.write(.threadID(nil), into: &output.buffer)  // RFC 8474 §5.2: no threads yet
+        case .saveDate: writer.write(.saveDate(IMAPDateTime(secondsSince1970: record.saveDate)), into: &output.buffer)
         case .internalDate: writer.write(.internalDate(record.internalDate), into: &output.buffer)
         case .rfc822Size: writer.write(.rfc822Size(record.size), into: &output.buffer)
         case .envelope:
@@ -141,7 +142,7 @@ extension Session {
                 return .no("Unknown Content-Transfer-Encoding", code: .unknownCTE)
             }
             writer.write(.binarySize(part, decoded.count), into: &output.buffer)
-        case .emailID, .threadID, .saveDate, .preview:
+        case .preview:
             break  // refused before any response was written
         }
         return nil

@@ -2,29 +2,31 @@ import IMAPSyntax
 import MailStore
 
 extension Session {
-    /// LIST (RFC 3501 §6.3.8): names matching the pattern with `\Noselect`,
-    /// `\HasChildren`/`\HasNoChildren` (RFC 3348); `LIST "" ""` asks for the delimiter.
+    /// LIST (RFC 3501 §6.3.8) with the extensions of RFC 5258 (selection options SUBSCRIBED,
+    /// REMOTE, RECURSIVEMATCH; return options SUBSCRIBED, CHILDREN; several patterns),
+    /// RFC 5819 (RETURN (STATUS …)) and RFC 6154 (SPECIAL-USE). `LIST "" ""` asks for the
+    /// hierarchy delimiter.
     func list(_ command: ListCommand) async throws -> CommandOutcome {
         guard let user = state.user else { return .bad("Log in first") }
-        guard !command.isExtended else { return .bad("LIST-EXTENDED syntax is not supported") }
         let reference = try decodeListText(command.reference.bytes)
         let patterns = try command.patterns.map { try decodeListText($0.bytes) }
-        if patterns == [""] {
+        if patterns == [""] && !command.isExtended {
             // RFC 3501 §6.3.8: the delimiter and the root of the reference.
             let root = reference.split(separator: MailboxNames.delimiter, maxSplits: 1).first.map(String.init) ?? ""
             let rootName = reference.first == MailboxNames.delimiter ? String(MailboxNames.delimiter) : root
             send(.list(ListResponse(attributes: [.noSelect], delimiter: MailboxNames.delimiter, name: rootName)))
             return .ok("LIST completed")
         }
+        let options = try ListOptions(command)
         let mailboxes = try await store.mailboxes(of: user.id)
-        let tree = MailboxTree(names: mailboxes.map(\.name))
-        let selectable = Dictionary(mailboxes.map { ($0.name, $0.selectable) }, uniquingKeysWith: { a, _ in a })
-        for pattern in patterns.map({ ListPattern(reference: reference, pattern: $0) }) {
-            for name in tree.matching(pattern) {
-                var attributes: [MailboxAttribute] = []
-                if selectable[name] != true { attributes.append(.noSelect) }
-                attributes.append(tree.hasChildren(name) ? .hasChildren : .hasNoChildren)
-                send(.list(ListResponse(attributes: attributes, delimiter: MailboxNames.delimiter, name: name)))
+        let subscribed = Set(try await store.subscriptions(of: user.id))
+        let listing = MailboxListing(mailboxes: mailboxes, subscribed: subscribed, options: options)
+        let matchers = patterns.map { ListPattern(reference: reference, pattern: $0) }
+        for entry in listing.entries(matching: matchers) {
+            send(.list(entry.response))
+            if let attributes = options.status, let record = entry.record, record.selectable {
+                // RFC 5819 §2: the STATUS follows the LIST response of its mailbox.
+                send(.status(record.name, try await statusValues(of: record, attributes)))
             }
         }
         return .ok("LIST completed")
@@ -61,6 +63,115 @@ extension Session {
     }
 }
 
+/// The selection and return options of one LIST command (RFC 5258 §3, RFC 5819, RFC 6154).
+struct ListOptions {
+    /// Select subscribed names only, also those that no longer exist.
+    var selectSubscribed = false
+    /// Also list parents of selected names, with CHILDINFO.
+    var recursiveMatch = false
+    /// Select mailboxes with a special use only (RFC 6154 §3).
+    var selectSpecialUse = false
+    /// Add `\Subscribed` (implied by selecting subscribed names).
+    var returnSubscribed = false
+    /// STATUS items to report after each selectable mailbox.
+    var status: [StatusAttribute]?
+
+    init(_ command: ListCommand) throws(CommandError) {
+        for option in command.selectionOptions {
+            switch option {
+            case .subscribed: selectSubscribed = true
+            case .remote: break  // no remote mailboxes here (RFC 5258 §3.1)
+            case .recursiveMatch: recursiveMatch = true
+            case .specialUse: selectSpecialUse = true
+            case .other(let name): throw .bad("Unknown LIST selection option \(name)")
+            }
+        }
+        if recursiveMatch && !selectSubscribed && !selectSpecialUse {
+            throw .bad("RECURSIVEMATCH needs another selection option")
+        }
+        for option in command.returnOptions {
+            switch option {
+            case .subscribed: returnSubscribed = true
+            case .children, .specialUse: break  // always returned
+            case .status(let attributes): status = attributes
+            case .other(let name): throw .bad("Unknown LIST return option \(name)")
+            }
+        }
+        if selectSubscribed { returnSubscribed = true }
+    }
+}
+
+/// The mailboxes of a user as LIST sees them: existing ones, subscribed names, and levels
+/// implied by deeper names (RFC 3501 §6.3.8, RFC 5258 §3).
+struct MailboxListing {
+    struct Entry {
+        var response: ListResponse
+        /// The mailbox, if the name exists.
+        var record: MailboxRecord?
+    }
+
+    private let records: [String: MailboxRecord]
+    private let subscribed: Set<String>
+    private let options: ListOptions
+    private let tree: MailboxTree
+
+    init(mailboxes: [MailboxRecord], subscribed: Set<String>, options: ListOptions) {
+        records = Dictionary(mailboxes.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        self.subscribed = subscribed
+        self.options = options
+        tree = MailboxTree(names: Array(records.keys) + (options.selectSubscribed ? Array(subscribed) : []))
+    }
+
+    /// The entries matching any pattern, in name order, each once.
+    func entries(matching patterns: [ListPattern]) -> [Entry] {
+        var result: [Entry] = []
+        for name in tree.all where patterns.contains(where: { $0.matches(name) }) {
+            let endsWithPercent = patterns.contains { $0.matches(name) && $0.endsWithPercent }
+            if let entry = entry(for: name, impliedLevelsListed: endsWithPercent) { result.append(entry) }
+        }
+        return result
+    }
+
+    private func isSelected(_ name: String) -> Bool {
+        if options.selectSubscribed && !subscribed.contains(name) { return false }
+        if options.selectSpecialUse && records[name]?.specialUse == nil { return false }
+        return options.selectSubscribed || records[name] != nil
+    }
+
+    private func entry(for name: String, impliedLevelsListed: Bool) -> Entry? {
+        let record = records[name]
+        var childInfo: [String] = []
+        if !isSelected(name) {
+            // RECURSIVEMATCH lists a name whose descendants are selected (RFC 5258 §3.5);
+            // a plain `%` lists levels that exist only as parents (RFC 3501 §6.3.8).
+            let selectedBelow = tree.descendants(of: name).contains(where: isSelected)
+            if options.recursiveMatch && selectedBelow {
+                childInfo = ["SUBSCRIBED"]
+            } else if !(options.selectSubscribed || options.selectSpecialUse) && impliedLevelsListed && record == nil {
+                childInfo = []
+            } else {
+                return nil
+            }
+        } else if options.recursiveMatch && tree.descendants(of: name).contains(where: isSelected) {
+            childInfo = ["SUBSCRIBED"]
+        }
+        var attributes: [MailboxAttribute] = []
+        if record == nil {
+            attributes.append(options.selectSubscribed || options.selectSpecialUse ? .nonExistent : .noSelect)
+        } else if record?.selectable == false {
+            attributes.append(.noSelect)
+        }
+        if record != nil || !options.selectSubscribed {
+            attributes.append(tree.hasChildren(name) ? .hasChildren : .hasNoChildren)
+        }
+        if options.returnSubscribed && subscribed.contains(name) { attributes.append(.subscribed) }
+        if let use = record?.specialUse { attributes.append(use) }
+        return Entry(response: ListResponse(attributes: attributes, delimiter: MailboxNames.delimiter,
+                                            name: name, childInfo: childInfo),
+                     record: record)
+    }
+}
+
 /// A set of hierarchical names with their implied superiors, for LIST's rules on levels
 /// that exist only as parents (RFC 3501 §6.3.8).
 struct MailboxTree {
@@ -78,6 +189,12 @@ struct MailboxTree {
     }
 
     func hasChildren(_ name: String) -> Bool { parents.contains(name) }
+
+    /// Every name below `name` in the hierarchy.
+    func descendants(of name: String) -> [String] {
+        let prefix = name + String(MailboxNames.delimiter)
+        return all.filter { $0.hasPrefix(prefix) }
+    }
 
     /// Names matching the pattern. Implied superiors only appear when a trailing `%` makes
     /// them a matching level (they are then not selectable).

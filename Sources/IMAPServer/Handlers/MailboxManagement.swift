@@ -8,9 +8,12 @@ extension Session {
         guard let user = state.user else { return .bad("Log in first") }
         let name = try decodeMailboxName(wireName, forCreate: true)
         if name == "INBOX" { return .no("INBOX always exists", code: .alreadyExists) }
-        guard specialUse.isEmpty else { return .bad("CREATE with special use is not supported") }
-        _ = try await store.createMailbox(named: name, of: user.id, specialUse: nil)
-        return .ok("CREATE completed")
+        // CREATE-SPECIAL-USE (RFC 6154 §3): one special-use attribute per mailbox here.
+        guard specialUse.count <= 1, specialUse.allSatisfy(\.isSpecialUse) else {
+            return .no("A mailbox can have one special-use attribute", code: .other("USEATTR", nil))
+        }
+        let record = try await store.createMailbox(named: name, of: user.id, specialUse: specialUse.first)
+        return .ok("CREATE completed", code: .mailboxID(MailboxNames.objectID(of: record)))
     }
 
     /// DELETE (RFC 9051 §6.3.5, RFC 3501 §6.3.4 for the `\Noselect` rules, kept by the store).
@@ -58,24 +61,28 @@ extension Session {
             return .no("Mailbox does not exist", code: .nonExistent)
         }
         guard record.selectable else { return .no("Mailbox cannot be selected", code: .cannot) }
+        send(.status(record.name, try await statusValues(of: record, attributes)))
+        return .ok("STATUS completed")
+    }
+
+    /// The STATUS data items of a mailbox (RFC 9051 §7.3.2; RFC 7162 HIGHESTMODSEQ, RFC 8438
+    /// SIZE, RFC 7889 APPENDLIMIT, RFC 8474 MAILBOXID), also for LIST-STATUS (RFC 5819).
+    func statusValues(of record: MailboxRecord, _ attributes: [StatusAttribute]) async throws -> [StatusValue] {
         if attributes.contains(.highestModSeq) { noteCondstoreUse() }
         let status = try await store.status(of: record.id)
-        var values: [StatusValue] = []
-        for attribute in attributes {
+        return attributes.map { attribute in
             switch attribute {
-            case .messages: values.append(.messages(status.messages))
-            case .recent: values.append(.recent(status.recent))
-            case .uidNext: values.append(.uidNext(status.uidNext))
-            case .uidValidity: values.append(.uidValidity(status.uidValidity))
-            case .unseen: values.append(.unseen(status.unseen))
-            case .highestModSeq: values.append(.highestModSeq(status.highestModSeq))
-            case .deleted: values.append(.deleted(status.deleted))
-            case .size: values.append(.size(status.size))
-            case .mailboxID, .appendLimit:
-                return .bad("STATUS \(attribute.rawValue) is not supported")
+            case .messages: return .messages(status.messages)
+            case .recent: return .recent(status.recent)
+            case .uidNext: return .uidNext(status.uidNext)
+            case .uidValidity: return .uidValidity(status.uidValidity)
+            case .unseen: return .unseen(status.unseen)
+            case .highestModSeq: return .highestModSeq(status.highestModSeq)
+            case .deleted: return .deleted(status.deleted)
+            case .size: return .size(status.size)
+            case .appendLimit: return .appendLimit(configuration.maxMessageSize)
+            case .mailboxID: return .mailboxID(MailboxNames.objectID(of: record))
             }
         }
-        send(.status(record.name, values))
-        return .ok("STATUS completed")
     }
 }

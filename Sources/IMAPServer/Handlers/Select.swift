@@ -38,6 +38,7 @@ extension Session {
         send(.condition(.ok, ResponseText(code: .uidValidity(record.uidValidity), "UIDs valid")))
         send(.condition(.ok, ResponseText(code: .uidNext(snapshot.uidNext), "Predicted next UID")))
         send(.condition(.ok, ResponseText(code: .highestModSeq(snapshot.highestModSeq), "Highest")))
+        send(.condition(.ok, ResponseText(code: .mailboxID(MailboxNames.objectID(of: record)), "Mailbox ID")))
 
         observe(selected)
         state = .selected(user, selected)

@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailStore
 
 /// Turns wire mailbox names into store names and back (RFC 3501 §5.1): modified UTF-7
 /// decoding (§5.1.3), the `/` hierarchy delimiter, INBOX in any case (§5.1), and validation
@@ -55,6 +56,18 @@ enum MailboxNames {
             if segment == "." || segment == ".." { throw .no("Mailbox name has a . or .. level", code: .cannot) }
             if segment.utf8.count > maxSegmentLength { throw .no("Mailbox name level is too long", code: .limit) }
         }
+    }
+
+    /// The MAILBOXID of a mailbox (RFC 8474 §4): stable across RENAME, never reused, since the
+    /// store never hands out a mailbox identifier twice.
+    static func objectID(of record: MailboxRecord) -> String {
+        "F" + String(record.id.rawValue, radix: 16) + "x" + String(record.uidValidity.rawValue, radix: 16)
+    }
+
+    /// The EMAILID of a message (RFC 8474 §5.1): derived from its content hash, so a message
+    /// keeps it through COPY and MOVE, and identical content shares it (as in Cyrus).
+    static func emailID(of blob: BlobID) -> String {
+        "M" + blob.rawValue.prefix(24)
     }
 
     /// The names of every superior level of a name, outermost first: `a/b/c` → `a`, `a/b`.

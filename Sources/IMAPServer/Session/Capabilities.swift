@@ -8,7 +8,9 @@ extension Session {
     var capabilities: [Capability] {
         var list: [Capability] = ["IMAP4rev1", "LITERAL+", "SASL-IR", "UIDPLUS", "UNSELECT", "CHILDREN",
                                    "BINARY", "IDLE", "ID", "NAMESPACE", "ENABLE", "MOVE",
-                                   "CONDSTORE", "QRESYNC"]
+                                   "CONDSTORE", "QRESYNC", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE",
+                                   "CREATE-SPECIAL-USE", "STATUS=SIZE",
+                                   Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
         if state.user == nil { list.append("AUTH=PLAIN") }
         return list
     }

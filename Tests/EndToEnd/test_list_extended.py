@@ -1,0 +1,113 @@
+"""LIST-EXTENDED (RFC 5258), LIST-STATUS (RFC 5819), SPECIAL-USE and CREATE-SPECIAL-USE
+(RFC 6154), STATUS=SIZE (RFC 8438), APPENDLIMIT (RFC 7889), object IDs (RFC 8474)."""
+
+import re
+
+
+def list_lines(lines):
+    return [l for l in lines if l.startswith(b"* LIST ")]
+
+
+def names(lines):
+    return [re.search(rb'"/" "?([^"]*)"?$', l).group(1) for l in list_lines(lines)]
+
+
+def test_new_account_has_special_use_mailboxes(server):
+    """RFC 6154 §2: Drafts, Sent, Trash, Junk and Archive exist with their attributes."""
+    c = server.raw()
+    c.command("l", "LOGIN alice secret-a")
+    lines = c.command("a", 'LIST "" "*"')
+    expected = {b"INBOX": None, b"Drafts": rb"\Drafts", b"Sent": rb"\Sent", b"Trash": rb"\Trash",
+                b"Junk": rb"\Junk", b"Archive": rb"\Archive"}
+    found = {}
+    for line in list_lines(lines):
+        name = re.search(rb'"/" "?([^"]*)"?$', line).group(1)
+        found[name] = line
+    assert set(found) == set(expected)
+    for name, attribute in expected.items():
+        if attribute:
+            assert attribute in found[name], found[name]
+    lines = c.command("b", 'LIST (SPECIAL-USE) "" "*"')
+    assert sorted(names(lines)) == sorted(n for n, a in expected.items() if a)
+
+
+def test_create_special_use(server):
+    """RFC 6154 §3: CREATE name (USE (\\Flagged)); a non-special-use attribute is refused."""
+    c = server.raw()
+    c.command("l", "LOGIN alice secret-a")
+    lines = c.command("a", r"CREATE Starred (USE (\Flagged))")
+    assert re.match(rb"^a OK \[MAILBOXID \(F[0-9a-fx]+\)\] ", lines[-1]), lines
+    assert rb"\Flagged" in list_lines(c.command("b", 'LIST "" Starred'))[0]
+    assert re.match(rb"^c NO \[USEATTR\] ", c.command("c", r"CREATE Odd (USE (\Noselect))")[-1])
+
+
+def test_list_selection_and_return_options(server):
+    """RFC 5258 §3: SUBSCRIBED selection lists subscribed names (also deleted ones, as
+    \\NonExistent), RETURN (CHILDREN SUBSCRIBED), RECURSIVEMATCH with CHILDINFO, patterns."""
+    c = server.raw()
+    c.command("l", "LOGIN alice secret-a")
+    c.command("a", "CREATE Lists/Swift")
+    c.command("b", "CREATE Lists/Rust")
+    c.command("c", "SUBSCRIBE Lists/Swift")
+    c.command("d", "CREATE Gone")
+    c.command("e", "SUBSCRIBE Gone")
+    c.command("f", "DELETE Gone")
+    lines = c.command("g", 'LIST (SUBSCRIBED) "" "*"')
+    by_name = {re.search(rb'"/" "?([^"]*)"?$', l).group(1): l for l in list_lines(lines)}
+    assert rb"\Subscribed" in by_name[b"Lists/Swift"] and rb"\NonExistent" in by_name[b"Gone"]
+    assert b"Lists/Rust" not in by_name and b"Lists" not in by_name
+    lines = c.command("h", 'LIST (SUBSCRIBED RECURSIVEMATCH) "" "%"')
+    lists_line = [l for l in list_lines(lines) if b'"/" "Lists" ' in l]
+    assert lists_line and b'("CHILDINFO" ("SUBSCRIBED"))' in lists_line[0], lines
+    lines = c.command("i", 'LIST "" ("Lists/*" "INBOX") RETURN (CHILDREN SUBSCRIBED)')
+    assert sorted(names(lines)) == [b"INBOX", b"Lists/Rust", b"Lists/Swift"]
+    swift = [l for l in list_lines(lines) if b"Lists/Swift" in l][0]
+    assert rb"\Subscribed" in swift and rb"\HasNoChildren" in swift
+    assert c.command("j", 'LIST (RECURSIVEMATCH) "" "*"')[-1].startswith(b"j BAD")
+
+
+def test_list_status(server):
+    """RFC 5819 §2: LIST ... RETURN (STATUS (...)) sends a STATUS after each mailbox's LIST."""
+    c = server.raw()
+    c.command("l", "LOGIN alice secret-a")
+    body = b"Subject: x\r\n\r\nhello\r\n"
+    c.send(f"p APPEND Sent {{{len(body)}+}}\r\n".encode() + body + b"\r\n")
+    c.read_response("p")
+    lines = c.command("a", 'LIST "" "Sent" RETURN (STATUS (MESSAGES UNSEEN SIZE))')
+    assert lines[0].startswith(b"* LIST ") and b"Sent" in lines[0]
+    assert re.match(rb'^\* STATUS "?Sent"? \(MESSAGES 1 UNSEEN 1 SIZE 21\)$', lines[1]), lines
+
+
+def test_status_size_appendlimit_mailboxid(server):
+    """STATUS SIZE (RFC 8438), APPENDLIMIT (RFC 7889) and MAILBOXID (RFC 8474) items; the
+    MAILBOXID stays the same across RENAME."""
+    c = server.raw()
+    caps = c.command("c", "CAPABILITY")[0]
+    assert re.search(rb" APPENDLIMIT=\d+", caps) and b" STATUS=SIZE" in caps
+    c.command("l", "LOGIN alice secret-a")
+    c.command("a", "CREATE Box")
+    line = c.command("b", "STATUS Box (SIZE APPENDLIMIT MAILBOXID)")[0]
+    match = re.match(rb'^\* STATUS "?Box"? \(SIZE 0 APPENDLIMIT (\d+) MAILBOXID \((F[^)]+)\)\)$', line)
+    assert match, line
+    c.command("r", "RENAME Box Renamed")
+    line = c.command("d", "STATUS Renamed (MAILBOXID)")[0]
+    assert match.group(2) in line
+    lines = c.command("s", "SELECT Renamed")
+    assert any(match.group(2) in l and b"[MAILBOXID (" in l for l in lines)
+
+
+def test_emailid_follows_the_message(server):
+    """RFC 8474 §5.1: EMAILID stays with a message through COPY; THREADID is NIL (§5.2)."""
+    c = server.raw()
+    c.command("l", "LOGIN alice secret-a")
+    body = b"Subject: id\r\n\r\nsame\r\n"
+    c.send(f"p APPEND INBOX {{{len(body)}+}}\r\n".encode() + body + b"\r\n")
+    c.read_response("p")
+    c.command("s", "SELECT INBOX")
+    c.command("c", "COPY 1 Archive")
+    first = c.command("f", "FETCH 1 (EMAILID THREADID SAVEDATE)")[0]
+    match = re.match(rb'^\* 1 FETCH \(EMAILID \((M[0-9a-f]{24})\) THREADID NIL SAVEDATE "[^"]+"\)$', first)
+    assert match, first
+    c.command("x", "EXAMINE Archive")
+    copied = c.command("g", "FETCH 1 (EMAILID)")[0]
+    assert match.group(1) in copied
