@@ -64,6 +64,9 @@ def parse_arguments(argv):
     parser.add_argument("--corpus-dir", metavar="DIR",
                         help="keep the generated corpus here and reuse it (default: in the temporary directory)")
     parser.add_argument("--workdir", metavar="DIR", help="where the temporary directory goes (default: $TMPDIR)")
+    parser.add_argument("--profile", metavar="DIR",
+                        help="record Tern with `perf record -g` during each phase into DIR/PHASE.perf.data "
+                             "(perturbs the figures: use for finding hot spots, not for comparing)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (data, configs, logs)")
     args = parser.parse_args(argv)
     if args.quick:
@@ -112,6 +115,37 @@ def settle():
     time.sleep(0.5)
 
 
+class Profiler:
+    """`perf record` of one server process during one phase, when --profile asked for it."""
+
+    def __init__(self, directory, target, phase):
+        self.process = None
+        if directory is None or not isinstance(target, servers.TernServer):
+            return
+        if shutil.which("perf") is None:
+            raise SystemExit("--profile needs perf (Debian: linux-perf)")
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        self.output = Path(directory) / f"{phase}.perf.data"
+        self.process = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-p", str(target.pid),
+                                         "-o", str(self.output)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                        start_new_session=True)
+        time.sleep(1)  # perf attaches before the phase starts
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        if self.process is not None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            print(f" [profile: perf report -i {self.output}]", end="", flush=True)
+
+
 def mailbox_count(port, user):
     session = imapload.Connection(port)
     try:
@@ -152,36 +186,46 @@ def append_phase(target, user, messages, connections, pids):
 
 def fetch_phase(targets, user, expected, runs, warmup, pids):
     """Times `UID FETCH 1:* (UID FLAGS)` on each target, interleaving the servers run by run so
-    that a change in machine load touches all of them alike."""
+    that a change in machine load touches all of them alike. Then measures each server's CPU
+    over `runs` back-to-back runs: /proc counts in 10 ms ticks, too coarse for one run."""
+    command = b"UID FETCH 1:* (UID FLAGS)"
     sessions = {}
     results = {}
+
+    def fetch(target):
+        seconds, response = sessions[target.name].timed(command)
+        count = response.count(b" FETCH (")
+        if count != expected:
+            raise imapload.IMAPError(f"{target.name}: UID FETCH returned {count} messages, {expected} expected")
+        return seconds, response
+
     try:
         for target in targets:
             session = imapload.Connection(target.port)
             session.login(user, PASSWORD)
             session.command(b"SELECT INBOX")
             sessions[target.name] = session
-            results[target.name] = {"times_ms": [], "server_cpu_seconds": 0.0, "client_cpu_seconds": 0.0,
-                                    "others_cpu_seconds": 0.0, "window_seconds": 0.0}
+            results[target.name] = {"times_ms": []}
         for _ in range(warmup):
             for target in targets:
-                sessions[target.name].timed(b"UID FETCH 1:* (UID FLAGS)")
+                fetch(target)
         for _ in range(runs):
             for target in targets:
-                window = procstat.CPUWindow(pids)
-                window.start()
-                seconds, response = sessions[target.name].timed(b"UID FETCH 1:* (UID FLAGS)")
-                cpu = window.stop()
-                count = response.count(b" FETCH (")
-                if count != expected:
-                    raise imapload.IMAPError(f"{target.name}: UID FETCH returned {count} messages, {expected} expected")
-                entry = results[target.name]
-                entry["times_ms"].append(seconds * 1000)
-                entry["server_cpu_seconds"] += cpu["servers"].get(target.name, 0.0)
-                entry["client_cpu_seconds"] += cpu["client"]
-                entry["others_cpu_seconds"] += cpu["others"]
-                entry["window_seconds"] += cpu["wall"]
-                entry["response_bytes"] = len(response)
+                seconds, response = fetch(target)
+                results[target.name]["times_ms"].append(seconds * 1000)
+                results[target.name]["response_bytes"] = len(response)
+        for target in targets:
+            window = procstat.CPUWindow(pids)
+            window.start()
+            for _ in range(runs):
+                fetch(target)
+            cpu = window.stop()
+            results[target.name].update({
+                "server_cpu_seconds": cpu["servers"].get(target.name, 0.0),
+                "client_cpu_seconds": cpu["client"],
+                "others_cpu_seconds": cpu["others"],
+                "window_seconds": cpu["wall"],
+            })
     finally:
         for session in sessions.values():
             session.logout()
@@ -392,7 +436,8 @@ def main(argv=None):
                 settle()
                 print(f"{target.name}: APPEND {len(batch):,} messages over {connections} connection(s) ...",
                       end="", flush=True)
-                result = append_phase(target, user, batch, connections, pids)
+                with Profiler(args.profile, target, phase):
+                    result = append_phase(target, user, batch, connections, pids)
                 target.remember_tree()
                 stored = mailbox_count(target.port, user)
                 if stored != len(batch):
@@ -402,7 +447,8 @@ def main(argv=None):
 
         settle()
         print(f"UID FETCH 1:* (UID FLAGS): {args.warmup} warm-up + {args.runs} runs per server ...", flush=True)
-        fetch = fetch_phase(targets, MULTI_USER, len(messages), args.runs, args.warmup, pids)
+        with Profiler(args.profile, targets[0], "fetch"):
+            fetch = fetch_phase(targets, MULTI_USER, len(messages), args.runs, args.warmup, pids)
         for target in targets:
             report["results"][target.name]["fetch"] = fetch[target.name]
             report["results"][target.name]["pss_bytes"] = target.pss_bytes()
