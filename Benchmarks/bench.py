@@ -366,7 +366,8 @@ def print_report(report):
         for phase, label in (("append_multi", f"APPEND x{K}"), ("append_single", "APPEND x1"), ("fetch", "UID FETCH")):
             entry = results[name][phase]
             window = entry["window_seconds"]
-            parts.append(f"{label} {entry['others_cpu_seconds'] / window:.2f}" if window > 0 else f"{label} -")
+            # Below a few ticks of /proc/stat the share is noise.
+            parts.append(f"{label} {entry['others_cpu_seconds'] / window:.2f}" if window >= 0.2 else f"{label} -")
         print(f"  during {name}: " + ", ".join(parts))
 
 
