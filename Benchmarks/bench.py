@@ -168,7 +168,10 @@ def append_phase(target, user, messages, connections, pids):
         cpu = window.stop()
     finally:
         run.close()
+    first_tenth, last_tenth = run.tenth_rates()
     result = {
+        "first_tenth_messages_per_second": first_tenth,
+        "last_tenth_messages_per_second": last_tenth,
         "messages": len(messages),
         "bytes": sum(len(m) for m in messages),
         "connections": connections,
@@ -306,6 +309,10 @@ def print_report(report):
 
     row(f"APPEND msg/s, {K} connections", [results[n]["append_multi"]["messages_per_second"] for n in names], 0,
         "higher")
+    row(f"  first tenth of messages, {K} conn",
+        [results[n]["append_multi"]["first_tenth_messages_per_second"] for n in names], 0, "higher")
+    row(f"  last tenth of messages, {K} conn",
+        [results[n]["append_multi"]["last_tenth_messages_per_second"] for n in names], 0, "higher")
     row("APPEND msg/s, 1 connection", [results[n]["append_single"]["messages_per_second"] for n in names], 0,
         "higher")
     row(f"APPEND server CPU s per 1,000 msgs, {K} conn", [per_thousand("append_multi", n) for n in names], 3, "lower")

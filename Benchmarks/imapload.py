@@ -166,37 +166,54 @@ def append_load(port, user, password, messages, connections, mailbox=b"INBOX"):
     shares = [messages[index::connections] for index in range(connections)]
     errors = []
     start = threading.Barrier(connections + 1)
+    completions = [[] for _ in range(connections)]
 
-    def run(session, share):
+    def run(session, share, done):
+        clock = time.perf_counter
         try:
             start.wait()
             for message in share:
                 session.append(mailbox, message)
+                done.append(clock())
         except BaseException as error:  # re-raised by `go()`
             errors.append(error)
 
-    threads = [threading.Thread(target=run, args=(session, share), daemon=True)
-               for session, share in zip(sessions, shares)]
+    threads = [threading.Thread(target=run, args=(session, share, done), daemon=True)
+               for session, share, done in zip(sessions, shares, completions)]
     for thread in threads:
         thread.start()
-    return _Run(start, threads, errors, sessions)
+    return _Run(start, threads, errors, sessions, completions)
 
 
 class _Run:
     """A prepared APPEND load: `go()` releases the connections and waits for them."""
 
-    def __init__(self, barrier, threads, errors, sessions):
+    def __init__(self, barrier, threads, errors, sessions, completions):
         self.barrier, self.threads, self.errors, self.sessions = barrier, threads, errors, sessions
+        self.completions = completions
+        self.started = None
 
     def go(self):
-        started = time.perf_counter()
+        self.started = time.perf_counter()
         self.barrier.wait()
         for thread in self.threads:
             thread.join()
-        seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - self.started
         if self.errors:
             raise self.errors[0]
         return seconds
+
+    def tenth_rates(self):
+        """Messages per second over the first and over the last tenth of the messages, in
+        order of acknowledgement: whether a server slows down as the mailbox grows."""
+        times = sorted(t - self.started for done in self.completions for t in done)
+        tenth = len(times) // 10
+        if tenth == 0:
+            return None, None
+        first = tenth / times[tenth - 1] if times[tenth - 1] > 0 else None
+        span = times[-1] - times[-tenth - 1]
+        last = tenth / span if span > 0 else None
+        return first, last
 
     def close(self):
         for session in self.sessions:
