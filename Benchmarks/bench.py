@@ -182,7 +182,7 @@ def append_phase(target, user, messages, connections, pids):
         "machine_busy_cpu_seconds": cpu["machine_busy"],
         "window_seconds": cpu["wall"],
     }
-    if target is not None and getattr(target, "name", None) in cpu["servers"]:
+    if target.name in cpu["servers"]:
         result["server_cpu_seconds"] = cpu["servers"][target.name]
     return result
 
@@ -470,6 +470,9 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("\ninterrupted; stopping the servers", file=sys.stderr)
         return 130
+    except (servers.ServerError, imapload.IMAPError, OSError) as error:
+        print(f"\nerror: {error}", file=sys.stderr)
+        return 1
     finally:
         for target in reversed(targets):
             try:
