@@ -68,6 +68,9 @@ public protocol MailStore: Sendable {
     /// FETCH metadata for the given UIDs, in UID order; UIDs that no longer exist are skipped.
     /// With `withStructure`, each record carries its stored MIME structure.
     func messages(in mailbox: MailboxID, uids: [UID], withStructure: Bool) async throws -> [MessageRecord]
+    /// Just the flags and MODSEQ of the given UIDs, in UID order (the common `FETCH 1:* (UID
+    /// FLAGS)` of clients resynchronising), skipping UIDs that no longer exist.
+    func messageStates(in mailbox: MailboxID, uids: [UID]) async throws -> [MessageState]
     /// Applies a STORE to the given UIDs (RFC 9051 §6.4.6). With `unchangedSince`, messages
     /// whose MODSEQ is greater are left alone and listed in `modified` (RFC 7162 §3.1.3).
     func storeFlags(in mailbox: MailboxID, uids: [UID], operation: StoreOperation,

@@ -101,6 +101,19 @@ extension SQLiteMailStore {
         }
     }
 
+    public func messageStates(in mailbox: MailboxID, uids: [UID]) async throws -> [MessageState] {
+        let wanted = MessageRows.normalized(uids)
+        return try await pool.read { db in
+            let row = try MailboxRow.selectable(db, mailbox)
+            var states: [MessageState] = []
+            states.reserveCapacity(wanted.count)
+            try MessageRows.forEach(db, mailbox: row.id, uids: wanted, columns: MessageRows.stateColumns) {
+                states.append(MessageRows.state($0))
+            }
+            return states
+        }
+    }
+
     /// STORE (RFC 9051 §6.4.6) with UNCHANGEDSINCE (RFC 7162 §3.1.3). All messages whose
     /// flags change share one new MODSEQ; messages left as they were keep theirs.
     public func storeFlags(in mailbox: MailboxID, uids: [UID], operation: StoreOperation,

@@ -1,6 +1,7 @@
 import IMAPSyntax
 import MailMessage
 import MailStore
+import NIOCore
 
 extension Session {
     /// FETCH and UID FETCH (RFC 9051 §6.4.5): one untagged FETCH per message, in sequence
@@ -32,7 +33,7 @@ extension Session {
             if !attributes.contains(.modSeq) { attributes.append(.modSeq) }
         }
         if command.byUID && !attributes.contains(.uid) { attributes.insert(.uid, at: 0) }
-        var targets = try resolve(command.sequenceSet, byUID: command.byUID, in: selected)
+        let targets = try resolve(command.sequenceSet, byUID: command.byUID, in: selected)
         if let changedSince, reportVanished {
             try await reportVanishedEarlier(since: changedSince, within: command.sequenceSet, in: selected)
         }
@@ -47,13 +48,64 @@ extension Session {
             selected.noteOwnChanges(result.messages, changed: result.changedUIDs)
             seenSet = result.changedUIDs
         }
-        var records = try await store.messages(in: selected.id, uids: targets.map(\.1),
-                                               withStructure: attributes.contains(where: \.needsStructure))
-        if let changedSince {
-            records.removeAll { $0.modSeq <= changedSince }
-            let wanted = Set(records.map(\.uid))
-            targets.removeAll { !wanted.contains($0.1) }
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(64 * 1024)
+        let missing: Bool
+        var failure: CommandOutcome?
+        if seenSet.isEmpty && attributes.allSatisfy(\.isMessageState) {
+            missing = try await writeStates(attributes, of: targets, changedSince: changedSince,
+                                            in: selected, into: &buffer)
+        } else {
+            (missing, failure) = try await writeMessages(attributes, of: targets, changedSince: changedSince,
+                                                         seenSet: seenSet, in: selected, into: &buffer)
         }
+        output.append(&buffer)
+        if let failure { return failure }
+        if missing {
+            return .no("Some messages were expunged by another session", code: .expungeIssued)
+        }
+        return outcome
+    }
+
+    /// The fast path for FETCH of UID, FLAGS and MODSEQ only (what clients send to resync):
+    /// one narrow store read, no suspension per message. Returns whether any message was
+    /// expunged by another session meanwhile.
+    private func writeStates(_ attributes: [FetchAttribute], of targets: [(SequenceNumber, UID)],
+                             changedSince: ModSeq?, in selected: SelectedMailbox,
+                             into buffer: inout ByteBuffer) async throws -> Bool {
+        let states = try await store.messageStates(in: selected.id, uids: targets.map(\.1))
+        var index = 0
+        var missing = false
+        for (sequence, uid) in targets {
+            while index < states.count && states[index].uid < uid { index += 1 }
+            guard index < states.count, states[index].uid == uid else {
+                missing = true
+                continue
+            }
+            let state = states[index]
+            if let changedSince, state.modSeq <= changedSince { continue }
+            var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, into: &buffer)
+            for attribute in attributes {
+                switch attribute {
+                case .uid: writer.write(.uid(uid), into: &buffer)
+                case .flags: writer.write(.flags(selected.flags(of: state)), into: &buffer)
+                default: writer.write(.modSeq(state.modSeq), into: &buffer)
+                }
+            }
+            writer.finish(into: &buffer)
+            if buffer.readableBytes >= ResponseOutput.flushThreshold { try await output.flushIfFull(&buffer) }
+        }
+        return missing
+    }
+
+    /// FETCH of anything: records (and structures when needed) from the store, message
+    /// bytes from the blob. Returns whether any message was expunged meanwhile, and the
+    /// answer to give if an item could not be written as asked.
+    private func writeMessages(_ attributes: [FetchAttribute], of targets: [(SequenceNumber, UID)],
+                               changedSince: ModSeq?, seenSet: Set<UID>, in selected: SelectedMailbox,
+                               into buffer: inout ByteBuffer) async throws -> (Bool, CommandOutcome?) {
+        let records = try await store.messages(in: selected.id, uids: targets.map(\.1),
+                                               withStructure: attributes.contains(where: \.needsStructure))
         var index = 0
         var missing = false
         var failure: CommandOutcome?
@@ -63,11 +115,12 @@ extension Session {
                 missing = true  // expunged by another session (RFC 2180 §4.1)
                 continue
             }
+            if let changedSince, records[index].modSeq <= changedSince { continue }
             var message = FetchedMessage(record: records[index])
             defer { message.close() }
-            var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, into: &output.buffer)
+            var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, into: &buffer)
             for attribute in attributes {
-                if let problem = try await write(attribute, of: &message, in: selected, to: &writer) {
+                if let problem = try await write(attribute, of: &message, in: selected, to: &writer, in: &buffer) {
                     failure = failure ?? problem
                 }
             }
@@ -75,21 +128,17 @@ extension Session {
                 // \Seen was set by this FETCH: report the new flags, and with CONDSTORE the UID
                 // and MODSEQ too (RFC 7162 §3.2.4).
                 if !attributes.contains(.flags) {
-                    writer.write(.flags(selected.flags(message.record.flags, uid: uid)), into: &output.buffer)
+                    writer.write(.flags(selected.flags(message.record.flags, uid: uid)), into: &buffer)
                 }
-                if condstoreEnabled && !attributes.contains(.uid) { writer.write(.uid(uid), into: &output.buffer) }
+                if condstoreEnabled && !attributes.contains(.uid) { writer.write(.uid(uid), into: &buffer) }
                 if condstoreEnabled && !attributes.contains(.modSeq) {
-                    writer.write(.modSeq(message.record.modSeq), into: &output.buffer)
+                    writer.write(.modSeq(message.record.modSeq), into: &buffer)
                 }
             }
-            writer.finish(into: &output.buffer)
-            try await output.flushIfFull()
+            writer.finish(into: &buffer)
+            if buffer.readableBytes >= ResponseOutput.flushThreshold { try await output.flushIfFull(&buffer) }
         }
-        if let failure { return failure }
-        if missing {
-            return .no("Some messages were expunged by another session", code: .expungeIssued)
-        }
-        return outcome
+        return (missing, failure)
     }
 
     /// Why an attribute cannot be fetched, or nil. These belong to extensions not offered yet.
@@ -103,45 +152,45 @@ extension Session {
     /// Writes one attribute of one message; returns the tagged answer to give if it could not
     /// be written as asked (e.g. BINARY of an unknown transfer encoding).
     private func write(_ attribute: FetchAttribute, of message: inout FetchedMessage, in selected: SelectedMailbox,
-                       to writer: inout FetchResponseWriter) async throws -> CommandOutcome? {
+                       to writer: inout FetchResponseWriter, in buffer: inout ByteBuffer) async throws -> CommandOutcome? {
         let record = message.record
         switch attribute {
-        case .flags: writer.write(.flags(selected.flags(record.flags, uid: record.uid)), into: &output.buffer)
-        case .uid: writer.write(.uid(record.uid), into: &output.buffer)
-        case .modSeq: writer.write(.modSeq(record.modSeq), into: &output.buffer)
-        case .emailID: writer.write(.emailID(MailboxNames.emailID(of: record.blob)), into: &output.buffer)
-        case .threadID: writer.write(.threadID(nil), into: &output.buffer)  // RFC 8474 §5.2: no threads yet
-        case .saveDate: writer.write(.saveDate(IMAPDateTime(secondsSince1970: record.saveDate)), into: &output.buffer)
-        case .internalDate: writer.write(.internalDate(record.internalDate), into: &output.buffer)
-        case .rfc822Size: writer.write(.rfc822Size(record.size), into: &output.buffer)
+        case .flags: writer.write(.flags(selected.flags(record.flags, uid: record.uid)), into: &buffer)
+        case .uid: writer.write(.uid(record.uid), into: &buffer)
+        case .modSeq: writer.write(.modSeq(record.modSeq), into: &buffer)
+        case .emailID: writer.write(.emailID(MailboxNames.emailID(of: record.blob)), into: &buffer)
+        case .threadID: writer.write(.threadID(nil), into: &buffer)  // RFC 8474 §5.2: no threads yet
+        case .saveDate: writer.write(.saveDate(IMAPDateTime(secondsSince1970: record.saveDate)), into: &buffer)
+        case .internalDate: writer.write(.internalDate(record.internalDate), into: &buffer)
+        case .rfc822Size: writer.write(.rfc822Size(record.size), into: &buffer)
         case .envelope:
             writer.write(.envelope(StructureConversion.envelope(try await message.structure(store).envelope)),
-                         into: &output.buffer)
+                         into: &buffer)
         case .bodyStructure, .bodyStructureNonExtensible:
             let body = StructureConversion.bodyStructure(try await message.structure(store).root)
-            writer.write(.bodyStructure(body, extensible: attribute == .bodyStructure), into: &output.buffer)
+            writer.write(.bodyStructure(body, extensible: attribute == .bodyStructure), into: &buffer)
         case .rfc822:
-            try await writeSection(.rfc822, .range(0..<record.size), partial: nil, of: &message, to: &writer)
+            try await writeSection(.rfc822, .range(0..<record.size), partial: nil, of: &message, to: &writer, in: &buffer)
         case .rfc822Header:
-            try await writeSection(.rfc822Header, .range(0..<record.headerSize), partial: nil, of: &message, to: &writer)
+            try await writeSection(.rfc822Header, .range(0..<record.headerSize), partial: nil, of: &message, to: &writer, in: &buffer)
         case .rfc822Text:
             try await writeSection(.rfc822Text, .range(record.headerSize..<record.size), partial: nil,
-                                   of: &message, to: &writer)
+                                   of: &message, to: &writer, in: &buffer)
         case .bodySection(let section, let partial, _):
             let source = try await message.source(of: section, store: store)
             try await writeSection(.body(section, origin: partial?.offset), source, partial: partial,
-                                   of: &message, to: &writer)
+                                   of: &message, to: &writer, in: &buffer)
         case .binary(let part, let partial, _):
             guard let decoded = try await message.decodedPart(part, store: store) else {
                 return .no("Unknown Content-Transfer-Encoding", code: .unknownCTE)
             }
             try await writeSection(.binary(part, origin: partial?.offset), decoded, partial: partial,
-                                   of: &message, to: &writer)
+                                   of: &message, to: &writer, in: &buffer)
         case .binarySize(let part):
             guard let decoded = try await message.decodedPart(part, store: store) else {
                 return .no("Unknown Content-Transfer-Encoding", code: .unknownCTE)
             }
-            writer.write(.binarySize(part, decoded.count), into: &output.buffer)
+            writer.write(.binarySize(part, decoded.count), into: &buffer)
         case .preview:
             break  // refused before any response was written
         }
@@ -174,18 +223,19 @@ extension Session {
     /// (RFC 9051 §4.3): like Dovecot, 0x80 stands in for it. BINARY sections keep their bytes
     /// and go as literal8 when they hold NUL (RFC 3516 §4.2).
     private func writeSection(_ name: FetchSectionName, _ source: SectionSource, partial: Partial?,
-                              of message: inout FetchedMessage, to writer: inout FetchResponseWriter) async throws {
+                              of message: inout FetchedMessage, to writer: inout FetchResponseWriter,
+                              in buffer: inout ByteBuffer) async throws {
         let binary: Bool
         if case .binary = name { binary = true } else { binary = false }
         switch source {
         case .bytes(var bytes):
             if let partial { bytes = Array(bytes[Self.narrow(0..<bytes.count, by: partial)]) }
             if !binary { Self.replaceNUL(&bytes) }
-            writer.write(.section(name, bytes), into: &output.buffer)
+            writer.write(.section(name, bytes), into: &buffer)
         case .range(let whole):
             let range = partial.map { Self.narrow(whole, by: $0) } ?? whole
             guard !range.isEmpty else {
-                writer.write(.section(name, []), into: &output.buffer)
+                writer.write(.section(name, []), into: &buffer)
                 return
             }
             let blob = try await message.blob(store)
@@ -193,19 +243,19 @@ extension Session {
                 var bytes = try blob.read(offset: range.lowerBound, count: range.count)
                 guard bytes.count == range.count else { throw MailStoreError.blobMissing(message.record.blob) }
                 if !binary { Self.replaceNUL(&bytes) }
-                writer.write(.section(name, bytes), into: &output.buffer)
+                writer.write(.section(name, bytes), into: &buffer)
                 return
             }
-            writer.beginStreamedSection(name, size: UInt64(range.count), into: &output.buffer)
+            writer.beginStreamedSection(name, size: UInt64(range.count), into: &buffer)
             var offset = range.lowerBound
             while offset < range.upperBound {
                 let count = Int(min(UInt64(Self.chunkSize), range.upperBound - offset))
                 var chunk = try blob.read(offset: offset, count: count)
                 guard chunk.count == count else { throw MailStoreError.blobMissing(message.record.blob) }
                 Self.replaceNUL(&chunk)
-                output.buffer.writeBytes(chunk)
+                buffer.writeBytes(chunk)
                 offset += UInt64(count)
-                try await output.flushIfFull()
+                try await output.flushIfFull(&buffer)
             }
         }
     }
@@ -223,6 +273,14 @@ extension Session {
 }
 
 extension FetchAttribute {
+    /// Whether the item is answered from flags and MODSEQ alone.
+    var isMessageState: Bool {
+        switch self {
+        case .uid, .flags, .modSeq: return true
+        default: return false
+        }
+    }
+
     /// Fetching this sets `\Seen` (RFC 9051 §6.4.5: BODY[...] without .PEEK, RFC822,
     /// RFC822.TEXT, BINARY[...] without .PEEK).
     var setsSeen: Bool {
