@@ -58,6 +58,10 @@ public protocol MailStore: Sendable {
     /// not yet claimed by any session become recent for this one (RFC 3501 §2.3.2); without it
     /// they are listed as recent but stay unclaimed (EXAMINE changes nothing, §6.3.2).
     func open(_ mailbox: MailboxID, claimRecent: Bool) async throws -> MailboxSnapshot
+    /// The UIDs below `uidNext` that no read-write session has been told of yet: with `claim`
+    /// (a read-write session learning of new messages) they become recent for that session
+    /// only (RFC 3501 §2.3.2); without it (EXAMINE) they are returned and stay unclaimed.
+    func recentUIDs(in mailbox: MailboxID, below uidNext: UID, claim: Bool) async throws -> Range<UID>
     /// What changed after `modSeq` (new and changed messages, expunged UIDs).
     func changes(in mailbox: MailboxID, since modSeq: ModSeq) async throws -> MailboxChanges
     /// FETCH metadata for the given UIDs, in UID order; UIDs that no longer exist are skipped.

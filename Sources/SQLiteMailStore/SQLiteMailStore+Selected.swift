@@ -40,6 +40,27 @@ extension SQLiteMailStore {
         }
     }
 
+    /// The recent floor moved up to `uidNext` (claiming) or just read (RFC 3501 §2.3.2): the
+    /// UIDs from the old floor up to `uidNext` are recent for the caller.
+    public func recentUIDs(in mailbox: MailboxID, below uidNext: UID, claim: Bool) async throws -> Range<UID> {
+        let limit = Int64(uidNext.rawValue)
+        let floor: Int64
+        if claim {
+            floor = try await write { db in
+                let row = try MailboxRow.selectable(db, mailbox)
+                if row.recentFloor < limit {
+                    let statement = try db.cachedStatement(sql: "UPDATE mailboxes SET recent_floor = ? WHERE id = ?")
+                    try statement.execute(arguments: [limit, row.id])
+                }
+                return row.recentFloor
+            }
+        } else {
+            floor = try await pool.read { db in try MailboxRow.selectable(db, mailbox).recentFloor }
+        }
+        let lower = UID(UInt32(clamping: min(floor, limit)))
+        return lower ..< uidNext
+    }
+
     /// Messages with a MODSEQ above `modSeq` and tombstones above it (RFC 7162 §3.2.5.2), read
     /// through the MODSEQ indexes, in one read transaction.
     public func changes(in mailbox: MailboxID, since modSeq: ModSeq) async throws -> MailboxChanges {

@@ -22,6 +22,26 @@ extension MailStoreConformance {
             try expectEqual(try await store.status(of: inbox.id).recent, 0, "RECENT after claiming")
         },
 
+        ConformanceCase("recentUIDs: new messages are claimed by one read-write session only (RFC 3501 §2.3.2)") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            _ = try await f.appendSamples(1, to: inbox)
+            let snapshot = try await store.open(inbox.id, claimRecent: true)
+            let second = try await f.append(Fixture.sample(2), to: inbox)
+            let third = try await f.append(Fixture.sample(3), to: inbox)
+            let peek = try await store.recentUIDs(in: inbox.id, below: third, claim: false)
+            try expectEqual(peek, snapshot.uidNext ..< third, "EXAMINE sees the unclaimed message")
+            let claimed = try await store.recentUIDs(in: inbox.id, below: third, claim: true)
+            try expectEqual(claimed.contains(second), true, "the first session claims the second message")
+            try expectEqual(claimed.contains(third), false, "a message it was not told of stays unclaimed")
+            let again = try await store.recentUIDs(in: inbox.id, below: third, claim: true)
+            try expectEqual(again.isEmpty, true, "another session gets nothing already claimed")
+            try expectEqual(try await store.status(of: inbox.id).recent, 1, "RECENT counts the unclaimed message")
+            try expectEqual(try await store.open(inbox.id, claimRecent: true).recentUIDs, [third],
+                            "the next SELECT claims the rest")
+        },
+
         ConformanceCase("open: the snapshot lists every message with flags, MODSEQ and keywords") { store in
             let f = Fixture(store)
             let alice = try await f.addUser("alice")

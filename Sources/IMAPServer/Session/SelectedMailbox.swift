@@ -128,9 +128,17 @@ final class SelectedMailbox {
         return numbers
     }
 
+    /// Whether the changes bring messages this view does not have yet.
+    func hasNewMessages(in changes: MailboxChanges) -> Bool {
+        let lastKnown = uids.last ?? UID(0)
+        return changes.changed.contains { $0.uid > lastKnown }
+    }
+
     /// Applies what the store reports changed and returns the untagged responses that tell
-    /// the client (RFC 3501 §7.3.1 EXISTS, §7.4.1 EXPUNGE, §7.4.2 FETCH FLAGS).
-    func apply(_ changes: MailboxChanges, allowExpunge: Bool, includeUID: Bool) -> [UntaggedResponse] {
+    /// the client (RFC 3501 §7.3.1 EXISTS, §7.3.2 RECENT, §7.4.1 EXPUNGE, §7.4.2 FETCH FLAGS);
+    /// new messages whose UIDs are in `recent` become recent for this session.
+    func apply(_ changes: MailboxChanges, recent recentRange: Range<UID>? = nil,
+               allowExpunge: Bool, includeUID: Bool) -> [UntaggedResponse] {
         var responses: [UntaggedResponse] = []
         let lastKnown = uids.last ?? UID(0)
         for uid in changes.vanished where sequenceNumber(of: uid) != nil { pendingVanished.insert(uid) }
@@ -141,6 +149,7 @@ final class SelectedMailbox {
         for state in changes.changed {
             if state.uid > lastKnown {
                 uids.append(state.uid)
+                if recentRange?.contains(state.uid) == true { recent.insert(state.uid) }
                 added += 1
             } else if ownChanges[state.uid] != state.modSeq, !pendingVanished.contains(state.uid),
                       let sequence = sequenceNumber(of: state.uid) {

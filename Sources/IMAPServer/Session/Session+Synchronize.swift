@@ -23,13 +23,20 @@ extension Session {
         guard let selected = state.selected else { return }
         guard selected.changeFlag.take() || allowExpunge && selected.hasPendingExpunges else { return }
         let changes: MailboxChanges
+        var recent: Range<UID>?
         do {
             changes = try await store.changes(in: selected.id, since: selected.knownModSeq)
+            // New messages are recent for the first session told of them (RFC 3501 §2.3.2).
+            if selected.hasNewMessages(in: changes) {
+                recent = try await store.recentUIDs(in: selected.id, below: changes.uidNext,
+                                                    claim: !selected.readOnly)
+            }
         } catch MailStoreError.mailboxDeleted {
             try await finish(bye: "Selected mailbox was deleted")
             return
         }
-        for response in selected.apply(changes, allowExpunge: allowExpunge, includeUID: includeUID) {
+        for response in selected.apply(changes, recent: recent, allowExpunge: allowExpunge,
+                                       includeUID: includeUID) {
             send(response)
         }
     }
