@@ -3,7 +3,7 @@ import IMAPSyntax
 extension Session {
     /// What this server can do (RFC 9051 §7.2.2): only what works end to end is listed.
     var capabilities: [Capability] {
-        var list: [Capability] = ["IMAP4rev1", "LITERAL+", "SASL-IR", "UIDPLUS", "UNSELECT", "CHILDREN"]
+        var list: [Capability] = ["IMAP4rev1", "LITERAL+", "SASL-IR", "UIDPLUS", "UNSELECT", "CHILDREN", "MULTIAPPEND"]
         if state.user == nil { list.append("AUTH=PLAIN") }
         return list
     }
