@@ -42,6 +42,8 @@ class TernServer:
         self.port = port or free_port()
         self.process = None
         self.output = b""
+        self.stdout = b""
+        self.stderr = b""
 
     def tern(self, *args, input=None, check=True):
         """Runs a `tern` subcommand against this server's data directory."""
@@ -81,6 +83,8 @@ class TernServer:
                 self.process.wait()
         out, err = self.process.communicate()
         self.output += out + err
+        self.stdout += out
+        self.stderr += err
         self.process = None
 
     def kill(self):
