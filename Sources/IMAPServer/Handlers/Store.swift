@@ -49,7 +49,9 @@ extension Session {
         let targets = try resolve(set, byUID: byUID, in: selected)
         let verb = byUID ? "UID COPY" : "COPY"
         guard !targets.isEmpty else { return .ok("\(verb) completed") }
-        let result = try await store.copy(from: selected.id, uids: targets.map(\.1), to: destination.id)
+        // By sequence number, every message named must still exist (RFC 2180 §4.4.1).
+        let result = try await store.copy(from: selected.id, uids: targets.map(\.1), to: destination.id,
+                                          requireAll: !byUID)
         var outcome = CommandOutcome.ok("\(verb) completed")
         if !result.sourceUIDs.isEmpty {
             outcome.code = .copyUID(result.uidValidity, source: result.sourceUIDs,
