@@ -214,3 +214,55 @@ def test_imapclient_noop_reports_other_sessions_changes(server, corpus):
     assert fetched and fetched[0][0] in (2, 3) and imapclient.ANSWERED in dict(
         zip(fetched[0][2][::2], fetched[0][2][1::2]))[b"FLAGS"]
     ic.logout()
+
+
+def test_copy_of_a_message_expunged_by_another_session_copies_nothing(server, corpus):
+    """RFC 2180 §4.4 and RFC 3501 §6.4.7: B copies messages by number, one of which A has
+    expunged. The server may not report success for a partial copy: it answers NO
+    (RFC 2180 §4.4.1, [EXPUNGEISSUED] RFC 5530) with the pending EXPUNGE responses, and
+    the destination is left as it was; once B knows, the copy by the new numbers works."""
+    mailbox_with(server, corpus, 4)
+    a, b = session(server), session(server)
+    a.command("c", "CREATE Dest")
+    a.command("d", "STORE 2 +FLAGS.SILENT (\\Deleted)")
+    a.command("e", "EXPUNGE")
+    lines = b.command("f", "COPY 1:3 Dest")
+    assert re.match(rb"^f NO .+", lines[-1]), lines
+    assert b"* 2 EXPUNGE" in lines  # RFC 2180 §4.4.1: pending EXPUNGEs come with the COPY
+    assert b"MESSAGES 0" in b.command("s", "STATUS Dest (MESSAGES)")[0]
+    lines = b.command("g", "COPY 1:2 Dest")
+    assert re.match(rb"^g OK \[COPYUID \d+ 1,3 1:2\] ", lines[-1]), lines
+
+
+def test_uid_copy_skips_uids_expunged_by_another_session(server, corpus):
+    """RFC 3501 §6.4.8: UIDs that no longer exist are not an error for UID COPY; the others are
+    copied and COPYUID (RFC 4315 §3) names only them."""
+    mailbox_with(server, corpus, 3)
+    a, b = session(server), session(server)
+    a.command("c", "CREATE Dest")
+    a.command("d", "STORE 2 +FLAGS.SILENT (\\Deleted)")
+    a.command("e", "EXPUNGE")
+    lines = b.command("f", "UID COPY 1:3 Dest")
+    assert re.match(rb"^f OK \[COPYUID \d+ 1,3 1:2\] ", lines[-1]), lines
+    assert b"MESSAGES 2" in b.command("s", "STATUS Dest (MESSAGES)")[0]
+
+
+def test_store_on_messages_expunged_by_another_session(server, corpus):
+    """RFC 2180 §4.2: B stores flags by number on messages A has expunged. With .SILENT the
+    others are changed and the answer is OK (§4.2.1); without it the answer is NO (§4.2.2
+    when only expunged messages are named, §4.2.3 for a mixture, with FETCH responses for
+    the messages that were changed); no EXPUNGE is sent during STORE (RFC 3501 §7.4.1)."""
+    mailbox_with(server, corpus, 4)
+    a, b = session(server), session(server)
+    a.command("d", "STORE 2:3 +FLAGS.SILENT (\\Deleted)")
+    a.command("e", "EXPUNGE")
+    lines = b.command("f", "STORE 2 +FLAGS (\\Seen)")
+    assert lines == [lines[-1]] and re.match(rb"^f NO .+", lines[-1]), lines
+    lines = b.command("g", "STORE 1:3 +FLAGS (\\Flagged)")
+    assert re.match(rb"^g NO .+", lines[-1]), lines
+    assert lines[:-1] == [b"* 1 FETCH (FLAGS (\\Flagged))"], lines
+    lines = b.command("h", "STORE 2:4 +FLAGS.SILENT (\\Answered)")
+    assert lines == [b"h OK STORE completed"], lines
+    lines = b.command("n", "NOOP")
+    assert len(expunges_in(lines)) == 2
+    assert b"\\Answered" in b.command("i", "FETCH 2 (FLAGS)")[0]  # old message 4

@@ -34,6 +34,14 @@ extension Session {
         if !result.modified.isEmpty {
             outcome.code = .modified(UIDSet(result.modified))
         }
+        // Messages named by number that another session expunged: the others were changed
+        // and reported, but the client must hear that not all were (RFC 2180 §4.2.2–3);
+        // with .SILENT there is nothing to report, so OK (§4.2.1).
+        if !command.byUID && !command.silent && result.messages.count < targets.count && outcome.code == nil {
+            var failed = CommandOutcome.no("Some messages were expunged by another session", code: .expungeIssued)
+            failed.includeUIDInUpdates = outcome.includeUIDInUpdates
+            return failed
+        }
         return outcome
     }
 
