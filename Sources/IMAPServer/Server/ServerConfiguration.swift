@@ -25,6 +25,9 @@ public struct ServerConfiguration: Sendable {
     public var preAuthTimeoutSeconds: Double
     /// How often timeouts are checked.
     public var tickIntervalSeconds: Double
+    /// On shutdown, how long sessions get to say BYE and close before their connections are
+    /// closed anyway (a client that stopped reading cannot be told).
+    public var shutdownGraceSeconds: Double
 
     /// PBKDF2 iterations for new passwords (stored as SCRAM-SHA-256 keys).
     public var passwordIterations: Int
@@ -33,7 +36,7 @@ public struct ServerConfiguration: Sendable {
                 framing: FramingLimits = FramingLimits(), parser: ParserLimits = ParserLimits(),
                 maxMessageSize: UInt64 = 64 << 20, maxConnections: Int = 20_000,
                 idleTimeoutSeconds: Double = 30 * 60, preAuthTimeoutSeconds: Double = 60,
-                tickIntervalSeconds: Double = 5,
+                tickIntervalSeconds: Double = 5, shutdownGraceSeconds: Double = 5,
                 passwordIterations: Int = 210_000) {
         self.host = host
         self.port = port
@@ -45,6 +48,7 @@ public struct ServerConfiguration: Sendable {
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.preAuthTimeoutSeconds = preAuthTimeoutSeconds
         self.tickIntervalSeconds = tickIntervalSeconds
+        self.shutdownGraceSeconds = shutdownGraceSeconds
         self.passwordIterations = passwordIterations
     }
 }
