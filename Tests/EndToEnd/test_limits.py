@@ -166,3 +166,26 @@ def test_sigterm_says_bye_to_every_session(make_server):
     server.start()
     check = login_raw(server)
     assert b"MESSAGES 0" in check.command("s", "STATUS INBOX (MESSAGES)")[0]
+
+
+def test_sigterm_ends_even_with_a_client_that_stopped_reading(make_server):
+    """README (Quick start) / DESIGN.md (graceful shutdown): a client that stopped reading in
+    the middle of a large FETCH cannot block shutdown. The other sessions get `* BYE` at
+    once; the stuck connection is closed after the grace period and the process exits."""
+    server = make_server()
+    loader = login_raw(server)
+    big = b"Subject: big\r\n\r\n" + (b"z" * 998 + b"\r\n") * 8000
+    assert append_raw(loader, "a", "INBOX", big)[-1].startswith(b"a OK")
+    stuck = RawClient(server.port)
+    stuck.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stuck.command("l", "LOGIN alice secret-a")
+    stuck.command("s", "SELECT INBOX")
+    stuck.send(b"f FETCH 1 BODY.PEEK[]\r\nf2 FETCH 1 BODY.PEEK[]\r\nf3 FETCH 1 BODY.PEEK[]\r\n")
+    time.sleep(0.5)  # the server is now blocked writing to `stuck`
+    start = time.monotonic()
+    server.process.send_signal(signal.SIGTERM)
+    line = wait_for_bye(loader, within=5)
+    assert line is not None and loader.closed()
+    assert server.process.wait(timeout=30) == 0
+    assert time.monotonic() - start < 20
+    stuck.close()
