@@ -79,7 +79,11 @@ public protocol MailStore: Sendable {
     /// nil) and returns the removed UIDs, ascending (RFC 9051 §6.4.3, RFC 4315 §2.1).
     func expunge(in mailbox: MailboxID, uids: [UID]?) async throws -> [UID]
     /// Copies messages, sharing their blobs (RFC 9051 §6.4.7); flags and INTERNALDATE are kept.
-    func copy(from source: MailboxID, uids: [UID], to destination: MailboxID) async throws -> CopyResult
+    /// UIDs that no longer exist are skipped, unless `requireAll` (a COPY by sequence number,
+    /// whose messages the client believes exist): then nothing is copied and it throws
+    /// `messagesExpunged` (RFC 2180 §4.4.1, RFC 3501 §6.4.7).
+    func copy(from source: MailboxID, uids: [UID], to destination: MailboxID,
+              requireAll: Bool) async throws -> CopyResult
     /// Moves messages atomically: copy, then expunge from the source (RFC 6851 §3).
     func move(from source: MailboxID, uids: [UID], to destination: MailboxID) async throws -> CopyResult
 
@@ -102,5 +106,10 @@ extension MailStore {
     /// FETCH metadata without the MIME structure.
     public func messages(in mailbox: MailboxID, uids: [UID]) async throws -> [MessageRecord] {
         try await messages(in: mailbox, uids: uids, withStructure: false)
+    }
+
+    /// Copies the messages that still exist (UID COPY semantics, RFC 3501 §6.4.8).
+    public func copy(from source: MailboxID, uids: [UID], to destination: MailboxID) async throws -> CopyResult {
+        try await copy(from: source, uids: uids, to: destination, requireAll: false)
     }
 }

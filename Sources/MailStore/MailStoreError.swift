@@ -17,6 +17,9 @@ public enum MailStoreError: Error, Hashable, Sendable {
     case mailboxDeleted
     case userNotFound(String)
     case userExists(String)
+    /// Messages a command named by sequence number were expunged by another session before
+    /// the command ran; nothing was done (RFC 2180 §4.4.1, `[EXPUNGEISSUED]`).
+    case messagesExpunged
     /// The mailbox ran out of UIDs (2^32 - 1): `[LIMIT]`.
     case uidSpaceExhausted
     /// A blob named by the database is missing or unreadable: `[CORRUPTION]`.

@@ -39,8 +39,10 @@ extension SQLiteMailStore {
 
     /// COPY (RFC 9051 §6.4.7): the copies share the originals' blobs and keep flags and
     /// INTERNALDATE; they get consecutive UIDs from the destination's UIDNEXT (RFC 4315 COPYUID).
-    public func copy(from source: MailboxID, uids: [UID], to destination: MailboxID) async throws -> CopyResult {
-        let result = try await transfer(from: source, uids: uids, to: destination, move: false)
+    public func copy(from source: MailboxID, uids: [UID], to destination: MailboxID,
+                     requireAll: Bool) async throws -> CopyResult {
+        let result = try await transfer(from: source, uids: uids, to: destination, move: false,
+                                        requireAll: requireAll)
         if !result.sourceUIDs.isEmpty { post(destination) }
         return result
     }
@@ -54,7 +56,7 @@ extension SQLiteMailStore {
     }
 
     private func transfer(from source: MailboxID, uids: [UID], to destination: MailboxID,
-                          move: Bool) async throws -> CopyResult {
+                          move: Bool, requireAll: Bool = false) async throws -> CopyResult {
         let wanted = MessageRows.normalized(uids)
         return try await write { db in
             var from = try MailboxRow.selectable(db, source)
@@ -63,6 +65,7 @@ extension SQLiteMailStore {
             try MessageRows.forEach(db, mailbox: from.id, uids: wanted, columns: MessageRows.recordColumns) {
                 originals.append(MessageRows.record($0))
             }
+            if requireAll && originals.count != wanted.count { throw MailStoreError.messagesExpunged }
             let uidValidity = to.record.uidValidity
             guard !originals.isEmpty else {
                 return CopyResult(uidValidity: uidValidity, sourceUIDs: [], destinationUIDs: [])

@@ -25,6 +25,10 @@ password_iterations = 4096
 """
 
 
+# The special-use mailboxes every new account gets (RFC 6154), besides INBOX.
+STANDARD_MAILBOXES = {"Drafts", "Sent", "Trash", "Junk", "Archive"}
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -42,6 +46,8 @@ class TernServer:
         self.port = port or free_port()
         self.process = None
         self.output = b""
+        self.stdout = b""
+        self.stderr = b""
 
     def tern(self, *args, input=None, check=True):
         """Runs a `tern` subcommand against this server's data directory."""
@@ -81,6 +87,8 @@ class TernServer:
                 self.process.wait()
         out, err = self.process.communicate()
         self.output += out + err
+        self.stdout += out
+        self.stderr += err
         self.process = None
 
     def kill(self):
@@ -203,3 +211,91 @@ def corpus(tmp_path_factory):
             messages.append(path.read_bytes())
     assert len(messages) >= 200
     return messages
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers shared by the per-command end-to-end modules.
+
+def append_raw(client, tag, mailbox, message, flags=None, date=None):
+    """APPENDs one message with a non-synchronizing literal (RFC 7888) over a RawClient and
+    returns the response lines; `flags` is the text inside the parentheses, `date` a
+    date-time string without quotes."""
+    parts = [f"{tag} APPEND {mailbox}"]
+    if flags is not None:
+        parts.append(f"({flags})")
+    if date is not None:
+        parts.append(f'"{date}"')
+    parts.append(f"{{{len(message)}+}}")
+    client.send(" ".join(parts).encode() + b"\r\n" + message + b"\r\n")
+    return client.read_response(tag)
+
+
+def login_raw(server, user="alice", password="secret-a"):
+    """A RawClient logged in as `user`."""
+    client = server.raw()
+    line = client.command("login", f"LOGIN {user} {password}")[-1]
+    assert line.startswith(b"login OK"), line
+    return client
+
+
+def tagged(lines):
+    """The tagged (last) line of a response."""
+    return lines[-1]
+
+
+def untagged(lines, prefix):
+    """The untagged lines that start with `* prefix` (bytes or str)."""
+    prefix = prefix.encode() if isinstance(prefix, str) else prefix
+    return [line for line in lines if line.startswith(b"* " + prefix)]
+
+
+@pytest.fixture
+def make_server(tmp_path):
+    """A factory for servers with their own configuration; stops every server it started."""
+    started = []
+
+    def make(config_text=TEST_CONFIG, users=(("alice", "secret-a"),), start=True, name="data"):
+        s = TernServer(tmp_path / name, config_text=config_text)
+        for user, password in users:
+            s.add_user(user, password)
+        if start:
+            s.start()
+        started.append(s)
+        return s
+
+    yield make
+    for s in started:
+        s.stop()
+
+
+@pytest.fixture
+def alice_ic(server):
+    """An imapclient session logged in as alice."""
+    import imapclient
+    client = imapclient.IMAPClient("127.0.0.1", port=server.port, ssl=False, timeout=30)
+    client.login("alice", "secret-a")
+    yield client
+    try:
+        client.logout()
+    except Exception:
+        pass
+
+
+def literal_after(line, item):
+    """The bytes of the literal that follows `item` (e.g. b"BODY[]") in a FETCH response line
+    as RawClient.read_response returns it (literals inlined after `{n}\\r\\n`); None if the
+    item is not there. A quoted string value is returned unquoted, NIL as None."""
+    item = item.encode() if isinstance(item, str) else item
+    start = line.find(item + b" ")
+    if start < 0:
+        return None
+    rest = line[start + len(item) + 1:]
+    match = re.match(rb"\{(\d+)\}\r\n", rest)
+    if match:
+        count = int(match.group(1))
+        return rest[match.end():match.end() + count]
+    if rest.startswith(b'"'):
+        return re.match(rb'"((?:[^"\\]|\\.)*)"', rest).group(1)
+    if rest.startswith(b"NIL"):
+        return None
+    raise AssertionError(f"no literal after {item!r} in {line[:200]!r}")

@@ -150,6 +150,16 @@ struct FramerTests {
         }
     }
 
+    @Test("a rejected empty non-synchronizing APPEND literal is skipped; the next command parses")
+    func rejectedEmptyNonSynchronizingAppend() {
+        let input = "a APPEND INBOX {0+}\r\n\r\nb NOOP\r\n"
+        for chunk in [nil, 1, 2] as [Int?] {
+            let events = frame(input, chunkSize: chunk, policy: .rejectAll)
+            #expect(events == [.appendMessage(tag: "a", mailbox: "INBOX", size: 0, synchronizing: false, isFirst: true, flags: []),
+                               command("b", .noop)])
+        }
+    }
+
     @Test("a line over the limit is answered with its tag and skipped (RFC 2683 §3.2.1.5)")
     func lineTooLong() {
         let limits = FramingLimits(maxLineLength: 64)

@@ -38,6 +38,21 @@ extension MailStoreConformance {
             try expectEqual(empty.sourceUIDs, [], "COPY of missing UIDs copies nothing")
         },
 
+        ConformanceCase("copy with requireAll: a missing UID copies nothing (RFC 2180 §4.4.1)") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let archive = try await f.create("Archive", of: alice)
+            let uids = try await f.appendSamples(2, to: inbox)
+            try await expectError(.messagesExpunged, "COPY naming an expunged message") {
+                try await store.copy(from: inbox.id, uids: [uids[0], UID(99), uids[1]], to: archive.id,
+                                     requireAll: true)
+            }
+            try expectEqual(try await f.uids(in: archive), [], "the destination is unchanged")
+            let result = try await store.copy(from: inbox.id, uids: uids, to: archive.id, requireAll: true)
+            try expectEqual(result.sourceUIDs, uids, "every message exists: all are copied")
+        },
+
         ConformanceCase("copy: into the same mailbox gives new UIDs") { store in
             let f = Fixture(store)
             let alice = try await f.addUser("alice")

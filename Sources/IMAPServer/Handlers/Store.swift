@@ -44,6 +44,14 @@ extension Session {
                 : result.modified.compactMap { selected.sequenceNumber(of: $0)?.rawValue }
             outcome.code = .modified(UIDSet(numbers.map { UID($0) }))
         }
+        // Messages named by number that another session expunged: the others were changed
+        // and reported, but the client must hear that not all were (RFC 2180 §4.2.2–3);
+        // with .SILENT there is nothing to report, so OK (§4.2.1).
+        if !command.byUID && !command.silent && result.messages.count < targets.count && outcome.code == nil {
+            var failed = CommandOutcome.no("Some messages were expunged by another session", code: .expungeIssued)
+            failed.includeUIDInUpdates = outcome.includeUIDInUpdates
+            return failed
+        }
         return outcome
     }
 
@@ -59,7 +67,9 @@ extension Session {
         let targets = try resolve(set, byUID: byUID, in: selected)
         let verb = byUID ? "UID COPY" : "COPY"
         guard !targets.isEmpty else { return .ok("\(verb) completed") }
-        let result = try await store.copy(from: selected.id, uids: targets.map(\.1), to: destination.id)
+        // By sequence number, every message named must still exist (RFC 2180 §4.4.1).
+        let result = try await store.copy(from: selected.id, uids: targets.map(\.1), to: destination.id,
+                                          requireAll: !byUID)
         var outcome = CommandOutcome.ok("\(verb) completed")
         if !result.sourceUIDs.isEmpty {
             outcome.code = .copyUID(result.uidValidity, source: result.sourceUIDs,

@@ -20,7 +20,9 @@ extension IMAPServer {
         var logger = self.logger
         logger[metadataKey: "remote"] = "\(remote)"
 
-        guard let id = registry.register(continuation, limit: configuration.maxConnections) else {
+        let channelToClose = channel.channel
+        guard let id = registry.register(continuation, limit: configuration.maxConnections,
+                                         close: { channelToClose.close(promise: nil) }) else {
             logger.warning("connection refused: too many connections")
             try? await channel.executeThenClose { _, outbound in
                 var buffer = ByteBuffer()

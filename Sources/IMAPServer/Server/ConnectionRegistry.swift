@@ -12,20 +12,27 @@ enum ConnectionSignal: Sendable {
 
 /// The live connections: counts them against the limit, and broadcasts ticks and shutdown.
 final class ConnectionRegistry: Sendable {
+    private struct Connection {
+        var signals: AsyncStream<ConnectionSignal>.Continuation
+        /// Closes the connection's channel from outside its task.
+        var close: @Sendable () -> Void
+    }
+
     private struct State {
         var nextID = 0
-        var connections: [Int: AsyncStream<ConnectionSignal>.Continuation] = [:]
+        var connections: [Int: Connection] = [:]
         var accepting = true
     }
 
     private let state = Mutex(State())
 
     /// Registers a connection; nil if the limit is reached or the server is shutting down.
-    func register(_ continuation: AsyncStream<ConnectionSignal>.Continuation, limit: Int) -> Int? {
+    func register(_ continuation: AsyncStream<ConnectionSignal>.Continuation, limit: Int,
+                  close: @escaping @Sendable () -> Void) -> Int? {
         state.withLock { state in
             guard state.accepting, state.connections.count < limit else { return nil }
             state.nextID += 1
-            state.connections[state.nextID] = continuation
+            state.connections[state.nextID] = Connection(signals: continuation, close: close)
             return state.nextID
         }
     }
@@ -37,7 +44,7 @@ final class ConnectionRegistry: Sendable {
     var count: Int { state.withLock { $0.connections.count } }
 
     func broadcast(_ signal: ConnectionSignal) {
-        let targets = state.withLock { Array($0.connections.values) }
+        let targets = state.withLock { $0.connections.values.map(\.signals) }
         for continuation in targets { continuation.yield(signal) }
     }
 
@@ -45,8 +52,14 @@ final class ConnectionRegistry: Sendable {
     func shutDown() {
         let targets = state.withLock { state in
             state.accepting = false
-            return Array(state.connections.values)
+            return state.connections.values.map(\.signals)
         }
         for continuation in targets { continuation.yield(.shutdown) }
+    }
+
+    /// Closes every connection still open (the end of the shutdown grace period).
+    func closeAll() {
+        let targets = state.withLock { $0.connections.values.map(\.close) }
+        for close in targets { close() }
     }
 }

@@ -62,10 +62,18 @@ public final class IMAPServer: Sendable {
     }
 
     /// Stops accepting, says BYE to every session, and lets `run()` return when they are closed.
+    /// A session blocked writing to a client that stopped reading cannot say BYE: after
+    /// `shutdownGraceSeconds` every connection still open is closed, so that shutdown ends.
     public func shutDown() {
         stopped.withLock { $0 = true }
         registry.shutDown()
         serverChannel.withLock { $0 }?.close(promise: nil)
+        let registry = self.registry
+        let grace = configuration.shutdownGraceSeconds
+        Task {
+            try? await Task.sleep(for: .seconds(grace))
+            registry.closeAll()
+        }
     }
 
     /// Number of open connections.

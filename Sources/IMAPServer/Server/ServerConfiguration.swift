@@ -30,6 +30,9 @@ public struct ServerConfiguration: Sendable {
     public var idleKeepaliveSeconds: Double
     /// How often timeouts are checked.
     public var tickIntervalSeconds: Double
+    /// On shutdown, how long sessions get to say BYE and close before their connections are
+    /// closed anyway (a client that stopped reading cannot be told).
+    public var shutdownGraceSeconds: Double
 
     /// PBKDF2 iterations for new passwords (stored as SCRAM-SHA-256 keys).
     public var passwordIterations: Int
@@ -39,7 +42,7 @@ public struct ServerConfiguration: Sendable {
                 maxMessageSize: UInt64 = 64 << 20, maxConnections: Int = 20_000,
                 idleTimeoutSeconds: Double = 30 * 60, preAuthTimeoutSeconds: Double = 60,
                 idleCommandTimeoutSeconds: Double = 31 * 60, idleKeepaliveSeconds: Double = 120,
-                tickIntervalSeconds: Double = 5,
+                tickIntervalSeconds: Double = 5, shutdownGraceSeconds: Double = 5,
                 passwordIterations: Int = 210_000) {
         self.host = host
         self.port = port
@@ -53,6 +56,7 @@ public struct ServerConfiguration: Sendable {
         self.idleCommandTimeoutSeconds = idleCommandTimeoutSeconds
         self.idleKeepaliveSeconds = idleKeepaliveSeconds
         self.tickIntervalSeconds = tickIntervalSeconds
+        self.shutdownGraceSeconds = shutdownGraceSeconds
         self.passwordIterations = passwordIterations
     }
 }

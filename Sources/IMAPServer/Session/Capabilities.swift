@@ -9,7 +9,7 @@ extension Session {
         var list: [Capability] = ["IMAP4rev1", "LITERAL+", "SASL-IR", "UIDPLUS", "UNSELECT", "CHILDREN",
                                    "BINARY", "IDLE", "ID", "NAMESPACE", "ENABLE", "MOVE",
                                    "CONDSTORE", "QRESYNC", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE",
-                                   "CREATE-SPECIAL-USE", "STATUS=SIZE",
+                                   "CREATE-SPECIAL-USE", "STATUS=SIZE", "MULTIAPPEND",
                                    Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
         if state.user == nil { list.append("AUTH=PLAIN") }
         return list

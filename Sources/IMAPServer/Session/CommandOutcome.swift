@@ -47,6 +47,8 @@ struct CommandOutcome {
             self = .no("Mailbox has been deleted", code: .nonExistent)
         case .userNotFound, .userExists:
             self = .no("Account operation failed", code: .cannot)
+        case .messagesExpunged:
+            self = .no("Some messages were expunged by another session", code: .expungeIssued)
         case .uidSpaceExhausted:
             self = .no("Mailbox has run out of UIDs", code: .limit)
         case .blobMissing:

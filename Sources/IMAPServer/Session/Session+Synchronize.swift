@@ -23,15 +23,17 @@ extension Session {
         guard let selected = state.selected else { return }
         guard selected.changeFlag.take() || allowExpunge && selected.hasPendingExpunges else { return }
         let changes: MailboxChanges
+        var claimed: [UID] = []
         do {
             changes = try await store.changes(in: selected.id, since: selected.knownModSeq)
+            // New messages are recent for the first read-write session told of them
+            // (RFC 3501 §2.3.2).
+            if !selected.readOnly && selected.hasNewMessages(in: changes) {
+                claimed = try await store.claimRecent(in: selected.id)
+            }
         } catch MailStoreError.mailboxDeleted {
             try await finish(bye: "Selected mailbox was deleted")
             return
-        }
-        var claimed: [UID] = []
-        if !selected.readOnly && selected.hasNewMessages(in: changes) {
-            claimed = try await store.claimRecent(in: selected.id)
         }
         for response in selected.apply(changes, claimedRecent: claimed, allowExpunge: allowExpunge,
                                        reporting: reporting(includeUID: includeUID)) {

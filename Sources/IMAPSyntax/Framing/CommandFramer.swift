@@ -199,7 +199,8 @@ public struct CommandFramer: Sendable {
 
             case .skipLiteral(let remaining):
                 let count = Int(min(UInt64(input.readableBytes), remaining))
-                guard count > 0 else { return nil }
+                // A rejected `{0+}` has nothing to skip: go straight on to the rest of the line.
+                guard count > 0 || remaining == 0 else { return nil }
                 input.moveReaderIndex(forwardBy: count)
                 scanned = 0
                 state = remaining == UInt64(count) ? .skipLine : .skipLiteral(remaining: remaining - UInt64(count))

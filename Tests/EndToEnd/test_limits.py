@@ -1,0 +1,191 @@
+"""Limits and shutdown end to end (README: Configuration): `max_connections` (`* BYE`),
+autologout before and after login (RFC 3501 §5.4), `max_message_size` (`NO [TOOBIG]`,
+RFC 7889, RFC 5530 §3), and SIGTERM saying `* BYE` to every session."""
+
+import re
+import signal
+import socket
+import time
+
+from conftest import TEST_CONFIG, RawClient, append_raw, login_raw
+
+
+def config(**limits):
+    return TEST_CONFIG + "\n[limits]\n" + "".join(f"{key} = {value}\n" for key, value in limits.items())
+
+
+def wait_for_bye(client, within):
+    """Reads lines until `* BYE` (returned) or the time runs out (None)."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        client.sock.settimeout(max(0.05, deadline - time.monotonic()))
+        try:
+            line = client.readline()
+        except (socket.timeout, TimeoutError):
+            return None
+        if line.startswith(b"* BYE"):
+            return line
+    return None
+
+
+def settle():
+    """Gives the server a moment to notice connections closed by earlier steps (the start-up
+    probe of the fixture)."""
+    time.sleep(0.3)
+
+
+def test_connection_over_max_connections_gets_bye(make_server):
+    """README (Configuration): a connection over `max_connections` gets `* BYE` (RFC 3501
+    §7.1.5) and is closed; once one closes, a new connection is accepted again."""
+    server = make_server(config(max_connections=3))
+    # The fixture's start-up probe may still count for a moment: retry until three fit.
+    deadline = time.monotonic() + 10
+    while True:
+        clients = [RawClient(server.port) for _ in range(3)]
+        if all(client.greeting.startswith(b"* OK ") for client in clients):
+            break
+        for client in clients:
+            client.close()
+        assert time.monotonic() < deadline, "three connections were never accepted"
+        settle()
+    extra = socket.create_connection(("127.0.0.1", server.port), timeout=10)
+    data = b""
+    while not data.endswith(b"\r\n"):
+        chunk = extra.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    assert re.match(rb"^\* BYE .+\r\n$", data), data
+    assert extra.recv(4096) == b""  # closed
+    extra.close()
+    # The three sessions still work.
+    assert clients[0].command("a", "LOGIN alice secret-a")[-1].startswith(b"a OK")
+    clients[1].command("z", "LOGOUT")
+    assert clients[1].closed()
+    deadline = time.monotonic() + 10
+    again = RawClient(server.port)
+    while not again.greeting.startswith(b"* OK "):
+        assert again.greeting.startswith(b"* BYE") and time.monotonic() < deadline, again.greeting
+        again.close()
+        settle()
+        again = RawClient(server.port)
+    assert again.command("a", "NOOP") == [b"a OK NOOP completed"]
+
+
+def test_preauth_timeout_logs_out_idle_unauthenticated_connection(make_server):
+    """RFC 3501 §5.4 and README (`preauth_timeout`): a connection that does not log in within
+    the limit gets `* BYE` and is closed."""
+    server = make_server(config(preauth_timeout=2))
+    client = RawClient(server.port)
+    start = time.monotonic()
+    line = wait_for_bye(client, within=8)
+    assert line is not None, "no BYE for an idle unauthenticated connection"
+    assert time.monotonic() - start >= 1.5
+    assert client.closed()
+
+
+def test_idle_timeout_logs_out_idle_authenticated_session(make_server):
+    """RFC 3501 §5.4 and README (`idle_timeout`): an authenticated session idle for longer than
+    the limit gets `* BYE` and is closed; activity keeps it alive."""
+    server = make_server(config(idle_timeout=2))
+    busy = login_raw(server)
+    idle = login_raw(server)
+    idle.command("s", "SELECT INBOX")
+    start = time.monotonic()
+    # `busy` sends a NOOP every half second: it must outlive `idle`.
+    line = None
+    while time.monotonic() - start < 8 and line is None:
+        assert busy.command("n", "NOOP")[-1] == b"n OK NOOP completed"
+        line = wait_for_bye(idle, within=0.5)
+    assert line is not None, "no BYE for an idle authenticated session"
+    assert time.monotonic() - start >= 1.5
+    assert idle.closed()
+    assert busy.command("m", "NOOP")[-1] == b"m OK NOOP completed"
+
+
+def test_preauth_timeout_does_not_cut_a_logged_in_session(make_server):
+    """README: `preauth_timeout` is the time to log in; a session that logged in is then under
+    `idle_timeout` (here the default, much longer)."""
+    server = make_server(config(preauth_timeout=1))
+    client = login_raw(server)
+    assert wait_for_bye(client, within=3) is None
+    assert client.command("a", "NOOP") == [b"a OK NOOP completed"]
+
+
+def test_message_over_max_message_size_is_refused_with_toobig(make_server):
+    """README (Configuration) and RFC 7889 §4 / RFC 5530 §3: an APPEND above
+    `max_message_size` gets `NO [TOOBIG]` before its bytes are sent (synchronizing literal);
+    a message at the limit is accepted."""
+    server = make_server(config(max_message_size=1000))
+    client = login_raw(server)
+    client.send(b"a APPEND INBOX {1001}\r\n")
+    line = client.readline()
+    assert re.match(rb"^a NO \[TOOBIG\] .+", line), line
+    assert client.command("n", "NOOP") == [b"n OK NOOP completed"]
+    message = b"Subject: limit\r\n\r\n" + b"x" * (1000 - 18)
+    assert len(message) == 1000
+    assert append_raw(client, "b", "INBOX", message)[-1].startswith(b"b OK")
+    # A non-synchronizing literal above the limit: RFC 7888 §4 lets the server either read
+    # and discard it, rejecting the command, or say BYE and close. Either way the command is
+    # refused with [TOOBIG] and nothing is stored.
+    big = b"Subject: big\r\n\r\n" + b"y" * 1500
+    lines = append_raw(client, "c", "INBOX", big)
+    assert re.match(rb"^c (NO|BAD) \[TOOBIG\] .+", lines[-1]), lines
+    bye = wait_for_bye(client, within=1)
+    if bye is None:
+        assert client.command("n", "NOOP") == [b"n OK NOOP completed"]
+    else:
+        assert re.match(rb"^\* BYE \[TOOBIG\] .+", bye) and client.closed()
+        client = login_raw(server)
+    assert b"MESSAGES 1" in client.command("s", "STATUS INBOX (MESSAGES)")[0]
+
+
+def test_sigterm_says_bye_to_every_session(make_server):
+    """README (Quick start) and RFC 3501 §7.1.5: on SIGTERM every open session, whatever its
+    state, receives `* BYE` before the process exits; the exit is clean, and a message whose
+    literal was still arriving is not stored."""
+    server = make_server()
+    sessions = [RawClient(server.port)]                       # not authenticated
+    sessions.append(login_raw(server))                         # authenticated
+    selected = login_raw(server)
+    selected.command("s", "SELECT INBOX")
+    sessions.append(selected)                                  # selected
+    appending = login_raw(server)
+    appending.send(b"a APPEND INBOX {5000}\r\n")
+    assert appending.readline().startswith(b"+ ")
+    appending.send(b"Subject: half\r\n\r\n")                   # in the middle of a literal
+    sessions.append(appending)
+    time.sleep(0.2)
+    server.process.send_signal(signal.SIGTERM)
+    for n, client in enumerate(sessions):
+        line = wait_for_bye(client, within=10)
+        assert line is not None and re.match(rb"^\* BYE .+", line), f"session {n} got no BYE"
+        assert client.closed(), f"session {n} was not closed"
+    assert server.process.wait(timeout=20) == 0
+    server.stop()
+    server.start()
+    check = login_raw(server)
+    assert b"MESSAGES 0" in check.command("s", "STATUS INBOX (MESSAGES)")[0]
+
+
+def test_sigterm_ends_even_with_a_client_that_stopped_reading(make_server):
+    """README (Quick start) / DESIGN.md (graceful shutdown): a client that stopped reading in
+    the middle of a large FETCH cannot block shutdown. The other sessions get `* BYE` at
+    once; the stuck connection is closed after the grace period and the process exits."""
+    server = make_server()
+    loader = login_raw(server)
+    big = b"Subject: big\r\n\r\n" + (b"z" * 998 + b"\r\n") * 8000
+    assert append_raw(loader, "a", "INBOX", big)[-1].startswith(b"a OK")
+    stuck = RawClient(server.port)
+    stuck.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    stuck.command("l", "LOGIN alice secret-a")
+    stuck.command("s", "SELECT INBOX")
+    stuck.send(b"f FETCH 1 BODY.PEEK[]\r\nf2 FETCH 1 BODY.PEEK[]\r\nf3 FETCH 1 BODY.PEEK[]\r\n")
+    time.sleep(0.5)  # the server is now blocked writing to `stuck`
+    start = time.monotonic()
+    server.process.send_signal(signal.SIGTERM)
+    line = wait_for_bye(loader, within=5)
+    assert line is not None and loader.closed()
+    assert server.process.wait(timeout=30) == 0
+    assert time.monotonic() - start < 20
+    stuck.close()
