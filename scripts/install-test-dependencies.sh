@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-debian_packages=(libsqlite3-dev python3-pip)
+# dovecot-imapd: the peer of the differential test (Tests/EndToEnd/test_dovecot_differential.py).
+debian_packages=(libsqlite3-dev python3-pip dovecot-imapd)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=()
     for package in "${debian_packages[@]}"; do
@@ -15,6 +16,11 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         export DEBIAN_FRONTEND=noninteractive
         apt-get update -qq
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    fi
+    # The private test Dovecot runs mail processes as this unprivileged user (dovecot_peer.py).
+    if ! getent passwd vmail >/dev/null; then
+        echo "Creating system user vmail"
+        useradd --system --no-create-home --shell /usr/sbin/nologin vmail
     fi
 fi
 

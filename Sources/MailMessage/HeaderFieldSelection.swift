@@ -16,9 +16,13 @@ public struct HeaderFieldSelection: Sendable {
     ///
     /// HEADER.FIELDS returns the matching fields in message order, each with its original
     /// bytes (folding kept), each ending in a line break (CRLF is added to a field that the end
-    /// of the input cut short), then an empty line (CRLF) — also when nothing matched.
-    /// HEADER.FIELDS.NOT returns the other fields as they are, then CRLF if the block had its
-    /// ending empty line. Lines without a colon never match a name.
+    /// of the input cut short). HEADER.FIELDS.NOT returns the other fields as they are. Both
+    /// then add the empty line (CRLF) — also when nothing matched — if the block had its
+    /// ending empty line: "the blank line is included in all header fetches, except in the
+    /// case of a message which has no body and no blank line" (RFC 3501 §6.4.5, RFC 9051
+    /// §6.4.5). Dovecot 2.3 adds it there too, except when the fields come from its cache and
+    /// the last one selected is the field the end of the message cuts short. Lines without a
+    /// colon never match a name.
     public func select(from header: UnsafeRawBufferPointer) -> [UInt8] {
         select(from: header, followedByLineBreak: false)
     }
@@ -37,7 +41,7 @@ public struct HeaderFieldSelection: Sendable {
                 output += [ASCII.cr, ASCII.lf]
             }
         }
-        if !excluding || block.terminated || followedByLineBreak { output += [ASCII.cr, ASCII.lf] }
+        if block.terminated || followedByLineBreak { output += [ASCII.cr, ASCII.lf] }
         return output
     }
 

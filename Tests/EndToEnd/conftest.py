@@ -299,3 +299,17 @@ def literal_after(line, item):
     if rest.startswith(b"NIL"):
         return None
     raise AssertionError(f"no literal after {item!r} in {line[:200]!r}")
+
+@pytest.fixture(scope="session")
+def large_corpus(tmp_path_factory):
+    """[(name, bytes)] of a larger corpus for comparisons (TERN_LARGE_CORPUS_COUNT messages,
+    600 by default), CRLF line endings, in file name order; names are the Maildir file names
+    without the flags suffix."""
+    count = int(os.environ.get("TERN_LARGE_CORPUS_COUNT", "600"))
+    directory = tmp_path_factory.mktemp("large-corpus")
+    subprocess.run(["python3", str(CORPUS_GENERATOR), "--count", str(count), "--maildir", str(directory / "md")],
+                   check=True, capture_output=True)
+    messages = [(path.name.split(":")[0], path.read_bytes())
+                for path in sorted((directory / "md").rglob("*")) if path.is_file()]
+    assert len(messages) >= count
+    return messages

@@ -312,3 +312,21 @@ def test_append_to_other_mailbox_while_selected_sends_no_exists(server, corpus):
     client.command("s", "SELECT INBOX")
     lines = append_raw(client, "a", "Other", corpus[0])
     assert len(lines) == 1 and lines[0].startswith(b"a OK"), lines
+
+
+def test_nul_bytes_are_refused(server):
+    """RFC 3516 §4.4: a store that cannot hold binary content answers a literal8 holding NUL
+    with NO [UNKNOWN-CTE]; in a plain literal NUL is not allowed at all (CHAR8, RFC 9051 §9).
+    Either way nothing is stored and the session goes on."""
+    from tricky_messages import NUL_MESSAGE
+    client = login_raw(server)
+    _, message = NUL_MESSAGE
+    client.send(f"a APPEND INBOX ~{{{len(message)}+}}\r\n".encode() + message + b"\r\n")
+    assert re.match(rb"^a NO \[UNKNOWN-CTE\] ", client.read_response("a")[-1])
+    client.send(f"b APPEND INBOX {{{len(message)}+}}\r\n".encode() + message + b"\r\n")
+    assert re.match(rb"^b BAD ", client.read_response("b")[-1])
+    lines = client.command("s", "STATUS INBOX (MESSAGES)")
+    assert b"(MESSAGES 0)" in lines[0]
+    # Binary data without NUL is fine as literal8.
+    client.send(b"c APPEND INBOX ~{22+}\r\nSubject: x\r\n\r\n\xff\xfe\x01ok\r\n\r\n")
+    assert client.read_response("c")[-1].startswith(b"c OK")

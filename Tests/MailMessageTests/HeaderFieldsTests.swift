@@ -108,11 +108,16 @@ struct HeaderFieldSelectionTests {
         #expect(text(selection.select(from: header)) == "From: a@b\r\nX-Thing: 1\r\n\r\n")
     }
 
-    @Test("Without an empty line: FIELDS completes it, FIELDS.NOT does not (as Dovecot)")
+    @Test("Without an empty line, none is added (RFC 3501 §6.4.5); FIELDS completes a cut field")
     func unterminated() {
         let bytes = crlf("A: 1\nB: 2")
         #expect(text(HeaderFieldSelection(names: ["b"], excluding: false).select(from: bytes))
-            == "B: 2\r\n\r\n")
+            == "B: 2\r\n")
+        #expect(text(HeaderFieldSelection(names: ["a", "b"], excluding: false).select(from: bytes))
+            == "A: 1\r\nB: 2\r\n")
+        #expect(HeaderFieldSelection(names: ["x"], excluding: false).select(from: bytes).isEmpty)
+        #expect(text(HeaderFieldSelection(names: ["a"], excluding: false).select(from: crlf("A: 1\n")))
+            == "A: 1\r\n")
         #expect(text(HeaderFieldSelection(names: ["b"], excluding: true).select(from: bytes))
             == "A: 1\r\n")
         #expect(text(HeaderFieldSelection(names: ["a"], excluding: true).select(from: bytes))

@@ -11,7 +11,9 @@ struct AppendInProgress {
     var messages: [NewMessage] = []
     var upload: (any BlobUpload)?
     var options = AppendMessageOptions()
-    /// Set when writing the upload failed; the command then ends with this answer.
+    /// The current message came as literal8 (`~{n}`, RFC 3516 §4.4).
+    var binary = false
+    /// Set when the message cannot be stored; the command then ends with this answer.
     var failure: CommandOutcome?
 
     func abort() {
@@ -40,6 +42,7 @@ extension Session {
             return
         }
         append?.options = start.options
+        append?.binary = start.binary
         framer.acceptAppendMessage()
         if start.synchronizing {
             output.send(.continuation("Ready for literal data"))
@@ -79,8 +82,22 @@ extension Session {
     }
 
     /// Bytes of the accepted message, written to the upload as they come.
+    ///
+    /// NUL never enters the store: a literal may not carry it (CHAR8, RFC 9051 §9), and
+    /// storing it from a literal8 would make BODYSTRUCTURE describe the part as something a
+    /// client could not fetch with BODY[] (RFC 3516 §6); such a message is refused with
+    /// `[UNKNOWN-CTE]`, as RFC 3516 §4.4 allows a store without binary content to do.
     func appendBytes(_ bytes: ByteBuffer) {
         guard let upload = append?.upload, append?.failure == nil else { return }
+        if bytes.readableBytesView.contains(0) {
+            upload.abort()
+            append?.upload = nil
+            let binary = append?.binary == true
+            append?.failure = binary
+                ? .no("Messages with NUL bytes cannot be stored", code: .unknownCTE)
+                : .bad("NUL byte in a literal (send binary data as literal8)")
+            return
+        }
         do {
             try bytes.withUnsafeReadableBytes { try upload.write($0) }
         } catch {
