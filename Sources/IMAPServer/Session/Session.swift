@@ -188,7 +188,8 @@ final class Session {
         case .fetch(let arguments): return try await fetch(arguments)
         case .store(let arguments): return try await storeFlags(arguments)
         case .copy(let set, let mailbox, let byUID): return try await copy(set, to: mailbox, byUID: byUID)
-        case .starttls, .id, .enable, .namespace, .idle, .search, .move:
+        case .search(let arguments): return try await search(arguments)
+        case .starttls, .id, .enable, .namespace, .idle, .move:
             return .bad("\(command.name) is not supported")
         }
     }
