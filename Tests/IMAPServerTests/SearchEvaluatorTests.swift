@@ -326,3 +326,39 @@ struct SearchCharsetTests {
         }
     }
 }
+
+@Suite("Case folding of searched text")
+struct SearchFoldingTests {
+    @Test("The table-driven fold equals CaseFolding's on every scalar of every plane in use")
+    func matchesCaseFolding() {
+        var ranges: [ClosedRange<UInt32>] = [0...0xD7FF, 0xE000...0x10FFF, 0x16E40...0x16E7F,
+                                             0x1E900...0x1E95F, 0x1F000...0x1F6FF]
+        ranges.append(0x10400...0x104FF)  // Deseret, Osage: folds beyond the BMP
+        for range in ranges {
+            var scalars = String.UnicodeScalarView()
+            for value in range { if let scalar = Unicode.Scalar(value) { scalars.append(scalar) } }
+            let text = String(scalars)
+            #expect(SearchFolding.folded(text) == CaseFolding.foldedUTF8(text), "\(range)")
+        }
+    }
+
+    @Test("Folds that change the UTF-8 length")
+    func lengthChanges() {
+        #expect(SearchFolding.folded("\u{212A}elvin") == Array("kelvin".utf8))
+        #expect(SearchFolding.folded("\u{023A}") == Array("\u{2C65}".utf8))
+        #expect(SearchFolding.folded("ſ ẞ Σ") == Array("s ß σ".utf8))
+        #expect(SearchFolding.folded("") == [])
+    }
+}
+
+extension SearchFoldingTests {
+    @Test("ASCII folds alike on the word-at-a-time path and byte by byte, at every offset")
+    func asciiRuns() {
+        let ascii = (0..<128).map { Character(Unicode.Scalar(UInt8($0))) }
+        let text = String(ascii) + "@[`{AZaz" + String(ascii.reversed())
+        for start in 0..<9 {
+            let sample = String(text.dropFirst(start)) + "é" + String(text.prefix(start))
+            #expect(SearchFolding.folded(sample) == CaseFolding.foldedUTF8(sample))
+        }
+    }
+}

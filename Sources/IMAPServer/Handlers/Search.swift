@@ -14,8 +14,9 @@ extension Session {
     /// so do keys of extensions that are not advertised. An unknown CHARSET answers
     /// `NO [BADCHARSET (UTF-8 US-ASCII)]`.
     ///
-    /// Sequence numbers beyond the last message do not match rather than failing the command
-    /// (as in Dovecot): RFC 9051 §9 asks for BAD only where COPY, FETCH and STORE name them.
+    /// Sequence numbers beyond the last message match nothing rather than failing the
+    /// command: RFC 9051 §9 (`seq-number`) asks for BAD where COPY, FETCH and STORE name
+    /// messages; a search key only narrows the result.
     func search(_ command: SearchCommand) async throws -> CommandOutcome {
         guard let selected = state.selected else { return .bad("No mailbox selected") }
         if command.returnOptions != nil {

@@ -55,7 +55,7 @@ final class SearchContent {
         if let cached = foldedValues[key] {
             values = cached
         } else {
-            values = fields.all(named: name).map { CaseFolding.foldedUTF8(fields.decodedValue(of: $0)) }
+            values = fields.all(named: name).map { SearchFolding.folded(fields.decodedValue(of: $0)) }
             foldedValues[key] = values
         }
         return values.contains { Self.contains($0, needle) }
@@ -98,7 +98,7 @@ final class SearchContent {
     private func foldedHeaderText() -> [UInt8] {
         if let foldedHeader { return foldedHeader }
         let text = bytes.withUnsafeBytes { MessageText.headerText(in: $0, range: 0..<headerSize) }
-        let folded = CaseFolding.foldedUTF8(text)
+        let folded = SearchFolding.folded(text)
         foldedHeader = folded
         return folded
     }
@@ -111,7 +111,7 @@ final class SearchContent {
             case .part(let part): return MessageText.text(of: part, in: message)
             }
         }
-        let folded = CaseFolding.foldedUTF8(text)
+        let folded = SearchFolding.folded(text)
         foldedUnits[index] = folded
         return folded
     }

@@ -27,7 +27,8 @@ struct SearchRunner {
     /// The zero-based positions in `uids` (sequence number - 1) of the matching messages,
     /// ascending. `uids` is the session's view in sequence order; `recent` the UIDs it sees as
     /// `\Recent`. Messages expunged by another session but still in the view match only keys
-    /// that need nothing from the store (RFC 2180 §4.1.2 lets a server treat them either way).
+    /// that need nothing from the store: their metadata and text are gone, and RFC 2180 §4.3
+    /// lets a server leave them out of search results.
     func run(_ program: SearchProgram, uids: [UID], recent: Set<UID>) async throws -> [Int] {
         var matches: [Int] = []
         var pending: [Int] = []
