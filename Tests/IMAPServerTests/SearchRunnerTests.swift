@@ -45,8 +45,20 @@ final class CountingStore: MailStore {
         return records
     }
 
+    /// Blobs whose opening fails as if their file were gone; with a mailbox and UID, that
+    /// message is expunged first (another session's EXPUNGE racing the search).
+    let vanishing = Mutex<[BlobID: (MailboxID, UID)?]>([:])
+
     func openBlob(_ blob: BlobID) async throws -> any BlobReader {
         counts.withLock { $0.blobsOpened += 1 }
+        if let entry = vanishing.withLock({ $0[blob] }) {
+            if let (mailbox, uid) = entry {
+                _ = try await base.storeFlags(in: mailbox, uids: [uid], operation: .add,
+                                              flags: MessageFlags(system: .deleted), unchangedSince: nil)
+                _ = try await base.expunge(in: mailbox, uids: [uid])
+            }
+            throw MailStoreError.blobMissing(blob)
+        }
         return CountingReader(base: try await base.openBlob(blob), counts: counts)
     }
 
@@ -260,6 +272,19 @@ struct SearchRunnerTests {
             #expect(try await fixture.search("ALL") == [1, 2, 3, 4, 5, 6])
             #expect(try await fixture.search("SUBJECT quarterly") == [4, 6])
             #expect(try await fixture.search("NOT SEEN") == [4, 5, 6])
+        }
+    }
+
+    @Test("A message expunged while the search reads it is left out; a missing blob otherwise fails")
+    func vanishingBlobs() async throws {
+        try await SearchStoreFixture.with(Self.messages) { fixture async throws in
+            let records = try await fixture.store.messages(in: fixture.mailbox, uids: fixture.uids)
+            fixture.store.vanishing.withLock { $0[records[1].blob] = (fixture.mailbox, fixture.uids[1]) }
+            #expect(try await fixture.search("SUBJECT quarterly") == [4, 6])
+            fixture.store.vanishing.withLock { $0 = [records[3].blob: nil] }
+            await #expect(throws: MailStoreError.blobMissing(records[3].blob)) {
+                try await fixture.search("BODY flamingo")
+            }
         }
     }
 

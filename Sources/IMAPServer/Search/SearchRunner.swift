@@ -78,7 +78,7 @@ struct SearchRunner {
         if program.usesHeader {
             for var subject in batch {
                 guard let record = subject.record else { continue }
-                let header = try await read(record, count: record.headerSize)
+                guard let header = try await read(record, count: record.headerSize) else { continue }
                 subject.content = SearchContent(header: header)
                 switch program.criterion.evaluate(subject) {
                 case true?: matches.append(Int(subject.sequence) - 1)
@@ -101,7 +101,7 @@ struct SearchRunner {
             while cursor < structures.count && structures[cursor].uid.rawValue < subject.uid { cursor += 1 }
             let stored = cursor < structures.count && structures[cursor].uid.rawValue == subject.uid
                 ? structures[cursor].structure : nil
-            let message = try await read(record, count: record.size)
+            guard let message = try await read(record, count: record.size) else { continue }
             subject.content = SearchContent(message: message, headerSize: Int(record.headerSize),
                                             structure: Self.structure(stored, of: message))
             if program.criterion.evaluate(subject) == true { matches.append(Int(subject.sequence) - 1) }
@@ -109,9 +109,16 @@ struct SearchRunner {
         return matches
     }
 
-    /// The first `count` bytes of a message.
-    private func read(_ record: MessageRecord, count: UInt64) async throws -> [UInt8] {
-        let blob = try await store.openBlob(record.blob)
+    /// The first `count` bytes of a message; nil if another session expunged it (and its
+    /// bytes went with it) while the search ran, which RFC 2180 §4.3 lets a search leave out.
+    private func read(_ record: MessageRecord, count: UInt64) async throws -> [UInt8]? {
+        let blob: any BlobReader
+        do {
+            blob = try await store.openBlob(record.blob)
+        } catch MailStoreError.blobMissing(let id) {
+            if try await store.messages(in: mailbox, uids: [record.uid]).isEmpty { return nil }
+            throw MailStoreError.blobMissing(id)
+        }
         defer { blob.close() }
         return try blob.read(offset: 0, count: Int(count))
     }
