@@ -211,7 +211,8 @@ final class Session {
         case .namespace: return namespace()
         case .idle: return try await idle(tag: tag)
         case .move(let set, let mailbox, let byUID): return try await move(set, to: mailbox, byUID: byUID)
-        case .starttls, .search:
+        case .search(let arguments): return try await search(arguments)
+        case .starttls:
             return .bad("\(command.name) is not supported")
         }
     }

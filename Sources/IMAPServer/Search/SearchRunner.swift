@@ -1,0 +1,135 @@
+import IMAPSyntax
+import MailMessage
+import MailStore
+
+/// Runs a compiled search over a session's view of a mailbox, reading as little as it can:
+///
+/// 1. Keys on the view alone (sequence numbers, UIDs, RECENT) are decided for every message
+///    without touching the store.
+/// 2. The messages still undecided get their metadata from one `messages(in:uids:)` call;
+///    flag, date, size and MODSEQ keys are decided on it.
+/// 3. The rest are read one message at a time, never all at once, in batches that share one
+///    store call: first only the header bytes when a header key may decide, then, for those
+///    still undecided, the whole message with its stored MIME structure.
+///
+/// AND, OR and NOT short-circuit at every step (see `SearchCriterion.evaluate`).
+struct SearchRunner {
+    let store: any MailStore
+    let mailbox: MailboxID
+    /// Messages per batch of stage 3 (one structure query per batch).
+    var batchSize = 256
+
+    init(store: any MailStore, mailbox: MailboxID) {
+        self.store = store
+        self.mailbox = mailbox
+    }
+
+    /// The zero-based positions in `uids` (sequence number - 1) of the matching messages,
+    /// ascending. `uids` is the session's view in sequence order; `recent` the UIDs it sees as
+    /// `\Recent`. Messages expunged by another session but still in the view match only keys
+    /// that need nothing from the store: their metadata and text are gone, and RFC 2180 §4.3
+    /// lets a server leave them out of search results.
+    func run(_ program: SearchProgram, uids: [UID], recent: Set<UID>) async throws -> [Int] {
+        var matches: [Int] = []
+        var pending: [Int] = []
+        for index in uids.indices {
+            let subject = SearchSubject(sequence: UInt32(index + 1), uid: uids[index].rawValue,
+                                        isRecent: recent.contains(uids[index]))
+            switch program.criterion.evaluate(subject) {
+            case true?: matches.append(index)
+            case nil: pending.append(index)
+            case false?: break
+            }
+        }
+        guard !pending.isEmpty else { return matches }
+
+        let records = try await store.messages(in: mailbox, uids: pending.map { uids[$0] })
+        var undecided: [SearchSubject] = []
+        var cursor = 0
+        for index in pending {
+            let uid = uids[index]
+            while cursor < records.count && records[cursor].uid < uid { cursor += 1 }
+            guard cursor < records.count, records[cursor].uid == uid else { continue }
+            let subject = SearchSubject(sequence: UInt32(index + 1), uid: uid.rawValue,
+                                        isRecent: recent.contains(uid), record: records[cursor])
+            switch program.criterion.evaluate(subject) {
+            case true?: matches.append(index)
+            case nil: undecided.append(subject)
+            case false?: break
+            }
+        }
+
+        var start = 0
+        while start < undecided.count {
+            let batch = undecided[start..<min(start + batchSize, undecided.count)]
+            matches += try await readAndEvaluate(batch, program)
+            start += batchSize
+        }
+        matches.sort()
+        return matches
+    }
+
+    /// Stage 3 for one batch: the header first (when header keys exist), then the whole
+    /// message for what the header leaves undecided. Returns the matching positions.
+    private func readAndEvaluate(_ batch: ArraySlice<SearchSubject>,
+                                 _ program: SearchProgram) async throws -> [Int] {
+        var matches: [Int] = []
+        var needBody: [SearchSubject] = []
+        if program.usesHeader {
+            for var subject in batch {
+                guard let record = subject.record else { continue }
+                guard let header = try await read(record, count: record.headerSize) else { continue }
+                subject.content = SearchContent(header: header)
+                switch program.criterion.evaluate(subject) {
+                case true?: matches.append(Int(subject.sequence) - 1)
+                case nil:
+                    subject.content = nil
+                    needBody.append(subject)
+                case false?: break
+                }
+            }
+        } else {
+            needBody = Array(batch)
+        }
+        guard !needBody.isEmpty, program.cost == .body else { return matches }
+
+        let structures = try await store.messages(in: mailbox, uids: needBody.map { UID($0.uid) },
+                                                  withStructure: true)
+        var cursor = 0
+        for var subject in needBody {
+            guard let record = subject.record else { continue }
+            while cursor < structures.count && structures[cursor].uid.rawValue < subject.uid { cursor += 1 }
+            let stored = cursor < structures.count && structures[cursor].uid.rawValue == subject.uid
+                ? structures[cursor].structure : nil
+            guard let message = try await read(record, count: record.size) else { continue }
+            subject.content = SearchContent(message: message, headerSize: Int(record.headerSize),
+                                            structure: Self.structure(stored, of: message))
+            if program.criterion.evaluate(subject) == true { matches.append(Int(subject.sequence) - 1) }
+        }
+        return matches
+    }
+
+    /// The first `count` bytes of a message; nil if another session expunged it (and its
+    /// bytes went with it) while the search ran, which RFC 2180 §4.3 lets a search leave out.
+    private func read(_ record: MessageRecord, count: UInt64) async throws -> [UInt8]? {
+        let blob: any BlobReader
+        do {
+            blob = try await store.openBlob(record.blob)
+        } catch MailStoreError.blobMissing(let id) {
+            if try await store.messages(in: mailbox, uids: [record.uid]).isEmpty { return nil }
+            throw MailStoreError.blobMissing(id)
+        }
+        defer { blob.close() }
+        return try blob.read(offset: 0, count: Int(count))
+    }
+
+    /// The stored MIME structure (parsed once when the message was stored); the message is
+    /// parsed again only if the store has none or it does not fit the bytes.
+    static func structure(_ stored: [UInt8]?, of message: [UInt8]) -> MessageStructure {
+        if let stored, let structure = try? MessageStructure(decoding: stored, skippingEnvelope: true),
+           structure.size == message.count {
+            return structure
+        }
+        return MessageParser.parse(message)
+    }
+}
