@@ -136,7 +136,9 @@ def search(client, criteria, uid=False, tag="s"):
     found = [line for line in lines if line.startswith(b"* SEARCH")]
     assert len(found) == 1, lines
     assert found[0] == b"* SEARCH" or found[0].startswith(b"* SEARCH "), found
-    return [int(n) for n in found[0][len(b"* SEARCH"):].split()]
+    # A MODSEQ key adds "(MODSEQ n)" after the numbers (RFC 7162 §3.1.5).
+    numbers = re.sub(rb" \(MODSEQ \d+\)$", b"", found[0][len(b"* SEARCH"):])
+    return [int(n) for n in numbers.split()]
 
 
 def literal(text, charset="utf-8"):
@@ -366,8 +368,7 @@ def test_no_expunge_responses_during_search(server, hand_rw):
 
 
 @pytest.mark.parametrize("criteria", [
-    "RETURN (ALL) ALL", "RETURN () ALL", "OLDER 5", "YOUNGER 5", "SAVEDBEFORE 1-Jan-2024",
-    "SAVEDATESUPPORTED", "EMAILID M1", "THREADID T1", "$", "UID $", "NOT (OR ALL YOUNGER 1)",
+    "RETURN (FOO) ALL", "OLDER 5", "YOUNGER 5", "NOT (OR ALL YOUNGER 1)",
     "NOSUCHKEY", "BEFORE 32-Jan-2024", "SINCE", "(ALL", "OR ALL",
 ])
 def test_unsupported_or_malformed_keys_answer_bad(hand, criteria):

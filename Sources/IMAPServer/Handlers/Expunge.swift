@@ -36,7 +36,6 @@ extension Session {
         } catch {
             switch error {
             case .noSuchMessage: throw .bad("Invalid message sequence number")
-            case .savedResultUnsupported: throw .bad("$ needs SEARCHRES, which is not supported")
             }
         }
     }

@@ -2,41 +2,110 @@ import IMAPSyntax
 import MailStore
 
 extension Session {
-    /// SEARCH and UID SEARCH (RFC 9051 §6.4.4, RFC 3501 §6.4.4 and §6.4.8): one untagged
-    /// `SEARCH` response (RFC 3501 §7.2.5) listing the matching messages' sequence numbers, or
-    /// their UIDs for UID SEARCH, ascending; `* SEARCH` alone when nothing matches.
+    /// SEARCH and UID SEARCH (RFC 9051 §6.4.4, RFC 3501 §6.4.4 and §6.4.8).
     ///
-    ///     C: A282 SEARCH FLAGGED SINCE 1-Feb-1994 NOT FROM "Smith"
-    ///     S: * SEARCH 2 84 882
+    /// Without result options the answer is an untagged `SEARCH` response (RFC 3501 §7.2.5)
+    /// of sequence numbers, or UIDs for UID SEARCH, ascending; with `RETURN (...)` it is an
+    /// `ESEARCH` response (RFC 4731 §3.1) and `SAVE` keeps the result for `$` (RFC 5182).
+    ///
+    ///     C: A282 SEARCH RETURN (MIN COUNT) FLAGGED SINCE 1-Feb-1994 NOT FROM "Smith"
+    ///     S: * ESEARCH (TAG "A282") MIN 2 COUNT 3
     ///     S: A282 OK SEARCH completed
     ///
-    /// Result options (`RETURN (...)`, ESEARCH, RFC 4731) are not advertised and answer BAD;
-    /// so do keys of extensions that are not advertised. An unknown CHARSET answers
-    /// `NO [BADCHARSET (UTF-8 US-ASCII)]`.
-    ///
-    /// Sequence numbers beyond the last message match nothing rather than failing the
-    /// command: RFC 9051 §9 (`seq-number`) asks for BAD where COPY, FETCH and STORE name
-    /// messages; a search key only narrows the result.
-    func search(_ command: SearchCommand) async throws -> CommandOutcome {
+    /// A MODSEQ key adds the highest MODSEQ of the found messages (RFC 7162 §3.1.5). An unknown
+    /// CHARSET answers `NO [BADCHARSET (UTF-8 US-ASCII)]`. Sequence numbers beyond the last
+    /// message match nothing: RFC 9051 §9 asks for BAD only where commands name messages.
+    func search(_ command: SearchCommand, tag: Tag) async throws -> CommandOutcome {
         guard let selected = state.selected else { return .bad("No mailbox selected") }
-        if command.returnOptions != nil {
-            return .bad("SEARCH RETURN needs ESEARCH, which is not supported")
-        }
+        let options = try Self.resultOptions(command.returnOptions)
         let uids = selected.uids
-        let scope = SearchProgram.Scope(messageCount: UInt32(uids.count),
+        var scope = SearchProgram.Scope(messageCount: UInt32(uids.count),
                                         lastUID: uids.last?.rawValue ?? (selected.uidNext.rawValue &- 1))
+        scope.savedUIDs = selected.savedResult.map(\.rawValue)
+        scope.savedSequenceNumbers = selected.savedResult.compactMap { selected.sequenceNumber(of: $0)?.rawValue }
         let program: SearchProgram
         do {
             program = try SearchProgram(command.key, charset: command.charset, scope: scope)
         } catch {
+            if options?.contains(.save) == true { selected.savedResult = [] }  // RFC 5182 §2.1
             return error.outcome
         }
+        let wantsModSeq = command.key.mentionsModSeq
+        if wantsModSeq { noteCondstoreUse() }
         let found = try await SearchRunner(store: store, mailbox: selected.id)
             .run(program, uids: uids, recent: selected.recent)
-        let numbers = command.byUID ? found.map { uids[$0].rawValue } : found.map { UInt32($0 + 1) }
-        send(.search(numbers, modSeq: nil))
+        let foundUIDs = found.map { uids[$0] }
+        let numbers = command.byUID ? foundUIDs.map(\.rawValue) : found.map { UInt32($0 + 1) }
+        var highest: ModSeq?
+        if wantsModSeq && !foundUIDs.isEmpty {
+            highest = try await store.messageStates(in: selected.id, uids: foundUIDs).map(\.modSeq).max()
+        }
+        if let options {
+            respondExtended(options, numbers: numbers, uids: foundUIDs, modSeq: highest,
+                            tag: tag, byUID: command.byUID, in: selected)
+        } else {
+            send(.search(numbers, modSeq: highest))
+        }
         var outcome = CommandOutcome.ok(command.byUID ? "UID SEARCH completed" : "SEARCH completed")
         outcome.includeUIDInUpdates = command.byUID
         return outcome
+    }
+
+    /// `RETURN (...)` as a set; `RETURN ()` means ALL (RFC 4731 §3.1). nil: no RETURN.
+    private static func resultOptions(_ options: [SearchReturnOption]?) throws(CommandError) -> Set<SearchReturnOption>? {
+        guard let options else { return nil }
+        for case .other(let name) in options { throw .bad("Unknown SEARCH result option \(name)") }
+        return options.isEmpty ? [.all] : Set(options)
+    }
+
+    /// The ESEARCH response (RFC 4731 §3.2) and the saved result (RFC 5182 §2.4: with MIN or
+    /// MAX but neither ALL nor COUNT, only those messages are saved).
+    private func respondExtended(_ options: Set<SearchReturnOption>, numbers: [UInt32], uids: [UID],
+                                 modSeq: ModSeq?, tag: Tag, byUID: Bool, in selected: SelectedMailbox) {
+        if options.contains(.save) {
+            if options.contains(.all) || options.contains(.count) || !(options.contains(.min) || options.contains(.max)) {
+                selected.savedResult = uids
+            } else {
+                var saved: [UID] = []
+                if options.contains(.min), let first = uids.first { saved.append(first) }
+                if options.contains(.max), let last = uids.last, last != saved.first { saved.append(last) }
+                selected.savedResult = saved
+            }
+            // SAVE alone: the result is kept, not returned (RFC 5182 §2.4).
+            if options == [.save] { return }
+        }
+        var data: [SearchReturnData] = []
+        if options.contains(.min), let first = numbers.first { data.append(.min(first)) }
+        if options.contains(.max), let last = numbers.last { data.append(.max(last)) }
+        if options.contains(.all), !numbers.isEmpty { data.append(.all(Self.ranges(numbers))) }
+        if options.contains(.count) { data.append(.count(numbers.count)) }
+        if let modSeq { data.append(.modSeq(modSeq)) }
+        send(.esearch(tag: tag, uid: byUID, data))
+    }
+
+    /// Ascending numbers as compact ranges (`2,10:11`).
+    private static func ranges(_ numbers: [UInt32]) -> [ClosedRange<UInt32>] {
+        var ranges: [ClosedRange<UInt32>] = []
+        for number in numbers {
+            if let last = ranges.last, last.upperBound &+ 1 == number {
+                ranges[ranges.count - 1] = last.lowerBound...number
+            } else {
+                ranges.append(number...number)
+            }
+        }
+        return ranges
+    }
+}
+
+extension SearchKey {
+    /// Whether a MODSEQ key occurs anywhere in the criteria (RFC 7162 §3.1.5).
+    var mentionsModSeq: Bool {
+        switch self {
+        case .modSeq: return true
+        case .not(let inner): return inner.mentionsModSeq
+        case .or(let left, let right): return left.mentionsModSeq || right.mentionsModSeq
+        case .and(let keys): return keys.contains { $0.mentionsModSeq }
+        default: return false
+        }
     }
 }

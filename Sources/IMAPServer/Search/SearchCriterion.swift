@@ -27,6 +27,10 @@ indirect enum SearchCriterion: Hashable, Sendable {
     case smaller(UInt64)
     /// MODSEQ: the message's mod-sequence is at least the number (RFC 7162 §3.1.5).
     case modSeq(UInt64)
+    /// SAVEDBEFORE, SAVEDON, SAVEDSINCE (RFC 8514 §4): the save date's calendar day in UTC.
+    case saveDate(DateTest)
+    /// EMAILID (RFC 8474 §6): the message's content identifier.
+    case emailID(String)
     /// HEADER, and FROM, TO, CC, BCC, SUBJECT: a field with this name (ASCII case-insensitive)
     /// whose decoded value contains the case-folded needle; an empty needle asks only that
     /// the field exists.
@@ -43,7 +47,8 @@ indirect enum SearchCriterion: Hashable, Sendable {
     var cost: SearchCost {
         switch self {
         case .constant, .sequenceNumbers, .uids, .recent: return .view
-        case .systemFlag, .keyword, .internalDate, .larger, .smaller, .modSeq: return .metadata
+        case .systemFlag, .keyword, .internalDate, .larger, .smaller, .modSeq, .saveDate, .emailID:
+            return .metadata
         case .header, .sentDate: return .header
         case .body, .text: return .body
         case .not(let inner): return inner.cost

@@ -22,6 +22,9 @@ struct SearchProgram: Sendable {
         var messageCount: UInt32
         /// The UID of the last message (UIDNEXT - 1 when the mailbox is empty): `*` among UIDs.
         var lastUID: UInt32
+        /// `$`, the saved search result (RFC 5182 §2.1), as sequence numbers and as UIDs.
+        var savedSequenceNumbers: [UInt32] = []
+        var savedUIDs: [UInt32] = []
     }
 
     /// Why a program cannot run.
@@ -104,9 +107,9 @@ private struct Compiler {
         // per-flag entry name and type.
         case .modSeq(let modSeq, _): return .modSeq(modSeq.rawValue)
         case .sequenceNumbers(let set):
-            return .sequenceNumbers(try numbers(set, last: scope.messageCount))
+            return .sequenceNumbers(numbers(set, last: scope.messageCount, saved: scope.savedSequenceNumbers))
         case .uid(let set):
-            return .uids(try numbers(set, last: scope.lastUID))
+            return .uids(numbers(set, last: scope.lastUID, saved: scope.savedUIDs))
         case .not(let inner):
             let compiled = try compile(inner)
             if case .not(let doubled) = compiled { return doubled }
@@ -131,21 +134,25 @@ private struct Compiler {
                 ($0.element.cost, $0.offset) < ($1.element.cost, $1.offset)
             }
             return .and(ordered.map(\.element))
-        case .saveDateBefore, .saveDateOn, .saveDateSince, .saveDateSupported:
-            throw .unsupported("SAVEDBEFORE, SAVEDON, SAVEDSINCE and SAVEDATESUPPORTED need SAVEDATE, which is not supported")
+        case .saveDateBefore(let date): return .saveDate(DateTest(.before, date))
+        case .saveDateOn(let date): return .saveDate(DateTest(.on, date))
+        case .saveDateSince(let date): return .saveDate(DateTest(.since, date))
+        // Every message here has a save date (RFC 8514 §4).
+        case .saveDateSupported: return .constant(true)
+        case .emailID(let id): return .emailID(id)
+        // THREADID is NIL for every message (RFC 8474 §5.2): no message is in a thread.
+        case .threadID: return .constant(false)
         case .older, .younger:
             throw .unsupported("OLDER and YOUNGER need WITHIN, which is not supported")
-        case .emailID, .threadID:
-            throw .unsupported("EMAILID and THREADID need OBJECTID, which is not supported")
         }
     }
 
-    /// A sequence set with `*` resolved; `$` (RFC 5182) needs SEARCHRES.
-    private func numbers(_ set: SequenceSet, last: UInt32) throws(SearchProgram.Failure) -> NumberSet {
-        guard case .ranges(let ranges) = set else {
-            throw .unsupported("$ needs SEARCHRES, which is not supported")
+    /// A sequence set with `*` resolved and `$` standing for the saved result (RFC 5182 §2.1).
+    private func numbers(_ set: SequenceSet, last: UInt32, saved: [UInt32]) -> NumberSet {
+        switch set {
+        case .ranges(let ranges): return NumberSet(ranges, last: last)
+        case .lastResult: return NumberSet(saved.map { SequenceRange(single: .number($0)) }, last: last)
         }
-        return NumberSet(ranges, last: last)
     }
 
     /// A search string converted from the CHARSET to Unicode and case-folded

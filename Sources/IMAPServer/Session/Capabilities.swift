@@ -9,7 +9,8 @@ extension Session {
         var list: [Capability] = ["IMAP4rev1", "LITERAL+", "SASL-IR", "UIDPLUS", "UNSELECT", "CHILDREN",
                                    "BINARY", "IDLE", "ID", "NAMESPACE", "ENABLE", "MOVE",
                                    "CONDSTORE", "QRESYNC", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE",
-                                   "CREATE-SPECIAL-USE", "STATUS=SIZE", "MULTIAPPEND",
+                                   "CREATE-SPECIAL-USE", "STATUS=SIZE", "MULTIAPPEND", "ESEARCH", "SEARCHRES",
+                                   "OBJECTID", "SAVEDATE",
                                    Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
         if state.user == nil { list.append("AUTH=PLAIN") }
         return list

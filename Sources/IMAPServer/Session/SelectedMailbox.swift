@@ -34,6 +34,9 @@ final class SelectedMailbox {
     private var pendingVanished: Set<UID> = []
     /// Flag changes this session made and already reported, by the MODSEQ they got.
     private var ownChanges: [UID: ModSeq] = [:]
+    /// `$`: the result of the last `SEARCH RETURN (SAVE)` (RFC 5182 §2.1), kept as UIDs so it
+    /// survives renumbering; expunged messages leave it.
+    var savedResult: [UID] = []
     let changeFlag = ChangeFlag()
     var observation: ChangeNotifier.ObservationToken?
 
@@ -66,7 +69,10 @@ final class SelectedMailbox {
     /// (RFC 9051 §9 `sequence-set`). Sequence numbers beyond the mailbox are an error
     /// (a tagged BAD); UIDs that do not exist are skipped.
     func resolve(_ set: SequenceSet, byUID: Bool) throws(SequenceError) -> [(SequenceNumber, UID)] {
-        guard case .ranges(let ranges) = set else { throw .savedResultUnsupported }
+        guard case .ranges(let ranges) = set else {
+            // `$` names the saved messages, by number or by UID alike (RFC 5182 §2.1).
+            return savedResult.compactMap { uid in sequenceNumber(of: uid).map { ($0, uid) } }
+        }
         var result: [(SequenceNumber, UID)] = []
         var ascending = true
         if byUID {
@@ -104,8 +110,6 @@ final class SelectedMailbox {
     enum SequenceError: Error {
         /// A sequence number above the message count (or any on an empty mailbox).
         case noSuchMessage
-        /// `$` before SEARCHRES is supported.
-        case savedResultUnsupported
     }
 
     /// Records flag changes this session made and reported itself, so that catching up on
@@ -132,6 +136,7 @@ final class SelectedMailbox {
             guard let sequence = sequenceNumber(of: uid) else { continue }
             uids.remove(at: Int(sequence.rawValue) - 1)
             recent.remove(uid)
+            if let index = savedResult.firstIndex(of: uid) { savedResult.remove(at: index) }
             pendingVanished.remove(uid)
             numbers.append(sequence)
         }

@@ -211,7 +211,7 @@ final class Session {
         case .namespace: return namespace()
         case .idle: return try await idle(tag: tag)
         case .move(let set, let mailbox, let byUID): return try await move(set, to: mailbox, byUID: byUID)
-        case .search(let arguments): return try await search(arguments)
+        case .search(let arguments): return try await search(arguments, tag: tag)
         case .starttls:
             return .bad("\(command.name) is not supported")
         }
