@@ -32,6 +32,15 @@ extension Session {
         return .ok("LIST completed")
     }
 
+    /// The LIST response for one mailbox, as SELECT sends it in IMAP4rev2 (RFC 9051 §6.3.2).
+    func listResponse(for record: MailboxRecord, of user: User) async throws -> ListResponse {
+        let names = try await store.mailboxes(of: user.id).map(\.name)
+        let tree = MailboxTree(names: names)
+        var attributes: [MailboxAttribute] = [tree.hasChildren(record.name) ? .hasChildren : .hasNoChildren]
+        if let use = record.specialUse { attributes.append(use) }
+        return ListResponse(attributes: attributes, delimiter: MailboxNames.delimiter, name: record.name)
+    }
+
     /// LSUB (RFC 3501 §6.3.9): subscribed names matching the pattern; with a trailing `%`, an
     /// unsubscribed superior of a subscribed name is listed as `\Noselect`.
     func lsub(reference wireReference: MailboxName, pattern wirePattern: MailboxPattern) async throws -> CommandOutcome {

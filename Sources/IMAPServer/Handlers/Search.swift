@@ -17,7 +17,9 @@ extension Session {
     /// message match nothing: RFC 9051 §9 asks for BAD only where commands name messages.
     func search(_ command: SearchCommand, tag: Tag) async throws -> CommandOutcome {
         guard let selected = state.selected else { return .bad("No mailbox selected") }
-        let options = try Self.resultOptions(command.returnOptions)
+        // IMAP4rev2 answers every SEARCH with ESEARCH, ALL when no option is given
+        // (RFC 9051 §6.4.4).
+        let options = try Self.resultOptions(command.returnOptions ?? (rev2 ? [] : nil))
         let uids = selected.uids
         var scope = SearchProgram.Scope(messageCount: UInt32(uids.count),
                                         lastUID: uids.last?.rawValue ?? (selected.uidNext.rawValue &- 1))

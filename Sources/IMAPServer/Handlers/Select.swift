@@ -14,7 +14,9 @@ extension Session {
         if let previous = state.selected {
             deselect(previous)
             state = .authenticated(user)
-            if qresyncEnabled { send(.condition(.ok, ResponseText(code: .closed, "Previous mailbox closed"))) }
+            if qresyncEnabled || rev2 {
+                send(.condition(.ok, ResponseText(code: .closed, "Previous mailbox closed")))
+            }
         }
         if parameters.condstore || parameters.qresync != nil { noteCondstoreUse() }
         let name = try decodeMailboxName(wireName)
@@ -24,14 +26,20 @@ extension Session {
         guard record.selectable else { return .no("Mailbox cannot be selected", code: .cannot) }
         let snapshot = try await store.open(record.id, claimRecent: !readOnly)
         let selected = SelectedMailbox(snapshot: snapshot, readOnly: readOnly)
+        selected.reportsRecent = !rev2
 
         send(.flags(selected.flagList))
         let permanent: [PermanentFlag] = readOnly ? [] : selected.flagList.map(PermanentFlag.flag) + [.wildcard]
         send(.condition(.ok, ResponseText(code: .permanentFlags(permanent),
                                           readOnly ? "No permanent flags permitted" : "Flags permitted")))
         send(.exists(selected.count))
-        send(.recent(selected.recent.count))
-        if let firstUnseen = snapshot.messages.firstIndex(where: { !$0.flags.system.contains(.seen) }) {
+        if rev2 {
+            // RFC 9051 §6.3.2: the mailbox's LIST response; RECENT and UNSEEN are gone.
+            send(.list(try await listResponse(for: record, of: user)))
+        } else {
+            send(.recent(selected.recent.count))
+        }
+        if !rev2, let firstUnseen = snapshot.messages.firstIndex(where: { !$0.flags.system.contains(.seen) }) {
             send(.condition(.ok, ResponseText(code: .unseen(SequenceNumber(UInt32(firstUnseen + 1))),
                                               "First unseen")))
         }

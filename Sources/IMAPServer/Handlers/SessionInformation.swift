@@ -27,13 +27,15 @@ extension Session {
         var newlyEnabled: [String] = []
         for name in names {
             let upper = name.uppercased()
-            guard Self.enableable.contains(upper), !enabled.contains(upper) else { continue }
+            guard let spelling = Self.enableable[upper], !enabled.contains(upper) else { continue }
             enabled.insert(upper)
-            newlyEnabled.append(upper)
+            newlyEnabled.append(spelling)
         }
         // ENABLE CONDSTORE or QRESYNC (which implies it, RFC 7162 §3.2.3) is a CONDSTORE
         // enabling command.
-        if !newlyEnabled.isEmpty { noteCondstoreUse() }
+        if enabled.contains("CONDSTORE") || enabled.contains("QRESYNC") { noteCondstoreUse() }
+        // IMAP4rev2 speaks UTF-8 in mailbox names and text (RFC 9051 §5.1, Appendix E 16, 24).
+        if rev2 { output.encoder.utf8Enabled = true }
         send(.enabled(newlyEnabled))
         return .ok("ENABLE completed")
     }

@@ -1,12 +1,19 @@
 import IMAPSyntax
 
 extension Session {
-    /// Extensions a client may turn on with ENABLE (RFC 5161).
-    static let enableable: Set<String> = ["CONDSTORE", "QRESYNC"]
+    /// Extensions a client may turn on with ENABLE (RFC 5161), by upper-case name, with the
+    /// spelling the ENABLED response uses.
+    static let enableable: [String: String] = [
+        "CONDSTORE": "CONDSTORE", "QRESYNC": "QRESYNC", "IMAP4REV2": "IMAP4rev2",
+    ]
+
+    /// Whether the client enabled IMAP4rev2 (RFC 9051 §3.3 / Appendix E): UTF-8 mailbox
+    /// names, ESEARCH answers, no `\Recent`, a LIST response at SELECT.
+    var rev2: Bool { enabled.contains("IMAP4REV2") }
 
     /// What this server can do (RFC 9051 §7.2.2): only what works end to end is listed.
     var capabilities: [Capability] {
-        var list: [Capability] = ["IMAP4rev1", "LITERAL+", "SASL-IR", "UIDPLUS", "UNSELECT", "CHILDREN",
+        var list: [Capability] = ["IMAP4rev1", "IMAP4rev2", "LITERAL+", "SASL-IR", "UIDPLUS", "UNSELECT", "CHILDREN",
                                    "BINARY", "IDLE", "ID", "NAMESPACE", "ENABLE", "MOVE",
                                    "CONDSTORE", "QRESYNC", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE",
                                    "CREATE-SPECIAL-USE", "STATUS=SIZE", "MULTIAPPEND", "ESEARCH", "SEARCHRES",

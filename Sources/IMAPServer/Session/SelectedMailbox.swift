@@ -24,6 +24,8 @@ final class ChangeFlag: Sendable {
 final class SelectedMailbox {
     let record: MailboxRecord
     let readOnly: Bool
+    /// Whether `\Recent` is reported (IMAP4rev1) or not (IMAP4rev2, RFC 9051 Appendix E 12).
+    var reportsRecent = true
     /// UIDs in sequence-number order: `uids[n - 1]` is message n.
     private(set) var uids: [UID]
     private(set) var recent: Set<UID>
@@ -176,7 +178,7 @@ final class SelectedMailbox {
         recent.formUnion(claimedRecent)
         if added > 0 {
             responses.append(.exists(uids.count))
-            responses.append(.recent(recent.count))
+            if reporting.recent { responses.append(.recent(recent.count)) }
         }
         ownChanges.removeAll()
         knownModSeq = max(knownModSeq, changes.highestModSeq)
@@ -191,7 +193,7 @@ final class SelectedMailbox {
 
     func flags(_ flags: MessageFlags, uid: UID) -> [Flag] {
         var result = flags.flags
-        if recent.contains(uid) { result.append(.recent) }
+        if reportsRecent && recent.contains(uid) { result.append(.recent) }
         return result
     }
 
@@ -218,6 +220,8 @@ struct UpdateReporting {
     var includeModSeq: Bool
     /// Expunges are reported as VANISHED once QRESYNC is enabled.
     var vanished: Bool
+    /// RECENT responses are sent (not in IMAP4rev2, RFC 9051 Appendix E 12).
+    var recent: Bool
 
     /// The items of an unsolicited FETCH for a message whose flags changed.
     func items(for state: MessageState, flags: [Flag]) -> [FetchItem] {

@@ -66,6 +66,8 @@ extension Session {
     }
 
     func reporting(includeUID: Bool = false) -> UpdateReporting {
-        UpdateReporting(includeUID: includeUID, includeModSeq: condstoreEnabled, vanished: qresyncEnabled)
+        // IMAP4rev2 puts UID in every unsolicited FETCH (RFC 9051 Appendix E 21).
+        UpdateReporting(includeUID: includeUID || rev2, includeModSeq: condstoreEnabled,
+                        vanished: qresyncEnabled, recent: !rev2)
     }
 }
