@@ -18,8 +18,11 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var common: CommonOptions
 
-    @Option(name: .customLong("imap"), help: "HOST:PORT for IMAP (default: 127.0.0.1:1143).")
+    @Option(name: .customLong("imap"), help: "HOST:PORT for IMAP with STARTTLS (default: 127.0.0.1:1143).")
     var imapAddress: String?
+
+    @Option(name: .customLong("imaps"), help: "HOST:PORT for IMAP over implicit TLS (default: 127.0.0.1:1993; needs a certificate).")
+    var imapsAddress: String?
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
@@ -28,6 +31,19 @@ struct ServeCommand: AsyncParsableCommand {
         var settings = try common.settings()
         if let imapAddress {
             (settings.server.host, settings.server.port) = try Settings.parseAddress(imapAddress, option: "--imap")
+        }
+        if let imapsAddress {
+            let (host, port) = try Settings.parseAddress(imapsAddress, option: "--imaps")
+            (settings.server.tlsHost, settings.server.tlsPort) = (host, port)
+        }
+        if settings.server.tls == nil {
+            // `tern cert self-signed` writes here; use it when nothing else is configured.
+            let directory = TLSLocation.directory(of: settings)
+            let files = TLSFiles(certificatePath: directory + "/cert.pem", keyPath: directory + "/key.pem")
+            if FileManager.default.fileExists(atPath: files.certificatePath),
+               FileManager.default.fileExists(atPath: files.keyPath) {
+                settings.server.tls = files
+            }
         }
         if let logLevel {
             guard let level = Logger.Level(rawValue: logLevel) else {
@@ -49,11 +65,21 @@ struct ServeCommand: AsyncParsableCommand {
         defer { store.close() }
         try await FirstRun.createAccountIfEmpty(store, settings: settings)
 
-        let server = IMAPServer(configuration: settings.server, store: store, logger: logger)
-        let signals = [SIGINT, SIGTERM].map { number in
+        let server = try IMAPServer(configuration: settings.server, store: store, logger: logger)
+        let signals = [SIGINT, SIGTERM, SIGHUP].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
+                if number == SIGHUP {
+                    // Reload the certificate and key; open connections keep theirs.
+                    do {
+                        try server.reloadTLS()
+                        logger.info("TLS certificate reloaded")
+                    } catch {
+                        logger.error("TLS reload failed; the old certificate stays", metadata: ["error": "\(error)"])
+                    }
+                    return
+                }
                 logger.info("shutting down", metadata: ["signal": "\(number)"])
                 server.shutDown()
             }

@@ -11,7 +11,12 @@ import TOMLKit
 /// log_level = "info"               # trace, debug, info, notice, warning, error, critical
 ///
 /// [imap]
-/// listen = "0.0.0.0:143"
+/// listen = "0.0.0.0:143"          # IMAP with STARTTLS
+/// listen_tls = "0.0.0.0:993"      # IMAP over implicit TLS (RFC 8314), when [tls] is set
+///
+/// [tls]                            # PEM files; SIGHUP reloads them
+/// certificate = "/etc/tern/fullchain.pem"
+/// key = "/etc/tern/privkey.pem"
 ///
 /// [limits]
 /// max_line_length = 65536          # bytes per command line
@@ -26,6 +31,14 @@ import TOMLKit
 ///
 /// [security]
 /// password_iterations = 210000     # PBKDF2-SHA-256 rounds for new passwords
+/// plaintext_auth = "tls-or-loopback"   # or "tls", "always": where LOGIN/PLAIN are allowed
+/// login_failure_delay = 2          # seconds; doubles per failure from one address
+/// max_login_failure_delay = 15
+/// max_login_failures = 3           # per connection, then BYE
+/// max_connections_per_address = 200
+/// max_connections_per_user = 50
+/// max_literal_size_before_login = 8192
+/// max_pipelined_commands = 1000
 /// ```
 struct Settings {
     var dataDirectory = "tern-data"
@@ -54,7 +67,7 @@ struct Settings {
 
     private mutating func apply(_ table: TOMLTable, file: String) throws {
         let reader = TableReader(table: table, file: file, section: nil)
-        try reader.checkKeys(["data_dir", "log_level", "imap", "limits", "security"])
+        try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security"])
         if let value = try reader.string("data_dir") { dataDirectory = value }
         if let value = try reader.string("log_level") {
             guard let level = Logger.Level(rawValue: value) else {
@@ -63,10 +76,21 @@ struct Settings {
             logLevel = level
         }
         if let imap = try reader.section("imap") {
-            try imap.checkKeys(["listen"])
+            try imap.checkKeys(["listen", "listen_tls"])
             if let listen = try imap.string("listen") {
                 (server.host, server.port) = try Self.parseAddress(listen, option: "imap.listen")
             }
+            if let listen = try imap.string("listen_tls") {
+                let (host, port) = try Self.parseAddress(listen, option: "imap.listen_tls")
+                (server.tlsHost, server.tlsPort) = (host, port)
+            }
+        }
+        if let tls = try reader.section("tls") {
+            try tls.checkKeys(["certificate", "key"])
+            guard let certificate = try tls.string("certificate"), let key = try tls.string("key") else {
+                throw SettingsError("\(file): [tls] needs both certificate and key")
+            }
+            server.tls = TLSFiles(certificatePath: certificate, keyPath: key)
         }
         if let limits = try reader.section("limits") {
             try limits.checkKeys(["max_line_length", "max_literal_size", "max_message_size", "max_connections",
@@ -86,8 +110,24 @@ struct Settings {
             if let v = try limits.double("idle_keepalive") { server.idleKeepaliveSeconds = v }
         }
         if let security = try reader.section("security") {
-            try security.checkKeys(["password_iterations"])
+            try security.checkKeys(["password_iterations", "plaintext_auth", "login_failure_delay",
+                                    "max_login_failure_delay", "max_login_failures",
+                                    "max_connections_per_address", "max_connections_per_user",
+                                    "max_literal_size_before_login", "max_pipelined_commands"])
             if let v = try security.int("password_iterations") { server.passwordIterations = v }
+            if let v = try security.string("plaintext_auth") {
+                guard let policy = PlaintextAuthentication(rawValue: v) else {
+                    throw SettingsError("\(file): security.plaintext_auth must be tls-or-loopback, tls or always")
+                }
+                server.plaintextAuthentication = policy
+            }
+            if let v = try security.nonNegativeDouble("login_failure_delay") { server.loginFailureDelaySeconds = v }
+            if let v = try security.nonNegativeDouble("max_login_failure_delay") { server.maxLoginFailureDelaySeconds = v }
+            if let v = try security.int("max_login_failures") { server.maxLoginFailuresPerConnection = v }
+            if let v = try security.int("max_connections_per_address") { server.maxConnectionsPerAddress = v }
+            if let v = try security.int("max_connections_per_user") { server.maxConnectionsPerUser = v }
+            if let v = try security.int("max_literal_size_before_login") { server.maxLiteralSizeBeforeLogin = v }
+            if let v = try security.int("max_pipelined_commands") { server.maxPipelinedCommands = v }
         }
         server.tickIntervalSeconds = min(5, server.preAuthTimeoutSeconds / 4, server.idleTimeoutSeconds / 4,
                                          server.idleCommandTimeoutSeconds / 4, server.idleKeepaliveSeconds / 2)
@@ -142,6 +182,15 @@ private struct TableReader {
         if let int = value.int, int > 0 { return Double(int) }
         guard let double = value.double, double > 0 else {
             throw SettingsError("\(file): \(name(key)) must be a positive number")
+        }
+        return double
+    }
+
+    func nonNegativeDouble(_ key: String) throws -> Double? {
+        guard let value = table[key] else { return nil }
+        if let int = value.int, int >= 0 { return Double(int) }
+        guard let double = value.double, double >= 0 else {
+            throw SettingsError("\(file): \(name(key)) must be a number of seconds, 0 or more")
         }
         return double
     }

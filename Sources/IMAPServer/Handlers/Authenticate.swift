@@ -16,6 +16,9 @@ extension Session {
         guard mechanism.uppercased() == "PLAIN" else {
             return .no("Unsupported authentication mechanism \(mechanism)", code: .cannot)
         }
+        guard plaintextAllowed else {
+            return .no("Authenticate over TLS (STARTTLS or the TLS port)", code: .privacyRequired)
+        }
         switch initialResponse {
         case .none:
             output.send(.continuationChallenge([]))

@@ -3,27 +3,44 @@ import IMAPSyntax
 import Logging
 import NIOCore
 
-/// What a connection's loop waits for: bytes from the client or a signal from the server.
+/// What a connection's loop waits for: input from the client or a signal from the server.
 enum ConnectionEvent: Sendable {
-    case received(ByteBuffer)
+    case received(ConnectionInput)
     case signal(ConnectionSignal)
+}
+
+/// What a session knows of its connection's transport.
+struct ConnectionContext: Sendable {
+    /// The registry's identifier of the connection.
+    let id: Int
+    /// The client's address, for logs, limits and login penalties.
+    let remote: String
+    /// The client is on this machine (RFC 8314 allows relaxing TLS for it).
+    let isLoopback: Bool
+    /// The connection came through the implicit-TLS listener.
+    let implicitTLS: Bool
+    /// The channel, to start TLS on (STARTTLS).
+    let channel: any Channel
 }
 
 extension IMAPServer {
     /// Runs one connection: a single task owns the session, so the session needs no locks;
     /// client bytes and server signals arrive through one merged sequence, which keeps NIO's
     /// back-pressure (nothing more is read while a command runs).
-    func serve(_ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>) async {
+    func serve(_ channel: NIOAsyncChannel<ConnectionInput, ByteBuffer>, listener: Listener) async {
         let (signals, continuation) = AsyncStream.makeStream(of: ConnectionSignal.self,
                                                              bufferingPolicy: .bufferingNewest(8))
-        let remote = channel.channel.remoteAddress?.displayString ?? "unknown"
+        let address = channel.channel.remoteAddress
+        let remote = address?.displayString ?? "unknown"
         var logger = self.logger
         logger[metadataKey: "remote"] = "\(remote)"
 
         let channelToClose = channel.channel
-        guard let id = registry.register(continuation, limit: configuration.maxConnections,
-                                         close: { channelToClose.close(promise: nil) }) else {
-            logger.warning("connection refused: too many connections")
+        let registration = registry.register(continuation, address: address?.ipAddress ?? remote,
+                                             limits: configuration,
+                                             close: { channelToClose.close(promise: nil) })
+        guard case .success(let id) = registration else {
+            logger.warning("connection refused", metadata: ["reason": "\(registration)"])
             try? await channel.executeThenClose { _, outbound in
                 var buffer = ByteBuffer()
                 ResponseEncoder().encode(.untagged(.condition(.bye, ResponseText(code: .unavailable,
@@ -39,11 +56,14 @@ extension IMAPServer {
             registry.unregister(id)
             logger.info("connection closed")
         }
-
+        let context = ConnectionContext(id: id, remote: address?.ipAddress ?? remote,
+                                        isLoopback: address?.isLoopback ?? false,
+                                        implicitTLS: listener == .implicitTLS, channel: channel.channel)
         do {
             try await channel.executeThenClose { inbound, outbound in
                 let output = ResponseOutput(writer: outbound)
-                let session = Session(server: self, output: output, signals: continuation, logger: logger)
+                let session = Session(server: self, connection: context, output: output,
+                                      signals: continuation, logger: logger)
                 defer { session.end() }
                 try await session.greet()
                 let events = merge(inbound.map { ConnectionEvent.received($0) },

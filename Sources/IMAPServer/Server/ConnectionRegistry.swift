@@ -16,29 +16,64 @@ final class ConnectionRegistry: Sendable {
         var signals: AsyncStream<ConnectionSignal>.Continuation
         /// Closes the connection's channel from outside its task.
         var close: @Sendable () -> Void
+        var address: String
+        var user: String?
     }
 
     private struct State {
         var nextID = 0
         var connections: [Int: Connection] = [:]
+        var perAddress: [String: Int] = [:]
+        var perUser: [String: Int] = [:]
         var accepting = true
+    }
+
+    /// Why a connection was refused.
+    enum Refusal: Error {
+        case shuttingDown, serverFull, addressFull, userFull
     }
 
     private let state = Mutex(State())
 
-    /// Registers a connection; nil if the limit is reached or the server is shutting down.
-    func register(_ continuation: AsyncStream<ConnectionSignal>.Continuation, limit: Int,
-                  close: @escaping @Sendable () -> Void) -> Int? {
+    /// Registers a connection from `address` against the server-wide and per-address limits.
+    func register(_ continuation: AsyncStream<ConnectionSignal>.Continuation, address: String,
+                  limits: ServerConfiguration, close: @escaping @Sendable () -> Void) -> Result<Int, Refusal> {
         state.withLock { state in
-            guard state.accepting, state.connections.count < limit else { return nil }
+            guard state.accepting else { return .failure(.shuttingDown) }
+            guard state.connections.count < limits.maxConnections else { return .failure(.serverFull) }
+            guard state.perAddress[address, default: 0] < limits.maxConnectionsPerAddress else {
+                return .failure(.addressFull)
+            }
             state.nextID += 1
-            state.connections[state.nextID] = Connection(signals: continuation, close: close)
-            return state.nextID
+            state.connections[state.nextID] = Connection(signals: continuation, close: close, address: address)
+            state.perAddress[address, default: 0] += 1
+            return .success(state.nextID)
+        }
+    }
+
+    /// Counts a logged-in connection against its user's limit; false if the user already has
+    /// the most connections allowed.
+    func bind(_ id: Int, toUser user: String, limit: Int) -> Bool {
+        state.withLock { state in
+            guard state.connections[id] != nil else { return false }
+            guard state.perUser[user, default: 0] < limit else { return false }
+            state.perUser[user, default: 0] += 1
+            state.connections[id]?.user = user
+            return true
         }
     }
 
     func unregister(_ id: Int) {
-        _ = state.withLock { $0.connections.removeValue(forKey: id) }
+        state.withLock { state in
+            guard let connection = state.connections.removeValue(forKey: id) else { return }
+            Self.decrement(&state.perAddress, connection.address)
+            if let user = connection.user { Self.decrement(&state.perUser, user) }
+        }
+    }
+
+    private static func decrement(_ counts: inout [String: Int], _ key: String) {
+        let value = (counts[key] ?? 1) - 1
+        counts[key] = value > 0 ? value : nil
     }
 
     var count: Int { state.withLock { $0.connections.count } }

@@ -2,10 +2,12 @@ public import Logging
 public import MailStore
 public import NIOCore
 import NIOPosix
+import NIOSSL
 import Synchronization
 
-/// The IMAP listener (RFC 3501, RFC 9051): accepts connections and runs one session per
-/// connection until the server is shut down.
+/// The IMAP listeners (RFC 3501, RFC 9051): one with STARTTLS and, when TLS is configured,
+/// one with implicit TLS (RFC 8314 §3.3). Each connection runs one session until the server
+/// is shut down.
 ///
 /// Use `run()` in a task; call `shutDown()` for a graceful stop: no new connections, every
 /// session gets `* BYE` and closes, `run()` returns once all are gone.
@@ -15,33 +17,45 @@ public final class IMAPServer: Sendable {
     let logger: Logger
     let registry = ConnectionRegistry()
     let authenticator: Authenticator
-    private let serverChannel = Mutex<(any Channel)?>(nil)
+    let penalties: LoginPenalties
+    /// The TLS identity, nil when TLS is not configured.
+    public let tls: TLSProvider?
+    private let listeners = Mutex<[any Channel]>([])
     private let stopped = Mutex(false)
 
-    public init(configuration: ServerConfiguration, store: any MailStore, logger: Logger) {
+    /// The kind of listener a connection came through.
+    enum Listener: Sendable {
+        /// Plain IMAP, STARTTLS available (if TLS is configured).
+        case plain
+        /// Implicit TLS: the connection is encrypted from its first byte.
+        case implicitTLS
+    }
+
+    public init(configuration: ServerConfiguration, store: any MailStore, logger: Logger) throws {
         self.configuration = configuration
         self.store = store
         self.logger = logger
         self.authenticator = Authenticator(store: store)
+        self.penalties = LoginPenalties(initialDelay: configuration.loginFailureDelaySeconds,
+                                        maximumDelay: configuration.maxLoginFailureDelaySeconds)
+        self.tls = try configuration.tls.map(TLSProvider.init(files:))
     }
 
-    /// Binds the listening socket and serves until `shutDown()`. `onBound` receives the bound
+    /// Binds the listening sockets and serves until `shutDown()`. `onBound` receives each bound
     /// address (useful with port 0).
     public func run(onBound: @Sendable (SocketAddress) -> Void = { _ in }) async throws {
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 512)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-            .childChannelOption(.socketOption(.so_keepalive), value: 1)
-            .bind(host: configuration.host, port: configuration.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        serverChannel.withLock { $0 = server.channel }
-        if stopped.withLock({ $0 }) { server.channel.close(promise: nil) }
-        if let address = server.channel.localAddress { onBound(address) }
-        logger.info("listening", metadata: ["address": "\(server.channel.localAddress?.displayString ?? "?")"])
+        var bound: [(NIOAsyncChannel<NIOAsyncChannel<ConnectionInput, ByteBuffer>, Never>, Listener)] = []
+        bound.append((try await bind(host: configuration.host, port: configuration.port, listener: .plain), .plain))
+        if let tls, let host = configuration.tlsHost {
+            bound.append((try await bind(host: host, port: configuration.tlsPort, listener: .implicitTLS(tls)), .implicitTLS))
+        }
+        listeners.withLock { $0 = bound.map(\.0.channel) }
+        if stopped.withLock({ $0 }) { bound.forEach { $0.0.channel.close(promise: nil) } }
+        for (server, listener) in bound {
+            guard let address = server.channel.localAddress else { continue }
+            onBound(address)
+            logger.info("listening", metadata: ["address": "\(address.displayString)", "tls": "\(listener == .implicitTLS)"])
+        }
 
         let ticker = Task { [registry, configuration] in
             while !Task.isCancelled {
@@ -52,22 +66,52 @@ public final class IMAPServer: Sendable {
         defer { ticker.cancel() }
 
         try await withThrowingDiscardingTaskGroup { group in
-            try await server.executeThenClose { connections in
-                for try await connection in connections {
-                    group.addTask { await self.serve(connection) }
+            for (server, listener) in bound {
+                group.addTask {
+                    try await withThrowingDiscardingTaskGroup { connections in
+                        try await server.executeThenClose { inbound in
+                            for try await connection in inbound {
+                                connections.addTask { await self.serve(connection, listener: listener) }
+                            }
+                        }
+                    }
                 }
             }
         }
         logger.info("stopped")
     }
 
+    private enum Binding {
+        case plain
+        case implicitTLS(TLSProvider)
+    }
+
+    private func bind(host: String, port: Int, listener: Binding)
+        async throws -> NIOAsyncChannel<NIOAsyncChannel<ConnectionInput, ByteBuffer>, Never>
+    {
+        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.backlog, value: 512)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelOption(.socketOption(.so_keepalive), value: 1)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if case .implicitTLS(let provider) = listener {
+                        try pipeline.addHandler(NIOSSLServerHandler(context: provider.identity.context))
+                    }
+                    try pipeline.addHandler(TLSSwitchHandler())
+                    return try NIOAsyncChannel<ConnectionInput, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+
     /// Stops accepting, says BYE to every session, and lets `run()` return when they are closed.
-    /// A session blocked writing to a client that stopped reading cannot say BYE: after
-    /// `shutdownGraceSeconds` every connection still open is closed, so that shutdown ends.
+    /// Connections still open after the grace period (clients that stopped reading) are closed.
     public func shutDown() {
         stopped.withLock { $0 = true }
         registry.shutDown()
-        serverChannel.withLock { $0 }?.close(promise: nil)
+        for channel in listeners.withLock({ $0 }) { channel.close(promise: nil) }
         let registry = self.registry
         let grace = configuration.shutdownGraceSeconds
         Task {
@@ -76,9 +120,16 @@ public final class IMAPServer: Sendable {
         }
     }
 
+    /// Reloads the TLS certificate and key (SIGHUP): new connections use them.
+    public func reloadTLS() throws {
+        try tls?.reload()
+    }
+
     /// Number of open connections.
     public var connectionCount: Int { registry.count }
 }
+
+extension IMAPServer.Listener: Equatable {}
 
 extension SocketAddress {
     /// `host:port` (or `[v6]:port`) for logs and messages.
@@ -87,5 +138,14 @@ extension SocketAddress {
         let port = self.port.map(String.init) ?? "?"
         if case .v6 = self { return "[\(host)]:\(port)" }
         return "\(host):\(port)"
+    }
+
+    /// Whether this is a loopback address (127.0.0.0/8 or ::1): the client is on this machine.
+    var isLoopback: Bool {
+        switch self {
+        case .v4: return ipAddress?.hasPrefix("127.") == true
+        case .v6: return ipAddress == "::1" || ipAddress?.hasPrefix("::ffff:127.") == true
+        default: return false
+        }
     }
 }

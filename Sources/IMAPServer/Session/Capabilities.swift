@@ -19,7 +19,14 @@ extension Session {
                                    "CREATE-SPECIAL-USE", "STATUS=SIZE", "MULTIAPPEND", "ESEARCH", "SEARCHRES",
                                    "OBJECTID", "SAVEDATE",
                                    Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
-        if state.user == nil { list.append("AUTH=PLAIN") }
+        if state.user == nil {
+            if server.tls != nil && !tlsActive { list.append("STARTTLS") }
+            if plaintextAllowed {
+                list.append("AUTH=PLAIN")
+            } else {
+                list.append("LOGINDISABLED")  // RFC 9051 §6.2.3, RFC 2595 §3.2
+            }
+        }
         return list
     }
 

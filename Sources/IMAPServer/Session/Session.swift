@@ -11,6 +11,7 @@ import NIOCore
 /// pipelined commands come out in order, and nothing more is read while a command runs.
 final class Session {
     let server: IMAPServer
+    let connection: ConnectionContext
     let output: ResponseOutput
     var logger: Logger
     var framer: CommandFramer
@@ -29,18 +30,32 @@ final class Session {
     private var lastActivity = ContinuousClock.now
     /// When the last IDLE keepalive (or the `+ idling`) went out.
     var lastKeepalive = ContinuousClock.now
+    /// TLS protects the connection (implicit TLS, or after STARTTLS).
+    var tlsActive: Bool
+    /// STARTTLS was answered and the TLS handler is being put in place: bytes read until then
+    /// were sent before the handshake and are dropped (RFC 2595 §3.1).
+    var awaitingTLS = false
+    /// Failed logins on this connection so far.
+    var loginFailures = 0
+    /// Commands answered since the client's input last ran dry.
+    private var pipelined = 0
+    /// Set by a handler that ends the connection once its tagged response is out.
+    var closeAfterCommand: String?
 
     var store: any MailStore { server.store }
     var configuration: ServerConfiguration { server.configuration }
 
-    init(server: IMAPServer, output: ResponseOutput,
+    init(server: IMAPServer, connection: ConnectionContext, output: ResponseOutput,
          signals: AsyncStream<ConnectionSignal>.Continuation, logger: Logger) {
         self.server = server
+        self.connection = connection
         self.output = output
         self.signals = signals
         self.logger = logger
-        self.framer = CommandFramer(limits: server.configuration.framing,
-                                    parserLimits: server.configuration.parser)
+        self.tlsActive = connection.implicitTLS
+        var limits = server.configuration.framing
+        limits.maxInlineLiteralSize = min(limits.maxInlineLiteralSize, server.configuration.maxLiteralSizeBeforeLogin)
+        self.framer = CommandFramer(limits: limits, parserLimits: server.configuration.parser)
     }
 
     /// The greeting (RFC 9051 §7.1.1): `* OK [CAPABILITY ...]`, so clients skip a round trip.
@@ -53,10 +68,16 @@ final class Session {
     /// Handles one event of the connection.
     func handle(_ event: ConnectionEvent) async throws {
         switch event {
-        case .received(let bytes):
+        case .received(.bytes(let bytes)):
             lastActivity = .now
+            guard !awaitingTLS else { return }  // plaintext sent before the handshake
             framer.feed(bytes)
             try await processFramedInput()
+        case .received(.tlsStarted):
+            awaitingTLS = false
+            tlsActive = true
+            framer.discardBufferedInput()
+            logger.info("TLS started")
         case .signal(.mailboxChanged):
             try await mailboxChangedWhileWaiting()
         case .signal(.tick):
@@ -111,9 +132,18 @@ final class Session {
     /// Runs every event the framer can produce from the bytes received so far.
     private func processFramedInput() async throws {
         while !isFinished, let event = framer.next() {
+            if case .command = event {
+                pipelined += 1
+                if pipelined > configuration.maxPipelinedCommands {
+                    logger.warning("too many pipelined commands")
+                    try await finish(bye: "Too many pipelined commands", code: .limit)
+                    return
+                }
+            }
             try await process(event)
             try await output.flushIfFull()
         }
+        pipelined = 0
     }
 
     private func process(_ event: FramingEvent) async throws {
@@ -174,6 +204,10 @@ final class Session {
                                   includeUID: outcome.includeUIDInUpdates)
         }
         respond(tag: tagged.tag, outcome.status, ResponseText(code: outcome.code, outcome.text))
+        if let reason = closeAfterCommand {
+            try await finish(bye: reason)
+            return
+        }
         if case .logout = state {
             try await output.flush()
             isFinished = true
@@ -212,8 +246,7 @@ final class Session {
         case .idle: return try await idle(tag: tag)
         case .move(let set, let mailbox, let byUID): return try await move(set, to: mailbox, byUID: byUID)
         case .search(let arguments): return try await search(arguments, tag: tag)
-        case .starttls:
-            return .bad("\(command.name) is not supported")
+        case .starttls: return try await startTLS(tag: tag)
         }
     }
 

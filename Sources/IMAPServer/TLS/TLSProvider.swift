@@ -1,0 +1,74 @@
+import Crypto
+import Foundation
+import NIOSSL
+import Synchronization
+import X509
+
+/// Where the server's certificate chain and private key come from (PEM files).
+public struct TLSFiles: Hashable, Sendable {
+    public var certificatePath: String
+    public var keyPath: String
+    public init(certificatePath: String, keyPath: String) {
+        self.certificatePath = certificatePath
+        self.keyPath = keyPath
+    }
+}
+
+/// The server's TLS identity, loaded from PEM files and replaceable while the server runs
+/// (SIGHUP): new connections use the newest one, open ones keep theirs.
+public final class TLSProvider: Sendable {
+    /// What one load of the files gives: a context for new connections and the data that
+    /// SCRAM-SHA-256-PLUS binds to (RFC 5929 §4.1 tls-server-end-point).
+    struct Identity: Sendable {
+        let context: NIOSSLContext
+        let endPointBinding: [UInt8]
+    }
+
+    public let files: TLSFiles
+    private let current: Mutex<Identity>
+
+    /// Loads the files; throws if they cannot be read or do not match.
+    public init(files: TLSFiles) throws {
+        self.files = files
+        current = Mutex(try Self.load(files))
+    }
+
+    /// Reloads the files; on failure the previous identity stays in use and the error is thrown.
+    public func reload() throws {
+        let identity = try Self.load(files)
+        current.withLock { $0 = identity }
+    }
+
+    var identity: Identity { current.withLock { $0 } }
+
+    private static func load(_ files: TLSFiles) throws -> Identity {
+        let chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath)
+        guard let leaf = chain.first else { throw TLSSetupError("no certificate in \(files.certificatePath)") }
+        let key = try NIOSSLPrivateKey(file: files.keyPath, format: .pem)
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+        configuration.minimumTLSVersion = .tlsv12  // RFC 8314 §4.1, RFC 7525
+        let context = try NIOSSLContext(configuration: configuration)
+        let der = try leaf.toDERBytes()
+        return Identity(context: context, endPointBinding: try endPointBinding(certificateDER: der))
+    }
+
+    /// `tls-server-end-point` (RFC 5929 §4.1): the hash of the certificate, with the hash of its
+    /// signature algorithm, SHA-256 if that is MD5 or SHA-1.
+    static func endPointBinding(certificateDER: [UInt8]) throws -> [UInt8] {
+        let certificate = try Certificate(derEncoded: certificateDER)
+        switch certificate.signatureAlgorithm {
+        case .ecdsaWithSHA384, .sha384WithRSAEncryption:
+            return Array(SHA384.hash(data: certificateDER))
+        case .ecdsaWithSHA512, .sha512WithRSAEncryption:
+            return Array(SHA512.hash(data: certificateDER))
+        default:
+            return Array(SHA256.hash(data: certificateDER))
+        }
+    }
+}
+
+struct TLSSetupError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
