@@ -1,0 +1,166 @@
+"""TLS (RFC 9051 §6.2.1, RFC 2595, RFC 8314): STARTTLS and implicit TLS with Python's ssl
+module and openssl s_client, the STARTTLS injection defence, capabilities before and after
+TLS, LOGINDISABLED and PRIVACYREQUIRED where passwords may not travel in the clear, and
+certificate reload on SIGHUP."""
+
+import re
+import signal
+import socket
+import ssl
+import subprocess
+import time
+
+import pytest
+
+from conftest import TEST_CONFIG, TERN_BIN, TernServer, free_port
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    """A server with a self-signed certificate (`tern cert self-signed`), STARTTLS on one port
+    and implicit TLS on another."""
+    s = TernServer(tmp_path / "data")
+    s.tern("cert", "self-signed", "--host", "localhost")
+    s.tls_port = free_port()
+    s.add_user("alice", "secret-a")
+    s.start(extra_args=("--imaps", f"127.0.0.1:{s.tls_port}"))
+    yield s
+    s.stop()
+
+
+def client_context():
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+class Lines:
+    """Line reading over a (possibly TLS) socket."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self.buffer = b""
+
+    def readline(self):
+        while b"\r\n" not in self.buffer:
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                raise ConnectionError("closed")
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\r\n", 1)
+        return line
+
+    def command(self, tag, text):
+        self.sock.sendall(f"{tag} {text}\r\n".encode())
+        lines = []
+        while True:
+            line = self.readline()
+            lines.append(line)
+            if line.startswith(f"{tag} ".encode()):
+                return lines
+
+
+def capabilities(lines):
+    return set(b" ".join(lines).split())
+
+
+def test_starttls_then_login(tls_server):
+    """RFC 9051 §6.2.1: OK, then the handshake; after it the capabilities change (no
+    STARTTLS), and LOGIN works inside TLS."""
+    sock = socket.create_connection(("127.0.0.1", tls_server.port), timeout=10)
+    plain = Lines(sock)
+    greeting = plain.readline()
+    assert b"STARTTLS" in greeting
+    assert plain.command("a", "STARTTLS")[-1].startswith(b"a OK")
+    secure = Lines(client_context().wrap_socket(sock, server_hostname="localhost"))
+    caps = capabilities(secure.command("b", "CAPABILITY"))
+    assert b"STARTTLS" not in caps and b"AUTH=PLAIN" in caps and b"LOGINDISABLED" not in caps
+    assert secure.command("c", "LOGIN alice secret-a")[-1].startswith(b"c OK")
+    assert secure.command("d", "STARTTLS")[-1].startswith(b"d BAD")
+    secure.command("e", "LOGOUT")
+
+
+def test_starttls_discards_injected_commands(tls_server):
+    """RFC 2595 §3.1 / CVE-2011-0411 class: commands sent in plaintext right after STARTTLS,
+    in the same packet, must not be executed inside the TLS session."""
+    sock = socket.create_connection(("127.0.0.1", tls_server.port), timeout=10)
+    plain = Lines(sock)
+    plain.readline()
+    sock.sendall(b"a STARTTLS\r\nb LOGIN alice secret-a\r\nc SELECT INBOX\r\n")
+    assert plain.readline().startswith(b"a OK")
+    secure = Lines(client_context().wrap_socket(sock, server_hostname="localhost"))
+    lines = secure.command("d", "NOOP")
+    assert lines == [b"d OK NOOP completed"], lines
+    # Still not logged in: the injected LOGIN never ran.
+    assert secure.command("e", "SELECT INBOX")[-1].startswith(b"e BAD")
+
+
+def test_implicit_tls(tls_server):
+    """RFC 8314 §3.3: TLS from the first byte on the second port; no STARTTLS offered."""
+    raw = socket.create_connection(("127.0.0.1", tls_server.tls_port), timeout=10)
+    secure = Lines(client_context().wrap_socket(raw, server_hostname="localhost"))
+    greeting = secure.readline()
+    assert greeting.startswith(b"* OK [CAPABILITY ") and b"STARTTLS" not in greeting
+    assert secure.command("a", "LOGIN alice secret-a")[-1].startswith(b"a OK")
+    import imaplib
+    lib = imaplib.IMAP4_SSL("127.0.0.1", tls_server.tls_port, ssl_context=client_context())
+    assert lib.login("alice", "secret-a")[0] == "OK"
+    lib.logout()
+
+
+def test_openssl_s_client_starttls_login(tls_server):
+    """The issue's check: `openssl s_client -starttls imap` completes a handshake and a LOGIN."""
+    script = b"a LOGIN alice secret-a\r\nb LOGOUT\r\n"
+    process = subprocess.Popen(
+        ["openssl", "s_client", "-starttls", "imap", "-connect", f"127.0.0.1:{tls_server.port}", "-quiet"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.0)
+    out, err = process.communicate(script, timeout=20)
+    assert b"a OK [CAPABILITY" in out, (out, err)
+    assert b"b OK LOGOUT completed" in out
+
+
+def test_logindisabled_without_tls(tmp_path):
+    """RFC 9051 §6.2.3 and RFC 8314: where passwords may not travel in the clear (here: the
+    policy `tls`, as for a client that is not on this machine), LOGINDISABLED is advertised,
+    AUTH=PLAIN is not, and LOGIN and AUTHENTICATE PLAIN get NO [PRIVACYREQUIRED]; after
+    STARTTLS they work."""
+    config = TEST_CONFIG.replace("[security]", '[security]\nplaintext_auth = "tls"')
+    s = TernServer(tmp_path / "data", config_text=config)
+    s.tern("cert", "self-signed", "--host", "localhost")
+    s.add_user("alice", "secret-a")
+    s.start()
+    try:
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        plain = Lines(sock)
+        greeting = plain.readline()
+        assert b"LOGINDISABLED" in greeting and b"AUTH=PLAIN" not in greeting and b"STARTTLS" in greeting
+        assert re.match(rb"^a NO \[PRIVACYREQUIRED\]", plain.command("a", "LOGIN alice secret-a")[-1])
+        assert re.match(rb"^b NO \[PRIVACYREQUIRED\]", plain.command("b", "AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldC1h")[-1])
+        plain.command("c", "STARTTLS")
+        secure = Lines(client_context().wrap_socket(sock, server_hostname="localhost"))
+        caps = capabilities(secure.command("d", "CAPABILITY"))
+        assert b"LOGINDISABLED" not in caps and b"AUTH=PLAIN" in caps
+        assert secure.command("e", "AUTHENTICATE PLAIN AGFsaWNlAHNlY3JldC1h")[-1].startswith(b"e OK")
+    finally:
+        s.stop()
+
+
+def test_certificate_reload_on_sighup(tls_server):
+    """A new certificate is used for new connections after SIGHUP, without a restart."""
+    def fingerprint(port):
+        raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+        secure = client_context().wrap_socket(raw, server_hostname="localhost")
+        der = secure.getpeercert(binary_form=True)
+        secure.close()
+        return der
+
+    before = fingerprint(tls_server.tls_port)
+    tls_server.tern("cert", "self-signed", "--host", "localhost")
+    tls_server.process.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and fingerprint(tls_server.tls_port) == before:
+        time.sleep(0.1)
+    assert fingerprint(tls_server.tls_port) != before
+    assert tls_server.process.poll() is None
