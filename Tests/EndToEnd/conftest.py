@@ -19,9 +19,12 @@ TERN_BIN = os.environ.get("TERN_BIN") or str(ROOT / ".build" / "debug" / "tern")
 CORPUS_GENERATOR = Path(os.environ.get("TERN_CORPUS_GENERATOR", ROOT.parent / "shared" / "corpus" / "make_corpus.py"))
 
 # Fast password hashing keeps user creation quick in tests; one test checks the default.
+# Modules that share one server open many sessions of one user; test_limits.py checks the
+# per-user and per-address limits at their edges with small values.
 TEST_CONFIG = """
 [security]
 password_iterations = 4096
+max_connections_per_user = 1000
 """
 
 

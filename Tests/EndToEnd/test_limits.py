@@ -189,3 +189,113 @@ def test_sigterm_ends_even_with_a_client_that_stopped_reading(make_server):
     assert server.process.wait(timeout=30) == 0
     assert time.monotonic() - start < 20
     stuck.close()
+
+
+# --- Abuse limits of the security configuration (README: Security) ---------------------------
+
+def security_config(**settings):
+    """TEST_CONFIG with these [security] settings set (replacing the ones it has)."""
+    kept = [line for line in TEST_CONFIG.splitlines() if line.split(" = ")[0] not in settings]
+    lines = "".join(f"{key} = {value}\n" for key, value in settings.items())
+    return "\n".join(kept).replace("[security]", "[security]\n" + lines.rstrip("\n"), 1) + "\n"
+
+
+def timed_login(server, password):
+    client = server.raw()
+    started = time.monotonic()
+    line = client.command("l", f"LOGIN alice {password}")[-1]
+    return line, time.monotonic() - started, client
+
+
+def test_failed_logins_slow_down_the_address(make_server):
+    """Like Dovecot's auth penalty: after a failure, answers to the same address wait the
+    initial delay, doubling per failure up to the maximum; a success clears it."""
+    server = make_server(config_text=security_config(login_failure_delay=0.4, max_login_failure_delay=0.8,
+                                                      max_login_failures=10))
+    waits = []
+    for _ in range(4):
+        line, elapsed, _ = timed_login(server, "wrong")
+        assert re.match(rb"^l NO \[AUTHENTICATIONFAILED\] ", line)
+        waits.append(elapsed)
+    assert waits[0] < 0.35, waits          # no failure yet: no delay
+    assert 0.4 <= waits[1] < 0.75, waits   # initial delay
+    assert 0.8 <= waits[2] < 1.2, waits    # doubled, capped at the maximum
+    assert 0.8 <= waits[3] < 1.2, waits    # stays at the maximum
+    line, elapsed, _ = timed_login(server, "secret-a")
+    assert line.startswith(b"l OK") and elapsed >= 0.8
+    line, elapsed, _ = timed_login(server, "wrong")
+    assert elapsed < 0.35, "a successful login clears the penalty"
+
+
+def test_too_many_failed_logins_close_the_connection(make_server):
+    server = make_server(config_text=security_config(login_failure_delay=0, max_login_failures=2))
+    client = server.raw()
+    assert client.command("a", "LOGIN alice nope")[-1].startswith(b"a NO")
+    lines = client.command("b", "LOGIN alice nope")
+    assert lines[-1].startswith(b"b NO")
+    assert client.readline().startswith(b"* BYE")
+    assert client.closed()
+
+
+def test_connections_per_address(make_server):
+    server = make_server(config_text=security_config(max_connections_per_address=3))
+    clients = [server.raw() for _ in range(3)]
+    assert all(c.greeting.startswith(b"* OK") for c in clients)
+    refused = server.raw()
+    assert refused.greeting.startswith(b"* BYE") and refused.closed()
+    clients[0].command("x", "LOGOUT")
+    clients[0].closed()
+    time.sleep(0.2)
+    assert server.raw().greeting.startswith(b"* OK")
+
+
+def test_connections_per_user(make_server):
+    """50 by default (phones keep several); at the limit a further login gets NO [LIMIT]."""
+    server = make_server(config_text=security_config(max_connections_per_user=2))
+    first, second = login_raw(server), login_raw(server)
+    third = server.raw()
+    assert re.match(rb"^l NO \[LIMIT\] ", third.command("l", "LOGIN alice secret-a")[-1])
+    first.command("x", "LOGOUT")
+    first.closed()
+    time.sleep(0.2)
+    assert third.command("m", "LOGIN alice secret-a")[-1].startswith(b"m OK")
+
+
+def test_pipelined_command_flood_is_cut_off(make_server):
+    server = make_server(config_text=security_config(max_pipelined_commands=10))
+    client = server.raw()
+    client.send(b"".join(f"n{i} NOOP\r\n".encode() for i in range(8)))
+    assert client.read_response("n7")[-1].startswith(b"n7 OK")  # under the limit: answered
+    client.send(b"".join(f"f{i} NOOP\r\n".encode() for i in range(30)))
+    answered = 0
+    while True:
+        line = client.readline()
+        if line.startswith(b"* BYE"):
+            break
+        answered += 1
+    assert answered == 10 and client.closed()
+
+
+def test_literal_limit_before_login(make_server):
+    server = make_server(config_text=security_config(max_literal_size_before_login=100))
+    client = server.raw()
+    client.send(b"a LOGIN {200}\r\n")
+    assert re.match(rb"^a BAD \[TOOBIG\] ", client.readline())
+    client.send(b"b LOGIN {5}\r\n")
+    assert client.readline().startswith(b"+ ")
+    client.send(b"alice secret-a\r\n")
+    assert client.read_response("b")[-1].startswith(b"b OK")
+    client.command("s", "SELECT INBOX")
+    client.send(b"c SEARCH TEXT {200}\r\n")  # after login the general limit applies
+    assert client.readline().startswith(b"+ ")
+    client.send(b"x" * 200 + b"\r\n")
+    assert client.read_response("c")[-1].startswith(b"c OK")
+
+
+def test_nesting_depth_limit(make_server):
+    server = make_server(config_text=config(max_nesting_depth=5))
+    client = login_raw(server)
+    client.command("s", "SELECT INBOX")
+    assert client.command("a", "SEARCH " + "(" * 5 + "ALL" + ")" * 5)[-1].startswith(b"a OK")
+    assert client.command("b", "SEARCH " + "(" * 6 + "ALL" + ")" * 6)[-1].startswith(b"b BAD")
+    assert client.command("c", "SEARCH " + "NOT " * 6 + "ALL")[-1].startswith(b"c BAD")
