@@ -3,36 +3,62 @@ import MailStore
 
 /// A command that continues with lines from the client (RFC 9051 §7.5).
 enum PendingContinuation {
-    /// AUTHENTICATE waiting for the client's SASL response.
-    case authenticatePlain(tag: Tag)
+    /// AUTHENTICATE waiting for the client's next SASL response.
+    case authenticate(tag: Tag, SASLState)
     /// IDLE waiting for DONE (RFC 2177).
     case idle(tag: Tag)
 }
 
+/// Where one SASL exchange stands (RFC 4422 §3).
+enum SASLState {
+    /// PLAIN (RFC 4616): one message with the credentials.
+    case plain
+    /// LOGIN (draft-murchison-sasl-login): the user name, then the password.
+    case login(username: String?)
+
+    /// The SASL mechanisms this connection offers (RFC 9051 §6.2.2): the plaintext ones only
+    /// where passwords may travel in the clear.
+    static func offered(plaintextAllowed: Bool) -> [String] {
+        plaintextAllowed ? ["PLAIN", "LOGIN"] : []
+    }
+}
+
+/// What a SASL step leads to.
+private enum SASLStep {
+    /// Send this challenge and wait for the next response.
+    case challenge([UInt8], SASLState)
+    /// The exchange is over with this answer.
+    case done(CommandOutcome)
+}
+
 extension Session {
-    /// AUTHENTICATE (RFC 9051 §6.2.2) with PLAIN (RFC 4616), the initial response on the same
-    /// line allowed (SASL-IR, RFC 4959).
+    /// AUTHENTICATE (RFC 9051 §6.2.2) with PLAIN (RFC 4616) and LOGIN, the initial response
+    /// allowed on the command line (SASL-IR, RFC 4959). Plaintext mechanisms are refused with
+    /// `[PRIVACYREQUIRED]` where passwords may not travel in the clear.
     func authenticate(tag: Tag, mechanism: String, initialResponse: SASLInitialResponse?) async throws -> CommandOutcome {
-        guard mechanism.uppercased() == "PLAIN" else {
-            return .no("Unsupported authentication mechanism \(mechanism)", code: .cannot)
+        let name = mechanism.uppercased()
+        let state: SASLState
+        switch name {
+        case "PLAIN": state = .plain
+        case "LOGIN": state = .login(username: nil)
+        default: return .no("Unsupported authentication mechanism \(mechanism)", code: .cannot)
         }
-        guard plaintextAllowed else {
+        guard SASLState.offered(plaintextAllowed: plaintextAllowed).contains(name) else {
             return .no("Authenticate over TLS (STARTTLS or the TLS port)", code: .privacyRequired)
         }
+        let step: SASLStep
         switch initialResponse {
         case .none:
-            output.send(.continuationChallenge([]))
-            pendingContinuation = .authenticatePlain(tag: tag)
-            framer.expectContinuationLine()
-            return .deferred
+            step = firstChallenge(state)
         case .empty:
-            return try await authenticatePlain([])
+            step = try await advance(state, with: [])
         case .base64(let text):
             guard let bytes = GrammarParser.decodeBase64(Array(text.utf8)) else {
                 return .bad("Invalid base64 in initial response")
             }
-            return try await authenticatePlain(bytes)
+            step = try await advance(state, with: bytes)
         }
+        return continueExchange(step, tag: tag)
     }
 
     /// A client line for the command waiting for one.
@@ -40,16 +66,50 @@ extension Session {
         guard let pending = pendingContinuation else { return }
         pendingContinuation = nil
         switch pending {
-        case .authenticatePlain(let tag):
-            let outcome: CommandOutcome
+        case .authenticate(let tag, let state):
+            let step: SASLStep
             switch GrammarParser.parseSASLResponse(line) {
-            case .cancel?: outcome = .bad("Authentication cancelled")
-            case .data(let bytes)?: outcome = try await authenticatePlain(bytes)
-            case nil: outcome = .bad("Invalid base64 in authentication response")
+            case .cancel?: step = .done(.bad("Authentication cancelled"))  // RFC 9051 §6.2.2
+            case .data(let bytes)?: step = try await advance(state, with: bytes)
+            case nil: step = .done(.bad("Invalid base64 in authentication response"))
             }
-            respond(tag: tag, outcome.status, ResponseText(code: outcome.code, outcome.text))
+            let outcome = continueExchange(step, tag: tag)
+            if !outcome.deferred { try await complete(tag: tag, outcome) }
         case .idle(let tag):
             try await endIdle(tag: tag, line: line)
+        }
+    }
+
+    /// Sends a challenge and waits, or hands back the final answer.
+    private func continueExchange(_ step: SASLStep, tag: Tag) -> CommandOutcome {
+        switch step {
+        case .challenge(let bytes, let state):
+            output.send(.continuationChallenge(bytes))
+            pendingContinuation = .authenticate(tag: tag, state)
+            framer.expectContinuationLine()
+            return .deferred
+        case .done(let outcome):
+            return outcome
+        }
+    }
+
+    /// The challenge that opens an exchange without an initial response.
+    private func firstChallenge(_ state: SASLState) -> SASLStep {
+        switch state {
+        case .plain: return .challenge([], state)
+        case .login: return .challenge(Array("Username:".utf8), state)
+        }
+    }
+
+    /// One client response of an exchange.
+    private func advance(_ state: SASLState, with response: [UInt8]) async throws -> SASLStep {
+        switch state {
+        case .plain:
+            return .done(try await authenticatePlain(response))
+        case .login(nil):
+            return .challenge(Array("Password:".utf8), .login(username: String(decoding: response, as: UTF8.self)))
+        case .login(let username?):
+            return .done(try await authenticateUser(username, String(decoding: response, as: UTF8.self)))
         }
     }
 

@@ -203,7 +203,13 @@ final class Session {
             try await synchronize(allowExpunge: CommandRegistry.allowsExpungeResponses(after: command),
                                   includeUID: outcome.includeUIDInUpdates)
         }
-        respond(tag: tagged.tag, outcome.status, ResponseText(code: outcome.code, outcome.text))
+        try await complete(tag: tagged.tag, outcome)
+    }
+
+    /// Ends a command: its tagged response, then the connection's end if the command asked for
+    /// it (too many failed logins) or logged out.
+    func complete(tag: Tag, _ outcome: CommandOutcome) async throws {
+        respond(tag: tag, outcome.status, ResponseText(code: outcome.code, outcome.text))
         if let reason = closeAfterCommand {
             try await finish(bye: reason)
             return
