@@ -26,6 +26,11 @@ public struct PasswordCredentials: Hashable, Sendable {
     public init(password: String, iterations: Int = defaultIterations) throws {
         var generator = SystemRandomNumberGenerator()
         let salt = (0..<16).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        try self.init(password: password, salt: salt, iterations: iterations)
+    }
+
+    /// Derives the credentials for a given salt (known test vectors such as RFC 7677 §3).
+    public init(password: String, salt: [UInt8], iterations: Int) throws {
         let salted = try Self.saltedPassword(password, salt: salt, iterations: iterations)
         self.init(iterations: iterations, salt: salt,
                   storedKey: Array(SHA256.hash(data: Self.clientKey(salted))),
