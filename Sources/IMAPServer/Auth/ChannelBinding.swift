@@ -1,4 +1,5 @@
 import Crypto
+import X509
 
 /// Channel-binding data the TLS layer can offer (RFC 5056; the types of RFC 5929).
 ///
@@ -45,82 +46,22 @@ struct ChannelBinding: Sendable, Hashable {
         return ChannelBinding(type: tlsServerEndPointType, data: data)
     }
 
-    /// `tls-server-end-point` for a certificate given only as DER: the signature algorithm is
-    /// read from the certificate's outer `signatureAlgorithm` field (RFC 5280 §4.1.1.2).
-    /// nil when the DER is not a certificate or the binding is undefined (see above).
+    /// `tls-server-end-point` for a certificate given as DER, its signature algorithm read by
+    /// swift-certificates (RFC 5280 §4.1.1.2). nil when the DER is not a certificate or the
+    /// binding is undefined for its algorithm (see above).
     static func tlsServerEndPoint(certificateDER: [UInt8]) -> ChannelBinding? {
-        guard let oid = signatureAlgorithmOID(certificateDER: certificateDER) else { return nil }
+        guard let certificate = try? Certificate(derEncoded: certificateDER) else { return nil }
+        let oid: String
+        switch certificate.signatureAlgorithm {
+        case .sha1WithRSAEncryption: oid = "1.2.840.113549.1.1.5"
+        case .ecdsaWithSHA256: oid = "1.2.840.10045.4.3.2"
+        case .sha256WithRSAEncryption: oid = "1.2.840.113549.1.1.11"
+        case .ecdsaWithSHA384: oid = "1.2.840.10045.4.3.3"
+        case .sha384WithRSAEncryption: oid = "1.2.840.113549.1.1.12"
+        case .ecdsaWithSHA512: oid = "1.2.840.10045.4.3.4"
+        case .sha512WithRSAEncryption: oid = "1.2.840.113549.1.1.13"
+        default: return nil
+        }
         return tlsServerEndPoint(certificateDER: certificateDER, signatureAlgorithmOID: oid)
-    }
-
-    /// The dotted OID of `signatureAlgorithm` in
-    /// `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm AlgorithmIdentifier,
-    /// signatureValue BIT STRING }` with `AlgorithmIdentifier ::= SEQUENCE { algorithm OBJECT
-    /// IDENTIFIER, parameters ANY OPTIONAL }` (RFC 5280 §4.1).
-    static func signatureAlgorithmOID(certificateDER der: [UInt8]) -> String? {
-        var reader = DERReader(der)
-        guard let certificate = reader.read(tag: 0x30), reader.isAtEnd else { return nil }
-        var fields = DERReader(certificate)
-        guard fields.read(tag: 0x30) != nil,                        // tbsCertificate
-              let algorithm = fields.read(tag: 0x30) else { return nil }
-        var identifier = DERReader(algorithm)
-        guard let oid = identifier.read(tag: 0x06) else { return nil }
-        return dottedOID(oid)
-    }
-
-    /// X.690 §8.19: the first octets hold 40 × arc1 + arc2, every arc base-128, high bit set
-    /// on all but its last octet.
-    private static func dottedOID(_ content: ArraySlice<UInt8>) -> String? {
-        var arcs: [UInt64] = []
-        var value: UInt64 = 0
-        var pending = false
-        for byte in content {
-            guard value >> 57 == 0, !(byte == 0x80 && !pending) else { return nil }
-            value = value << 7 | UInt64(byte & 0x7F)
-            pending = byte & 0x80 != 0
-            if !pending {
-                arcs.append(value)
-                value = 0
-            }
-        }
-        guard !pending, let first = arcs.first else { return nil }
-        let head: [UInt64] = first < 80 ? [first / 40, first % 40] : [2, first - 80]
-        return (head + arcs.dropFirst()).map(String.init).joined(separator: ".")
-    }
-}
-
-/// Reads definite-length DER TLVs with one-byte tags, enough for the certificate's outer
-/// structure.
-private struct DERReader {
-    private let bytes: ArraySlice<UInt8>
-    private var index: Int
-
-    init(_ bytes: some Collection<UInt8>) {
-        self.bytes = ArraySlice(bytes)
-        self.index = self.bytes.startIndex
-    }
-
-    var isAtEnd: Bool { index == bytes.endIndex }
-
-    /// The content of the next element if its tag is `tag`; nil (and nothing consumed in a
-    /// usable way) when the tag differs or the length is malformed.
-    mutating func read(tag: UInt8) -> ArraySlice<UInt8>? {
-        guard index < bytes.endIndex, bytes[index] == tag else { return nil }
-        var position = index + 1
-        guard position < bytes.endIndex else { return nil }
-        let first = bytes[position]
-        position += 1
-        var length = 0
-        if first < 0x80 {
-            length = Int(first)
-        } else {
-            let count = Int(first & 0x7F)
-            guard count >= 1, count <= 4, bytes.endIndex - position >= count else { return nil }
-            for byte in bytes[position..<position + count] { length = length << 8 | Int(byte) }
-            position += count
-        }
-        guard bytes.endIndex - position >= length else { return nil }
-        index = position + length
-        return bytes[position..<index]
     }
 }

@@ -15,11 +15,16 @@ enum SASLState {
     case plain
     /// LOGIN (draft-murchison-sasl-login): the user name, then the password.
     case login(username: String?)
+    /// SCRAM-SHA-256 or SCRAM-SHA-256-PLUS (RFC 5802, RFC 7677), and the account once its
+    /// credentials were looked up.
+    case scram(SCRAMServerExchange, user: User?)
 
     /// The SASL mechanisms this connection offers (RFC 9051 §6.2.2): the plaintext ones only
-    /// where passwords may travel in the clear.
-    static func offered(plaintextAllowed: Bool) -> [String] {
-        plaintextAllowed ? ["PLAIN", "LOGIN"] : []
+    /// where passwords may travel in the clear; SCRAM, which never reveals the password,
+    /// always; its channel-bound variant where TLS gives a binding (RFC 5802 §6).
+    static func offered(plaintextAllowed: Bool, channelBinding: Bool) -> [String] {
+        (plaintextAllowed ? ["PLAIN", "LOGIN"] : [])
+            + ["SCRAM-SHA-256"] + (channelBinding ? ["SCRAM-SHA-256-PLUS"] : [])
     }
 }
 
@@ -32,18 +37,24 @@ private enum SASLStep {
 }
 
 extension Session {
-    /// AUTHENTICATE (RFC 9051 §6.2.2) with PLAIN (RFC 4616) and LOGIN, the initial response
-    /// allowed on the command line (SASL-IR, RFC 4959). Plaintext mechanisms are refused with
-    /// `[PRIVACYREQUIRED]` where passwords may not travel in the clear.
+    /// AUTHENTICATE (RFC 9051 §6.2.2) with PLAIN (RFC 4616), LOGIN, SCRAM-SHA-256 and
+    /// SCRAM-SHA-256-PLUS (RFC 7677), the initial response allowed on the command line
+    /// (SASL-IR, RFC 4959). Plaintext mechanisms are refused with `[PRIVACYREQUIRED]` where
+    /// passwords may not travel in the clear.
     func authenticate(tag: Tag, mechanism: String, initialResponse: SASLInitialResponse?) async throws -> CommandOutcome {
         let name = mechanism.uppercased()
         let state: SASLState
         switch name {
         case "PLAIN": state = .plain
         case "LOGIN": state = .login(username: nil)
+        case "SCRAM-SHA-256", "SCRAM-SHA-256-PLUS":
+            let decoy = SCRAMDecoy(iterations: configuration.passwordIterations)
+            let exchange = SCRAMServerExchange(plus: name.hasSuffix("-PLUS"), binding: offeredChannelBinding, decoy: decoy)
+            state = .scram(exchange, user: nil)
         default: return .no("Unsupported authentication mechanism \(mechanism)", code: .cannot)
         }
-        guard SASLState.offered(plaintextAllowed: plaintextAllowed).contains(name) else {
+        guard offeredMechanisms.contains(name) else {
+            if name.hasSuffix("-PLUS") { return .no("\(name) needs TLS channel binding", code: .cannot) }
             return .no("Authenticate over TLS (STARTTLS or the TLS port)", code: .privacyRequired)
         }
         let step: SASLStep
@@ -80,6 +91,14 @@ extension Session {
         }
     }
 
+    /// The mechanisms AUTHENTICATE accepts on this connection now.
+    var offeredMechanisms: [String] {
+        SASLState.offered(plaintextAllowed: plaintextAllowed, channelBinding: offeredChannelBinding != nil)
+    }
+
+    /// The channel binding SCRAM-SHA-256-PLUS can use: only once TLS is running.
+    private var offeredChannelBinding: ChannelBinding? { tlsActive ? channelBinding : nil }
+
     /// Sends a challenge and waits, or hands back the final answer.
     private func continueExchange(_ step: SASLStep, tag: Tag) -> CommandOutcome {
         switch step {
@@ -96,7 +115,7 @@ extension Session {
     /// The challenge that opens an exchange without an initial response.
     private func firstChallenge(_ state: SASLState) -> SASLStep {
         switch state {
-        case .plain: return .challenge([], state)
+        case .plain, .scram: return .challenge([], state)  // client-first mechanisms
         case .login: return .challenge(Array("Username:".utf8), state)
         }
     }
@@ -110,6 +129,26 @@ extension Session {
             return .challenge(Array("Password:".utf8), .login(username: String(decoding: response, as: UTF8.self)))
         case .login(let username?):
             return .done(try await authenticateUser(username, String(decoding: response, as: UTF8.self)))
+        case .scram(var exchange, var user):
+            var step = exchange.receive(response)
+            if case .needCredentials(let username) = step {
+                try await waitOutLoginPenalty()
+                let found = try await store.credentials(forUser: User.canonicalName(username))
+                user = found?.0
+                step = exchange.receiveCredentials(found?.1)
+            }
+            switch step {
+            case .challenge(let message), .success(_, serverFinal: let message):
+                return .challenge(message, .scram(exchange, user: user))
+            case .authenticated:
+                guard let user else { return .done(try await loginFailed()) }
+                return .done(try enterAuthenticatedState(as: user))
+            case .failure(let reason):
+                logger.notice("login failed", metadata: ["mechanism": "SCRAM", "reason": "\(reason)"])
+                return .done(try await loginFailed())
+            case .needCredentials:
+                return .done(try await loginFailed())  // asked twice: the exchange is broken
+            }
         }
     }
 

@@ -34,9 +34,14 @@ extension Session {
 
     /// Runs a credential check after the address's penalty delay (like Dovecot's auth penalty).
     func verifyWithPenalty(_ check: () async throws -> User?) async throws -> User? {
+        try await waitOutLoginPenalty()
+        return try await check()
+    }
+
+    /// Waits as long as the client's address must before its next credential check.
+    func waitOutLoginPenalty() async throws {
         let delay = server.penalties.delay(for: connection.remote)
         if delay > .zero { try await Task.sleep(for: delay) }
-        return try await check()
     }
 
     /// The answer to a failed login; the connection closes after too many.

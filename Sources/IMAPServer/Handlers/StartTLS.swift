@@ -15,7 +15,9 @@ extension Session {
         respond(tag: tag, .ok, ResponseText("Begin TLS negotiation now"))
         try await output.flush()
         awaitingTLS = true
-        let event = TLSSwitchHandler.StartTLS(context: provider.identity.context)
+        let identity = provider.identity  // one certificate for the handshake and the binding
+        channelBinding = identity.binding
+        let event = TLSSwitchHandler.StartTLS(context: identity.context)
         try await connection.channel.triggerUserOutboundEvent(event).get()
         return .deferred
     }

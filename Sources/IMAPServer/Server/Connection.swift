@@ -19,6 +19,8 @@ struct ConnectionContext: Sendable {
     let isLoopback: Bool
     /// The connection came through the implicit-TLS listener.
     let implicitTLS: Bool
+    /// What SCRAM-SHA-256-PLUS binds to on an implicit-TLS connection (RFC 5929 §4).
+    let implicitTLSBinding: ChannelBinding?
     /// The channel, to start TLS on (STARTTLS).
     let channel: any Channel
 }
@@ -27,7 +29,8 @@ extension IMAPServer {
     /// Runs one connection: a single task owns the session, so the session needs no locks;
     /// client bytes and server signals arrive through one merged sequence, which keeps NIO's
     /// back-pressure (nothing more is read while a command runs).
-    func serve(_ channel: NIOAsyncChannel<ConnectionInput, ByteBuffer>, listener: Listener) async {
+    func serve(_ accepted: AcceptedConnection, listener: Listener) async {
+        let channel = accepted.channel
         let (signals, continuation) = AsyncStream.makeStream(of: ConnectionSignal.self,
                                                              bufferingPolicy: .bufferingNewest(8))
         let address = channel.channel.remoteAddress
@@ -58,7 +61,8 @@ extension IMAPServer {
         }
         let context = ConnectionContext(id: id, remote: address?.ipAddress ?? remote,
                                         isLoopback: address?.isLoopback ?? false,
-                                        implicitTLS: listener == .implicitTLS, channel: channel.channel)
+                                        implicitTLS: listener == .implicitTLS,
+                                        implicitTLSBinding: accepted.channelBinding, channel: channel.channel)
         do {
             try await channel.executeThenClose { inbound, outbound in
                 let output = ResponseOutput(writer: outbound)

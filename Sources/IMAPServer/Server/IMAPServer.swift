@@ -44,7 +44,7 @@ public final class IMAPServer: Sendable {
     /// Binds the listening sockets and serves until `shutDown()`. `onBound` receives each bound
     /// address (useful with port 0).
     public func run(onBound: @Sendable (SocketAddress) -> Void = { _ in }) async throws {
-        var bound: [(NIOAsyncChannel<NIOAsyncChannel<ConnectionInput, ByteBuffer>, Never>, Listener)] = []
+        var bound: [(NIOAsyncChannel<AcceptedConnection, Never>, Listener)] = []
         bound.append((try await bind(host: configuration.host, port: configuration.port, listener: .plain), .plain))
         if let tls, let host = configuration.tlsHost {
             bound.append((try await bind(host: host, port: configuration.tlsPort, listener: .implicitTLS(tls)), .implicitTLS))
@@ -81,13 +81,20 @@ public final class IMAPServer: Sendable {
         logger.info("stopped")
     }
 
+    /// A connection as the listener hands it over.
+    struct AcceptedConnection: Sendable {
+        let channel: NIOAsyncChannel<ConnectionInput, ByteBuffer>
+        /// The implicit-TLS channel binding of the certificate this connection was given.
+        let channelBinding: ChannelBinding?
+    }
+
     private enum Binding {
         case plain
         case implicitTLS(TLSProvider)
     }
 
     private func bind(host: String, port: Int, listener: Binding)
-        async throws -> NIOAsyncChannel<NIOAsyncChannel<ConnectionInput, ByteBuffer>, Never>
+        async throws -> NIOAsyncChannel<AcceptedConnection, Never>
     {
         try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 512)
@@ -97,11 +104,16 @@ public final class IMAPServer: Sendable {
             .bind(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
+                    var binding: ChannelBinding?
                     if case .implicitTLS(let provider) = listener {
-                        try pipeline.addHandler(NIOSSLServerHandler(context: provider.identity.context))
+                        let identity = provider.identity  // one certificate for context and binding
+                        try pipeline.addHandler(NIOSSLServerHandler(context: identity.context))
+                        binding = identity.binding
                     }
                     try pipeline.addHandler(TLSSwitchHandler())
-                    return try NIOAsyncChannel<ConnectionInput, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    return AcceptedConnection(
+                        channel: try NIOAsyncChannel(wrappingChannelSynchronously: channel),
+                        channelBinding: binding)
                 }
             }
     }

@@ -22,7 +22,7 @@ extension Session {
         if state.user == nil {
             if server.tls != nil && !tlsActive { list.append("STARTTLS") }
             if !plaintextAllowed { list.append("LOGINDISABLED") }  // RFC 9051 §6.2.3, RFC 2595 §3.2
-            list += SASLState.offered(plaintextAllowed: plaintextAllowed).map { Capability("AUTH=\($0)") }
+            list += offeredMechanisms.map { Capability("AUTH=\($0)") }
         }
         return list
     }

@@ -32,6 +32,9 @@ final class Session {
     var lastKeepalive = ContinuousClock.now
     /// TLS protects the connection (implicit TLS, or after STARTTLS).
     var tlsActive: Bool
+    /// What SCRAM-SHA-256-PLUS binds to once TLS is active (RFC 5929 §4): the certificate the
+    /// TLS layer was given for this connection.
+    var channelBinding: ChannelBinding?
     /// STARTTLS was answered and the TLS handler is being put in place: bytes read until then
     /// were sent before the handshake and are dropped (RFC 2595 §3.1).
     var awaitingTLS = false
@@ -53,6 +56,7 @@ final class Session {
         self.signals = signals
         self.logger = logger
         self.tlsActive = connection.implicitTLS
+        self.channelBinding = connection.implicitTLSBinding
         var limits = server.configuration.framing
         limits.maxInlineLiteralSize = min(limits.maxInlineLiteralSize, server.configuration.maxLiteralSizeBeforeLogin)
         self.framer = CommandFramer(limits: limits, parserLimits: server.configuration.parser)

@@ -1,8 +1,6 @@
-import Crypto
 import Foundation
 import NIOSSL
 import Synchronization
-import X509
 
 /// Where the server's certificate chain and private key come from (PEM files).
 public struct TLSFiles: Hashable, Sendable {
@@ -21,7 +19,9 @@ public final class TLSProvider: Sendable {
     /// SCRAM-SHA-256-PLUS binds to (RFC 5929 §4.1 tls-server-end-point).
     struct Identity: Sendable {
         let context: NIOSSLContext
-        let endPointBinding: [UInt8]
+        /// nil when the certificate's signature algorithm defines no binding (RFC 5929 §4.1):
+        /// SCRAM-SHA-256-PLUS is then not offered.
+        let binding: ChannelBinding?
     }
 
     public let files: TLSFiles
@@ -49,22 +49,8 @@ public final class TLSProvider: Sendable {
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12  // RFC 8314 §4.1, RFC 7525
         let context = try NIOSSLContext(configuration: configuration)
-        let der = try leaf.toDERBytes()
-        return Identity(context: context, endPointBinding: try endPointBinding(certificateDER: der))
-    }
-
-    /// `tls-server-end-point` (RFC 5929 §4.1): the hash of the certificate, with the hash of its
-    /// signature algorithm, SHA-256 if that is MD5 or SHA-1.
-    static func endPointBinding(certificateDER: [UInt8]) throws -> [UInt8] {
-        let certificate = try Certificate(derEncoded: certificateDER)
-        switch certificate.signatureAlgorithm {
-        case .ecdsaWithSHA384, .sha384WithRSAEncryption:
-            return Array(SHA384.hash(data: certificateDER))
-        case .ecdsaWithSHA512, .sha512WithRSAEncryption:
-            return Array(SHA512.hash(data: certificateDER))
-        default:
-            return Array(SHA256.hash(data: certificateDER))
-        }
+        let binding = ChannelBinding.tlsServerEndPoint(certificateDER: try leaf.toDERBytes())
+        return Identity(context: context, binding: binding)
     }
 }
 
