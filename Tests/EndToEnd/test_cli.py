@@ -233,3 +233,17 @@ def test_logs_record_connections_and_logins_but_never_passwords(server):
     for secret in passwords + [plain]:
         assert secret not in log, f"the log contains {secret!r}"
         assert secret not in server.stdout.decode()
+
+
+def test_passwords_are_stored_only_as_scram_keys(server):
+    """No file of the data directory (database, its WAL, anything else) holds a password in
+    any form a client sends it: only PBKDF2-derived SCRAM keys are kept (RFC 5802 §3)."""
+    server.tern("user", "passwd", "alice", "--password-stdin", input="n3w-S3cret-pw\n")
+    assert can_login(server.port, "alice", "n3w-S3cret-pw")
+    secrets = [b"n3w-S3cret-pw", b"secret-a", b"secret-b", base64.b64encode(b"n3w-S3cret-pw")]
+    files = [path for path in server.data_dir.rglob("*") if path.is_file()]
+    assert any(path.name.endswith(".sqlite") or ".sqlite" in path.name for path in files), files
+    for path in files:
+        content = path.read_bytes()
+        for secret in secrets:
+            assert secret not in content, f"{path} contains {secret!r}"

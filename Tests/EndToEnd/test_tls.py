@@ -6,59 +6,10 @@ certificate reload on SIGHUP."""
 import re
 import signal
 import socket
-import ssl
 import subprocess
 import time
 
-import pytest
-
-from conftest import TEST_CONFIG, TERN_BIN, TernServer, free_port
-
-
-@pytest.fixture
-def tls_server(tmp_path):
-    """A server with a self-signed certificate (`tern cert self-signed`), STARTTLS on one port
-    and implicit TLS on another."""
-    s = TernServer(tmp_path / "data")
-    s.tern("cert", "self-signed", "--host", "localhost")
-    s.tls_port = free_port()
-    s.add_user("alice", "secret-a")
-    s.start(extra_args=("--imaps", f"127.0.0.1:{s.tls_port}"))
-    yield s
-    s.stop()
-
-
-def client_context():
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    return context
-
-
-class Lines:
-    """Line reading over a (possibly TLS) socket."""
-
-    def __init__(self, sock):
-        self.sock = sock
-        self.buffer = b""
-
-    def readline(self):
-        while b"\r\n" not in self.buffer:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("closed")
-            self.buffer += chunk
-        line, self.buffer = self.buffer.split(b"\r\n", 1)
-        return line
-
-    def command(self, tag, text):
-        self.sock.sendall(f"{tag} {text}\r\n".encode())
-        lines = []
-        while True:
-            line = self.readline()
-            lines.append(line)
-            if line.startswith(f"{tag} ".encode()):
-                return lines
+from conftest import TEST_CONFIG, Lines, TernServer, client_context
 
 
 def capabilities(lines):
