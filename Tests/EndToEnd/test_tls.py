@@ -115,3 +115,19 @@ def test_certificate_reload_on_sighup(tls_server):
         time.sleep(0.1)
     assert fingerprint(tls_server.tls_port) != before
     assert tls_server.process.poll() is None
+
+
+def test_starttls_handshake_right_after_ok_many_times(tls_server):
+    """A client sends its ClientHello the moment the OK arrives; the server must already be
+    listening for TLS then (a race once seen under load: the hello was read as plaintext and
+    the handshake hung). Many quick handshakes in a row, each then used for a command."""
+    context = client_context()
+    for attempt in range(60):
+        sock = socket.create_connection(("127.0.0.1", tls_server.port), timeout=10)
+        plain = Lines(sock)
+        plain.readline()
+        sock.sendall(b"a STARTTLS\r\n")
+        assert plain.readline().startswith(b"a OK"), attempt
+        secure = Lines(context.wrap_socket(sock, server_hostname="localhost"))
+        assert secure.command("b", "NOOP")[-1] == b"b OK NOOP completed", attempt
+        secure.sock.close()

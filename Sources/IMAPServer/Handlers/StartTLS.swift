@@ -1,4 +1,5 @@
 import IMAPSyntax
+import NIOCore
 
 extension Session {
     /// STARTTLS (RFC 9051 §6.2.1, RFC 2595 §3.1): the tagged OK goes out in plaintext, then
@@ -12,12 +13,13 @@ extension Session {
         }
         guard !tlsActive else { return .bad("TLS is already active") }
         framer.discardBufferedInput()
-        respond(tag: tag, .ok, ResponseText("Begin TLS negotiation now"))
-        try await output.flush()
+        try await output.flush()  // every earlier response, before the OK
+        var reply = ByteBuffer()
+        ResponseEncoder().encode(.tagged(tag, .ok, ResponseText("Begin TLS negotiation now")), into: &reply)
         awaitingTLS = true
         let identity = provider.identity  // one certificate for the handshake and the binding
         channelBinding = identity.binding
-        let event = TLSSwitchHandler.StartTLS(context: identity.context)
+        let event = TLSSwitchHandler.StartTLS(context: identity.context, reply: reply)
         try await connection.channel.triggerUserOutboundEvent(event).get()
         return .deferred
     }

@@ -13,9 +13,11 @@ enum ConnectionInput: Sendable {
 /// The first handler of every connection: passes the client's bytes on as `ConnectionInput`
 /// and, when the session asks for STARTTLS, puts a TLS handler in front of itself.
 ///
-/// The session asks with an outbound user event after writing its tagged OK; outbound events
-/// and writes reach this handler in the order they were issued, so the OK leaves in
-/// plaintext and everything after it, both ways, goes through TLS.
+/// The session asks with an outbound user event that carries its tagged OK: the handler
+/// writes the OK in plaintext and puts the TLS handler in place in the same event-loop turn,
+/// so no byte can be read in between. A client answers the OK with its ClientHello at once;
+/// were the TLS handler added later, a fast ClientHello could arrive first and be taken for
+/// plaintext, and the handshake would never finish.
 final class TLSSwitchHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias InboundOut = ConnectionInput
@@ -25,6 +27,8 @@ final class TLSSwitchHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The outbound user event that starts TLS with the given context.
     struct StartTLS: Sendable {
         let context: NIOSSLContext
+        /// The tagged OK of STARTTLS, the last plaintext bytes.
+        let reply: ByteBuffer
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -36,6 +40,7 @@ final class TLSSwitchHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.triggerUserOutboundEvent(event, promise: promise)
             return
         }
+        context.writeAndFlush(wrapOutboundOut(start.reply), promise: nil)
         do {
             try context.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: start.context),
                                                            position: .first)
