@@ -68,20 +68,21 @@ let package = Package(
         .target(name: "MailStoreConformance", dependencies: ["MailStore", "IMAPSyntax"],
                 path: "Tests/MailStoreConformance", swiftSettings: strict),
 
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "IMAPSyntaxTests", dependencies: [
-            "IMAPSyntax", .product(name: "NIOCore", package: "swift-nio"),
+            "IMAPSyntax", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
-        .testTarget(name: "MailMessageTests", dependencies: ["MailMessage"], swiftSettings: strict),
+        .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "MailStoreTests", dependencies: ["MailStore", "IMAPSyntax"],
                     swiftSettings: strict),
         .testTarget(name: "SQLiteMailStoreTests", dependencies: [
             "SQLiteMailStore", "MailStore", "MailStoreConformance", "IMAPSyntax",
         ], swiftSettings: strict),
         .testTarget(name: "IMAPServerTests", dependencies: [
-            "IMAPServer", "IMAPSyntax", "MailStore", "SQLiteMailStore",
+            "IMAPServer", "IMAPSyntax", "MailStore", "SQLiteMailStore", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
-        .testTarget(name: "TernCLITests", dependencies: ["TernCLI"], swiftSettings: strict),
+        .testTarget(name: "TernCLITests", dependencies: ["TernCLI", "IMAPServer"], swiftSettings: strict),
     ]
 )

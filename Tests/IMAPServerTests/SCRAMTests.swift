@@ -2,6 +2,7 @@
 import IMAPSyntax
 @testable import MailStore
 import Testing
+import TestSupport
 
 /// A SCRAM-SHA-256 client, enough to drive the server's exchange (RFC 5802 §3).
 private struct TestClient {
@@ -420,7 +421,7 @@ struct SCRAMSyntaxTests {
 
     @Test("Random bytes at every step fail without crashing")
     func noCrashOnGarbage() {
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         let valid = TestClient().clientFirst
         for round in 0..<400 {
             var bytes = valid
@@ -462,18 +463,5 @@ struct SCRAMSyntaxTests {
         #expect(!SCRAMServerExchange.constantTimeEqual([1, 2, 3], [1, 2, 4]))
         #expect(!SCRAMServerExchange.constantTimeEqual([1, 2, 3], [1, 2]))
         #expect(SCRAMServerExchange.constantTimeEqual([], []))
-    }
-}
-
-/// A small deterministic generator for the garbage test.
-private struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

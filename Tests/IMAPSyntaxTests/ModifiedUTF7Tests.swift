@@ -1,5 +1,6 @@
 import IMAPSyntax
 import Testing
+import TestSupport
 
 /// Modified UTF-7 mailbox names (RFC 3501 §5.1.3).
 @Suite struct ModifiedUTF7Tests {

@@ -1,5 +1,6 @@
 import IMAPSyntax
 import Testing
+import TestSupport
 
 /// Property tests: whatever the bytes, the grammar returns a value or throws `ParseError`, never
 /// crashes, and a thrown error carries exactly the tag that `parseTag(ofLine:)` finds.

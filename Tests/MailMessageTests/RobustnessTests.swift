@@ -1,6 +1,7 @@
 import Foundation
 import MailMessage
 import Testing
+import TestSupport
 
 /// Parsing and decoding must never trap or hang, whatever the input (DESIGN.md: robustness).
 @Suite("No crash, no hang")
@@ -29,7 +30,7 @@ struct RobustnessTests {
 
     @Test("Random bytes")
     func randomBytes() {
-        var generator = SplitMix(seed: 1)
+        var generator = SplitMix64(seed: 1)
         let alphabet = Array("--b\r\n: ;=\"()<>@,.\\content-type multipart/mixed boundary message/rfc822 =?q?B?".utf8)
         for round in 0..<2_000 {
             let length = Int(generator.next() % 600)
@@ -54,7 +55,7 @@ struct RobustnessTests {
 
     @Test("Random MIME skeletons: boundaries, nesting and cut headers in every order")
     func mimeSkeletons() {
-        var generator = SplitMix(seed: 3)
+        var generator = SplitMix64(seed: 3)
         for _ in 0..<6_000 {
             let count = Int(generator.next() % 40) + 1
             let lineEnd = generator.next() % 4 == 0 ? "\n" : "\r\n"
@@ -70,7 +71,7 @@ struct RobustnessTests {
     @Test("Truncations and byte mutations of corpus messages")
     func mutatedCorpus() throws {
         let messages = try #require(Corpus.messages, "corpus generator not available")
-        var generator = SplitMix(seed: 2)
+        var generator = SplitMix64(seed: 2)
         for message in messages.prefix(120) {
             let cut = Int(generator.next() % UInt64(message.count + 1))
             exercise(Array(message[..<cut]))

@@ -1,5 +1,6 @@
 import MailMessage
 import Testing
+import TestSupport
 
 @Suite("Stored form of MessageStructure")
 struct StructureCodingTests {
@@ -82,7 +83,7 @@ struct StructureCodingTests {
     @Test("Changed bytes either decode to some structure whose ranges fit, or throw")
     func mutations() {
         let encoded = MessageParser.parse(message).encoded()
-        var generator = SplitMix(seed: 7)
+        var generator = SplitMix64(seed: 7)
         for _ in 0..<20_000 {
             var mutated = encoded
             for _ in 0..<Int(generator.next() % 4 + 1) {
@@ -101,19 +102,6 @@ struct StructureCodingTests {
         var bytes: [UInt8] = [0x4D, 0x01, 100, 0]
         for _ in 0..<10_000 { bytes += [0, 0, 100, 0, 0x80, 0x20, 0] }
         #expect(throws: StructureDecodingError.self) { try MessageStructure(decoding: bytes) }
-    }
-}
-
-/// A small deterministic random number generator for property tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var value = state
-        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-        return value ^ (value >> 31)
     }
 }
 
