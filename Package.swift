@@ -77,6 +77,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "SQLiteMailStoreTests", dependencies: [
             "SQLiteMailStore", "MailStore", "MailStoreConformance", "IMAPSyntax",
+            .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .testTarget(name: "IMAPServerTests", dependencies: [
             "IMAPServer", "IMAPSyntax", "MailStore", "SQLiteMailStore", "TestSupport",

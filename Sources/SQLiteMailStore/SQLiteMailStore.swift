@@ -78,11 +78,25 @@ public final class SQLiteMailStore: MailStore {
         }
     }
 
-    /// Removes crash leftovers: uploads of instances that are no longer running, and blob
-    /// files that no message references. Each blob subdirectory is checked in its own write
-    /// transaction, so a running server sharing the directory waits only briefly.
+    /// Removes crash leftovers: uploads of instances that are no longer running, blob files
+    /// that no message references, and the parsed structures of blobs no message references.
+    /// Each blob subdirectory is checked in its own write transaction, so a running server
+    /// sharing the directory waits only briefly.
+    ///
+    /// A structure outlives its messages when the process dies after the transaction that
+    /// removed a blob's last message committed and before the one that forgets the blob
+    /// (`removeUnreferenced`): the file is then found here as unreferenced, and so must the row.
     public func reclaimOrphans() throws {
         try files.removeAbandonedUploads()
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                try db.execute(sql: """
+                    DELETE FROM structures
+                    WHERE NOT EXISTS (SELECT 1 FROM messages WHERE messages.blob = structures.blob)
+                    """)
+                return .commit
+            }
+        }
         for name in POSIXFile.entries(of: files.blobs) {
             let subdirectory = files.blobs + "/" + name
             guard POSIXFile.isDirectory(subdirectory) else {

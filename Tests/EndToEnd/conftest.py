@@ -61,11 +61,16 @@ class TernServer:
     def add_user(self, name, password):
         self.tern("user", "add", name, "--password-stdin", input=password + "\n")
 
-    def start(self, extra_args=()):
+    def spawn(self, extra_args=()):
+        """Starts `tern serve` without waiting for it to listen."""
         self.process = subprocess.Popen(
             [TERN_BIN, "serve", "--data-dir", str(self.data_dir), "--config", str(self.config),
              "--imap", f"127.0.0.1:{self.port}", *extra_args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return self
+
+    def start(self, extra_args=()):
+        self.spawn(extra_args)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -240,6 +245,21 @@ def login_raw(server, user="alice", password="secret-a"):
     line = client.command("login", f"LOGIN {user} {password}")[-1]
     assert line.startswith(b"login OK"), line
     return client
+
+
+def uid_set_members(text):
+    """The numbers of a sequence or UID set without `*` (bytes or str) in the order it names
+    them: `1:3,7` -> [1, 2, 3, 7], `5:3` -> [5, 4, 3] (COPYUID pairs its two sets by position,
+    RFC 4315 §3)."""
+    if isinstance(text, bytes):
+        text = text.decode()
+    numbers = []
+    for part in text.split(","):
+        low, _, high = part.partition(":")
+        low, high = int(low), int(high or low)
+        step = 1 if high >= low else -1
+        numbers.extend(range(low, high + step, step))
+    return numbers
 
 
 def tagged(lines):

@@ -7,7 +7,7 @@ import re
 import imapclient
 import pytest
 
-from conftest import append_raw, literal_after, login_raw
+from conftest import append_raw, literal_after, login_raw, uid_set_members
 
 COPYUID = re.compile(rb"^(\w+) OK \[COPYUID (\d+) ([\d:,]+) ([\d:,]+)\] ")
 
@@ -23,15 +23,6 @@ def selected_with(server, corpus, count, flags=None):
 
 def flag_set(line):
     return set(re.search(rb"FLAGS \(([^)]*)\)", line).group(1).split())
-
-
-def expand(uid_set):
-    """`1:3,7` -> [1, 2, 3, 7]."""
-    result = []
-    for part in uid_set.split(b","):
-        low, _, high = part.partition(b":")
-        result.extend(range(int(low), int(high or low) + 1))
-    return result
 
 
 # --- STORE -------------------------------------------------------------------------------------
@@ -135,7 +126,7 @@ def test_copy_keeps_flags_date_and_bytes_and_answers_copyuid(server, corpus):
     match = COPYUID.match(lines[-1])
     assert match, lines
     assert int(match.group(2)) == validity
-    assert expand(match.group(3)) == [2, 3] and expand(match.group(4)) == [1, 2]
+    assert uid_set_members(match.group(3)) == [2, 3] and uid_set_members(match.group(4)) == [1, 2]
     source = client.command("s", "FETCH 2:3 (FLAGS INTERNALDATE BODY.PEEK[])")
     client.command("x", "EXAMINE Archive")
     copied = client.command("t", "FETCH 1:2 (FLAGS INTERNALDATE BODY.PEEK[])")
@@ -157,7 +148,7 @@ def test_uid_copy_answers_copyuid_with_uids(server, corpus):
     lines = client.command("a", "UID COPY 4:5 Dest")
     match = COPYUID.match(lines[-1])
     assert match and match.group(1) == b"a", lines
-    assert expand(match.group(3)) == [4, 5] and expand(match.group(4)) == [2, 3]
+    assert uid_set_members(match.group(3)) == [4, 5] and uid_set_members(match.group(4)) == [2, 3]
     lines = client.command("b", "UID COPY 1,3 Dest")  # expunged UIDs: nothing to copy
     assert lines[-1].startswith(b"b OK") and b"COPYUID" not in lines[-1]
     assert b"MESSAGES 3" in client.command("s", "STATUS Dest (MESSAGES)")[0]
@@ -178,7 +169,7 @@ def test_copy_into_the_selected_mailbox_announces_exists(server, corpus):
     client = selected_with(server, corpus, 2)
     lines = client.command("a", "COPY 1:2 INBOX")
     assert b"* 4 EXISTS" in lines and COPYUID.match(lines[-1])
-    assert expand(COPYUID.match(lines[-1]).group(4)) == [3, 4]
+    assert uid_set_members(COPYUID.match(lines[-1]).group(4)) == [3, 4]
 
 
 def test_copy_with_imaplib_and_imapclient(server, corpus):

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import IMAPSyntax
 import MailStore
 import SQLiteMailStore
@@ -110,6 +111,40 @@ struct SQLiteMailStoreTests {
             let reader = try await store.openBlob(kept)
             #expect(try reader.read(offset: 0, count: 1000) == Self.message(1))
             reader.close()
+        }
+    }
+
+    /// A kill after an expunge committed and before its blob was forgotten leaves the blob file
+    /// and its parsed structure without a message; reopening removes both.
+    @Test func reopeningReclaimsTheStructureOfAnUnreferencedBlob() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteMailStore(directory: directory)
+            let user = try await store.addUser(name: "alice", credentials: Self.credentials())
+            let inbox = try await Self.inbox(store, user)
+            let uid = try await Self.append(store, Self.message(1), to: inbox.id)
+            let blob = try #require(try await store.messages(in: inbox.id, uids: [uid]).first?.blob)
+            store.close()
+            // What the expunge's own transaction commits, without the blob removal after it.
+            let database = try DatabaseQueue(path: directory + "/tern.sqlite")
+            try await database.write { db in
+                try db.execute(sql: "DELETE FROM messages WHERE blob = ?", arguments: [blob.rawValue])
+            }
+            #expect(try await Self.structureCount(database, blob) == 1)
+            try database.close()
+
+            let reopened = try SQLiteMailStore(directory: directory)
+            reopened.close()
+            #expect(!Self.exists(Self.blobPath(directory, blob)), "the unreferenced file is reclaimed")
+            let check = try DatabaseQueue(path: directory + "/tern.sqlite")
+            #expect(try await Self.structureCount(check, blob) == 0, "and so is its structure")
+            try check.close()
+        }
+    }
+
+    static func structureCount(_ database: DatabaseQueue, _ blob: BlobID) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM structures WHERE blob = ?",
+                             arguments: [blob.rawValue]) ?? -1
         }
     }
 
