@@ -22,6 +22,8 @@ struct BlobDirectory: Sendable {
     let staging: String
 
     static let lockName = ".lock"
+    /// How old an upload directory without a lock file must be before it counts as abandoned.
+    static let unlockedDirectoryGraceSeconds = 60.0
 
     init(root: String, instance: String) {
         blobs = root + "/blobs"
@@ -125,9 +127,15 @@ struct BlobDirectory: Sendable {
                 try POSIXFile.unlink(path)
                 continue
             }
-            // No lock file: an instance between creating its directory and locking it.
             let lockPath = path + "/" + Self.lockName
-            guard let fd = try? POSIXFile.open(lockPath, flags: O_RDWR) else { continue }
+            guard let fd = try? POSIXFile.open(lockPath, flags: O_RDWR) else {
+                // No lock file: an instance between creating its directory and locking it
+                // (microseconds), or one killed in that moment, which left it empty for good.
+                if let age = POSIXFile.age(path), age > Self.unlockedDirectoryGraceSeconds {
+                    POSIXFile.removeDirectory(path)
+                }
+                continue
+            }
             defer { POSIXFile.close(fd) }
             guard POSIXFile.tryLock(fd) else { continue }
             for entry in POSIXFile.entries(of: path) where entry != Self.lockName {

@@ -131,6 +131,15 @@ enum POSIXFile {
         return names
     }
 
+    /// Seconds since the path was last modified; nil if it cannot be read.
+    static func age(_ path: String) -> Double? {
+        var info = stat()
+        guard path.withCString({ lstat($0, &info) }) == 0 else { return nil }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Double(now.tv_sec - info.st_mtim.tv_sec) + Double(now.tv_nsec - info.st_mtim.tv_nsec) / 1e9
+    }
+
     static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         guard path.withCString({ lstat($0, &info) }) == 0 else { return false }

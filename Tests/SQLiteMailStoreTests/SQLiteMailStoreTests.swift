@@ -98,6 +98,15 @@ struct SQLiteMailStoreTests {
             #expect(FileManager.default.createFile(atPath: Self.blobPath(directory, orphan), contents: Data("orphan".utf8)))
             let misnamed = directory + "/blobs/ab/not-a-blob"
             #expect(FileManager.default.createFile(atPath: misnamed, contents: Data()))
+            // Upload directories without a lock file: one left by an instance killed before it
+            // locked it (old), one of an instance starting right now (fresh).
+            let killedBeforeLocking = directory + "/tmp/killed-before-locking"
+            let startingNow = directory + "/tmp/starting-now"
+            for path in [killedBeforeLocking, startingNow] {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+            }
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)],
+                                                  ofItemAtPath: killedBeforeLocking)
 
             let store = try SQLiteMailStore(directory: directory)
             defer { store.close() }
@@ -106,6 +115,8 @@ struct SQLiteMailStoreTests {
             #expect(!Self.exists(stray))
             #expect(!Self.exists(Self.blobPath(directory, orphan)), "an unreferenced blob is reclaimed")
             #expect(!Self.exists(misnamed))
+            #expect(!Self.exists(killedBeforeLocking), "an old upload directory without a lock is reclaimed")
+            #expect(Self.exists(startingNow), "a fresh one may belong to an instance starting now")
             let kept = try #require(keptBlob)
             #expect(Self.exists(Self.blobPath(directory, kept)), "a referenced blob stays")
             let reader = try await store.openBlob(kept)
