@@ -1,8 +1,15 @@
 #!/usr/bin/env python3
 """Tern against Dovecot on the same machine, in the same run.
 
-Starts both servers on free ports of 127.0.0.1 with temporary data, then measures, one server
-at a time:
+Suites (`--suite`, default append-fetch; `all` runs every one):
+  append-fetch    APPEND throughput and UID FETCH (below)
+  message-access  FETCH ENVELOPE BODYSTRUCTURE and SEARCH on 10,000 messages (access.py)
+  idle            push latency to 1,000 IDLE sessions on one mailbox (idle.py)
+  memory          memory of 10,000 idling sessions (memory.py)
+  qresync         SELECT QRESYNC, SELECT, FETCH flags, SEARCH on 100,000 messages (qresync.py)
+
+The append-fetch suite starts both servers on free ports of 127.0.0.1 with temporary data, then
+measures, one server at a time:
 
 1. APPEND of the corpus messages into INBOX of a fresh account, over K concurrent connections
    (LITERAL+, one command at a time per connection, each waiting for its tagged OK), and again
@@ -16,6 +23,7 @@ sink server to show how fast the client alone can go. See Benchmarks/README.md.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -30,14 +38,29 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import access  # noqa: E402
+import common  # noqa: E402
 import corpus  # noqa: E402
+import idle  # noqa: E402
 import imapload  # noqa: E402
+import memory  # noqa: E402
 import procstat  # noqa: E402
+import qresync  # noqa: E402
 import servers  # noqa: E402
+from common import PASSWORD, filesystem_of, idle_load, settle  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-PASSWORD = "bench-Pass-1"
 MULTI_USER, SINGLE_USER = "bench-multi", "bench-single"
+SUITES = ["append-fetch", "message-access", "idle", "memory", "qresync"]
+
+# (option, full value, --quick value) of each suite's scale.
+SCALES = [
+    ("access_messages", 10_000, 200), ("access_runs", 7, 3), ("access_warmup", 1, 1),
+    ("idle_sessions", 1_000, 20), ("idle_appends", 50, 5), ("idle_inbox", 1_000, 20),
+    ("memory_sessions", 10_000, 200), ("memory_dovecot_sessions", 1_000, 50), ("memory_inbox", 1_000, 20),
+    ("qresync_messages", 100_000, 2_000), ("qresync_stores", 100, 20), ("qresync_runs", 5, 2),
+    ("qresync_text_runs", 3, 1),
+]
 
 
 def parse_arguments(argv):
@@ -68,7 +91,50 @@ def parse_arguments(argv):
                         help="record Tern with `perf record -g` during each phase into DIR/PHASE.perf.data "
                              "(perturbs the figures: use for finding hot spots, not for comparing)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (data, configs, logs)")
+    parser.add_argument("--suite", default="append-fetch", metavar="NAMES",
+                        help=f"comma-separated suites to run, or `all`: {', '.join(SUITES)} (default append-fetch)")
+    group = parser.add_argument_group("message-access suite")
+    group.add_argument("--access-messages", type=int, metavar="N", help="messages in the mailbox (default 10000)")
+    group.add_argument("--access-runs", type=int, metavar="R", help="timed runs per command and server (default 7)")
+    group.add_argument("--access-warmup", type=int, metavar="W", help="untimed runs first (default 1)")
+    group.add_argument("--search-word", default="benchmark",
+                       help="word for SEARCH TEXT that is in some but not all messages (default benchmark)")
+    group.add_argument("--absent-word", default="xylograph",
+                       help="word for SEARCH TEXT that is in no message (default xylograph)")
+    group.add_argument("--search-from", metavar="TEXT",
+                       help="SEARCH FROM argument (default: the commonest From: domain of the messages)")
+    group.add_argument("--search-since", metavar="DATE",
+                       help="SEARCH SINCE date, e.g. 1-Jan-2025 (default: the date of the middle message)")
+    group = parser.add_argument_group("idle suite")
+    group.add_argument("--idle-sessions", type=int, metavar="S", help="IDLE sessions per server (default 1000)")
+    group.add_argument("--idle-appends", type=int, metavar="A", help="APPENDs to push per server (default 50)")
+    group.add_argument("--idle-inbox", type=int, metavar="N", help="messages in INBOX beforehand (default 1000)")
+    group.add_argument("--idle-timeout", type=float, default=40.0, metavar="SECONDS",
+                       help="how long to wait for every session to hear one APPEND (default 40)")
+    group = parser.add_argument_group("memory suite")
+    group.add_argument("--memory-sessions", type=int, metavar="C", help="Tern's idling sessions (default 10000)")
+    group.add_argument("--memory-dovecot-sessions", type=int, metavar="C",
+                       help="Dovecot's idling sessions, extrapolated to --memory-sessions (default 1000)")
+    group.add_argument("--memory-inbox", type=int, metavar="N", help="messages in INBOX (default 1000)")
+    group = parser.add_argument_group("qresync suite")
+    group.add_argument("--qresync-messages", type=int, metavar="N", help="messages in the mailbox (default 100000)")
+    group.add_argument("--qresync-stores", type=int, metavar="K", help="flag changes before QRESYNC (default 100)")
+    group.add_argument("--qresync-runs", type=int, metavar="R", help="timed runs (default 5)")
+    group.add_argument("--qresync-text-runs", type=int, metavar="R", help="timed SEARCH TEXT runs (default 3)")
+    group.add_argument("--qresync-dovecot-imap", dest="qresync_dovecot_maildir", action="store_false",
+                       help="fill Dovecot over IMAP too instead of writing its Maildir directly (slow)")
+    group.add_argument("--seed", type=int, default=20261122, help="random seed of the flag changes")
     args = parser.parse_args(argv)
+    names = SUITES if args.suite == "all" else [name.strip() for name in args.suite.split(",") if name.strip()]
+    unknown = [name for name in names if name not in SUITES]
+    if unknown or not names:
+        parser.error(f"unknown suite {', '.join(unknown) or '(none)'}; choose from {', '.join(SUITES)} or all")
+    args.suites = [name for name in SUITES if name in names]
+    for name, full, quick in SCALES:
+        if getattr(args, name) is None:
+            setattr(args, name, quick if args.quick else full)
+        elif getattr(args, name) < (0 if name.endswith("warmup") else 1):
+            parser.error(f"--{name.replace('_', '-')} is too small")
     if args.quick:
         args.messages, args.runs, args.warmup = 200, 3, 1
         if args.single_messages is None:
@@ -106,13 +172,6 @@ def stop_on_signals():
         signal.signal(number, interrupt)
     # Also when started in the background by a shell that set SIGINT to be ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-
-
-def settle():
-    """Writes dirty pages out before a phase, so that one server's writeback is not billed to
-    the next."""
-    os.sync()
-    time.sleep(0.5)
 
 
 class Profiler:
@@ -378,49 +437,17 @@ def print_report(report):
         print(f"  during {name}: " + ", ".join(parts))
 
 
-def idle_load(seconds):
-    """Cores kept busy by the rest of the machine over `seconds`, before anything of ours runs."""
-    busy, total = procstat.machine_cpu()
-    time.sleep(seconds)
-    busy2, total2 = procstat.machine_cpu()
-    return (busy2 - busy) / (total2 - total) * os.cpu_count() if total2 > total else 0.0
-
-
-def filesystem_of(path):
-    try:
-        out = subprocess.run(["df", "-T", str(path)], capture_output=True, text=True, timeout=10).stdout.splitlines()
-        fields = out[-1].split()
-        return f"{fields[1]} ({fields[0]})"
-    except (OSError, IndexError, subprocess.SubprocessError):
-        return "?"
-
-
 # --- main -----------------------------------------------------------------------------------
 
-def main(argv=None):
-    args = parse_arguments(argv)
-    stop_on_signals()
-    tern_binary = find_tern(args)
-    workdir = Path(tempfile.mkdtemp(prefix="tern-bench-", dir=args.workdir))
-    os.chmod(workdir, 0o755)  # Dovecot's unprivileged processes must reach its directory inside
-    targets = []
+def run_append_fetch(ctx):
+    """The original suite: APPEND throughput over K connections and over one, then UID FETCH."""
+    args, workdir = ctx.args, ctx.workdir
+    all_messages = ctx.messages(max(args.messages, args.single_messages))
+    messages = all_messages[:args.messages]
+    single_messages = all_messages[:args.single_messages]
+    targets = ctx.targets("append-fetch")
     try:
-        all_messages = corpus.load(args.corpus_dir or workdir, max(args.messages, args.single_messages))
-        messages = all_messages[:args.messages]
-        single_messages = all_messages[:args.single_messages]
-
-        targets.append(servers.TernServer(workdir / "tern", tern_binary))
-        if not args.no_dovecot:
-            if args.dovecot_both or not args.dovecot_fast:
-                targets.append(servers.DovecotServer(workdir / "dovecot"))
-            if args.dovecot_both or args.dovecot_fast:
-                targets.append(servers.DovecotServer(workdir / "dovecot-fast", fast=True))
-        for target in targets:
-            for user in (MULTI_USER, SINGLE_USER):
-                target.add_user(user, PASSWORD)
-            target.start()
-            print(f"Started {target.name} on 127.0.0.1:{target.port}: {target.describe()}", flush=True)
-
+        ctx.start(targets, [MULTI_USER, SINGLE_USER])
         conditions = {"cpus": os.cpu_count(), "load_before": procstat.load_average(),
                       "busy_cores_before": idle_load(1 if args.quick else 3),
                       "filesystem": filesystem_of(workdir), "python": platform.python_version()}
@@ -437,14 +464,14 @@ def main(argv=None):
             print("Measuring the client against the sink ...", flush=True)
             report["client"] = measure_client(args, messages, single_messages)
 
-        pids = {t.name: t.pid for t in targets}
+        pids = ctx.pids(targets)
         for phase, user, batch, connections in (("append_multi", MULTI_USER, messages, args.connections),
                                                 ("append_single", SINGLE_USER, single_messages, 1)):
             for target in targets:
                 settle()
                 print(f"{target.name}: APPEND {len(batch):,} messages over {connections} connection(s) ...",
                       end="", flush=True)
-                with Profiler(args.profile, target, phase):
+                with ctx.profile(target, phase):
                     result = append_phase(target, user, batch, connections, pids)
                 target.remember_tree()
                 stored = mailbox_count(target.port, user)
@@ -455,30 +482,136 @@ def main(argv=None):
 
         settle()
         print(f"UID FETCH 1:* (UID FLAGS): {args.warmup} warm-up + {args.runs} runs per server ...", flush=True)
-        with Profiler(args.profile, targets[0], "fetch"):
+        with ctx.profile(targets[0], "fetch"):
             fetch = fetch_phase(targets, MULTI_USER, len(messages), args.runs, args.warmup, pids)
         for target in targets:
             report["results"][target.name]["fetch"] = fetch[target.name]
             report["results"][target.name]["pss_bytes"] = target.pss_bytes()
         conditions["load_after"] = procstat.load_average()
-
-        print_report(report)
-        if args.json:
-            Path(args.json).write_text(json.dumps(report, indent=2) + "\n")
-            print(f"\nFigures written to {args.json}")
-        return 0
-    except KeyboardInterrupt:
-        print("\ninterrupted; stopping the servers", file=sys.stderr)
-        return 130
-    except (servers.ServerError, imapload.IMAPError, OSError) as error:
-        print(f"\nerror: {error}", file=sys.stderr)
-        return 1
     finally:
+        ctx.stop(targets)
+    return report
+
+
+class Context:
+    """What the suites share: the options, the binary, the work directory, the corpus, and the
+    servers running now (all stopped at the end, whatever happens)."""
+
+    def __init__(self, args, tern_binary, workdir):
+        self.args, self.tern_binary, self.workdir = args, tern_binary, workdir
+        needs = [200]
+        if "append-fetch" in args.suites:
+            needs.append(max(args.messages, args.single_messages))
+        if "message-access" in args.suites:
+            needs.append(args.access_messages)
+        if "idle" in args.suites:
+            needs.append(args.idle_inbox)
+        if "memory" in args.suites:
+            needs.append(args.memory_inbox)
+        if "qresync" in args.suites:
+            needs.append(min(args.qresync_messages, 200 if args.quick else 10_000))
+        self.corpus_size = max(needs)
+        self._messages = None
+        self.running = []
+        self._profiled = set()
+
+    def messages(self, count):
+        """The first `count` corpus messages (generated or read from --corpus-dir once)."""
+        if self._messages is None or len(self._messages) < count:
+            self.corpus_size = max(self.corpus_size, count)
+            self._messages = corpus.load(self.args.corpus_dir or self.workdir, self.corpus_size)
+        return self._messages[:count]
+
+    def targets(self, suite, dovecot=True, settings=None):
+        """Tern and the Dovecot configurations asked for, not started, in a directory of `suite`."""
+        root = self.workdir / suite
+        targets = [servers.TernServer(root / "tern", self.tern_binary)]
+        if dovecot and not self.args.no_dovecot:
+            if self.args.dovecot_both or not self.args.dovecot_fast:
+                targets.append(servers.DovecotServer(root / "dovecot", settings=settings))
+            if self.args.dovecot_both or self.args.dovecot_fast:
+                targets.append(servers.DovecotServer(root / "dovecot-fast", fast=True, settings=settings))
+        return targets
+
+    def start(self, targets, users):
+        for target in targets:
+            for user in users:
+                target.add_user(user, PASSWORD)
+            self.running.append(target)
+            target.start()
+            print(f"Started {target.name} on 127.0.0.1:{target.port}: {target.describe()}", flush=True)
+
+    def stop(self, targets):
         for target in reversed(targets):
             try:
                 target.stop()
             except Exception as error:  # keep stopping the others
                 print(f"warning: stopping {target.name}: {error}", file=sys.stderr)
+            if target in self.running:
+                self.running.remove(target)
+
+    def stop_all(self):
+        self.stop(list(self.running))
+
+    @staticmethod
+    def pids(targets):
+        return {t.name: t.pid for t in targets}
+
+    def profile(self, target, phase, when=True):
+        """`perf record` of Tern during `phase` with --profile, once per phase name."""
+        if not when or phase in self._profiled or self.args.profile is None:
+            return contextlib.nullcontext()
+        if isinstance(target, servers.TernServer):
+            self._profiled.add(phase)
+        return Profiler(self.args.profile, target, phase)
+
+
+SUITE_RUNNERS = {
+    "append-fetch": (run_append_fetch, print_report),
+    "message-access": (access.run, access.report),
+    "idle": (idle.run, idle.report),
+    "memory": (memory.run, memory.report),
+    "qresync": (qresync.run, qresync.report),
+}
+
+
+def main(argv=None):
+    args = parse_arguments(argv)
+    stop_on_signals()
+    tern_binary = find_tern(args)
+    # Thousands of sessions need as many descriptors here and in the servers, which inherit it.
+    common.raise_open_files(1024)
+    workdir = Path(tempfile.mkdtemp(prefix="tern-bench-", dir=args.workdir))
+    os.chmod(workdir, 0o755)  # Dovecot's unprivileged processes must reach its directory inside
+    ctx = Context(args, tern_binary, workdir)
+    reports = {}
+    try:
+        started = time.perf_counter()
+        for name in args.suites:
+            print(f"=== suite {name} ===", flush=True)
+            suite_started = time.perf_counter()
+            run, show = SUITE_RUNNERS[name]
+            reports[name] = run(ctx)
+            reports[name]["suite_seconds"] = time.perf_counter() - suite_started
+            show(reports[name])
+            print(f"(suite {name} took {reports[name]['suite_seconds']:.0f} s)", flush=True)
+        if len(args.suites) > 1:
+            print(f"\nAll suites took {time.perf_counter() - started:.0f} s.")
+        if args.json:
+            data = reports["append-fetch"] if args.suites == ["append-fetch"] else {
+                "suites": reports, "quick": args.quick, "python": platform.python_version(),
+                "tern": str(tern_binary)}
+            Path(args.json).write_text(json.dumps(data, indent=2) + "\n")
+            print(f"\nFigures written to {args.json}")
+        return 0
+    except KeyboardInterrupt:
+        print("\ninterrupted; stopping the servers", file=sys.stderr)
+        return 130
+    except (servers.ServerError, imapload.IMAPError, OSError, RuntimeError) as error:
+        print(f"\nerror: {error}", file=sys.stderr)
+        return 1
+    finally:
+        ctx.stop_all()
         if args.keep:
             print(f"Kept {workdir}", file=sys.stderr)
         else:

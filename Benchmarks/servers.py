@@ -10,6 +10,7 @@ Debian's fsync defaults untouched.
 import grp
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -184,9 +185,14 @@ def ensure_vmail_user():
 
 
 class DovecotServer(ManagedServer):
-    def __init__(self, root, fast=False):
+    """`settings` replaces the value of every line `NAME = ...` of the template (in any block),
+    or adds `NAME = VALUE` at the top level when the template has no such line: the suites with
+    a thousand sessions of one user raise `mail_max_userip_connections` and the process limits."""
+
+    def __init__(self, root, fast=False, settings=None):
         super().__init__(root)
         self.fast = fast
+        self.settings = dict(settings or {})
         self.name = "Dovecot (fast)" if fast else "Dovecot"
         self.config = self.root / "dovecot.conf"
         self.users = self.root / "users"
@@ -205,6 +211,11 @@ class DovecotServer(ManagedServer):
             if login not in text or imap not in text:
                 raise ServerError(f"{DOVECOT_TEMPLATE} no longer has the service blocks --dovecot-fast extends")
             text = text.replace(login, login + DOVECOT_FAST_LOGIN, 1).replace(imap, imap + DOVECOT_FAST_IMAP, 1)
+        for name, value in self.settings.items():
+            pattern = re.compile(rf"^(\s*){re.escape(name)} = .*$", re.MULTILINE)
+            text, replaced = pattern.subn(lambda match: f"{match.group(1)}{name} = {value}", text)
+            if not replaced:
+                text = f"{name} = {value}\n" + text
         self.config.write_text(text)
 
     def start(self):
