@@ -499,7 +499,9 @@ class Context:
 
     def __init__(self, args, tern_binary, workdir):
         self.args, self.tern_binary, self.workdir = args, tern_binary, workdir
-        needs = [200]
+        # Every suite takes the first messages of one corpus: the 10,000-message one (200 with
+        # --quick) unless a suite asks for more.
+        needs = [200 if args.quick else 10_000]
         if "append-fetch" in args.suites:
             needs.append(max(args.messages, args.single_messages))
         if "message-access" in args.suites:

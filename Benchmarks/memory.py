@@ -82,18 +82,27 @@ def one_server(ctx, target, inbox, pushed, sessions, conditions):
         fill.imap_fill(target.port, USER, fill.items_of(inbox), len(inbox), target.name)
         time.sleep(2)
         figures["before"] = measure(target)
-        print(f"{target.name}: opening {sessions:,} IDLE sessions ...", end="", flush=True)
+        print(f"{target.name}: {sessions:,} sessions:", end="", flush=True)
         group = swarm.Swarm(target.port, USER, common.PASSWORD)
-        window = procstat.CPUWindow({target.name: target.pid})
-        window.start()
-        figures["open_seconds"] = group.open(sessions, progress=lambda n: print(f" {n:,}", end="", flush=True))
-        cpu = window.stop()
-        conditions.add(cpu)
-        figures["open_cpu_seconds"] = cpu["servers"][target.name]
-        target.remember_tree()
-        print(f" {figures['open_seconds']:.1f} s", flush=True)
-        group.drain(2.0)
-        figures["idling"] = measure(target)
+        figures["stages"] = {}
+        for stage in swarm.STAGES:
+            window = procstat.CPUWindow({target.name: target.pid})
+            window.start()
+            if stage == swarm.STAGES[0]:
+                seconds = group.open(sessions, goal=stage)
+            else:
+                seconds = group.advance(stage)
+            cpu = window.stop()
+            conditions.add(cpu)
+            target.remember_tree()
+            group.drain(2.0)
+            figures["stages"][stage] = {"seconds": seconds, "cpu_seconds": cpu["servers"][target.name],
+                                        **measure(target)}
+            print(f" {stage} in {seconds:.1f} s,", end="", flush=True)
+        print(flush=True)
+        figures["idling"] = figures["stages"]["idling"]
+        figures["open_seconds"] = sum(stage["seconds"] for stage in figures["stages"].values())
+        figures["open_cpu_seconds"] = sum(stage["cpu_seconds"] for stage in figures["stages"].values())
         if target.name == "Tern":
             figures["peak_rss"] = vm_hwm(target.pid)
         appender = swarm.TimestampedConnection(target.port)
@@ -136,6 +145,15 @@ def report(result):
     table.row("PSS before the sessions, MiB", [figures[n]["before"]["pss"] / MiB for n in names], 1, "lower")
     table.row("PSS with the sessions idling, MiB", [figures[n]["idling"]["pss"] / MiB for n in names], 1, "(info)")
     table.row("PSS per session, KiB", [per_session(n, "pss") / 1024 for n in names], 1, "lower")
+    previous = {n: figures[n]["before"]["pss"] for n in names}
+    for stage, label in (("greeted", "connected (greeting read)"), ("authenticated", "+ LOGIN"),
+                         ("selected", "+ SELECT INBOX"), ("idling", "+ IDLE")):
+        values = []
+        for n in names:
+            now = figures[n]["stages"][stage]["pss"]
+            values.append((now - previous[n]) / figures[n]["sessions"] / 1024)
+            previous[n] = now
+        table.row(f"  of which {label}, KiB", values, 1, "lower")
     table.row("RSS per session, KiB (shared pages counted per process)",
               [per_session(n, "rss") / 1024 for n in names], 1, "lower")
     table.row(f"PSS with {target_count:,} sessions, MiB (Dovecot: extrapolated)",

@@ -59,6 +59,11 @@ class TimestampedConnection(Connection):
         self.buffer += chunk
 
 
+STAGES = ("greeted", "authenticated", "selected", "idling")
+# The command that leaves each resting stage, and the state while its answer is awaited.
+NEXT = {"greeted": "login", "authenticated": "select", "selected": "idle"}
+
+
 class _Session:
     __slots__ = ("sock", "state", "buffer", "exists", "arrivals", "index")
 
@@ -73,43 +78,58 @@ class _Session:
 
 
 class Swarm:
-    """`count` sessions of `user` on `port`, each logged in, with `mailbox` selected and in
-    IDLE once `open()` returns."""
+    """Sessions of `user` on `port`, brought stage by stage to `greeted` (connected, greeting
+    read), `authenticated` (LOGIN), `selected` (SELECT `mailbox`) or `idling` (IDLE)."""
 
     def __init__(self, port, user, password, mailbox=b"INBOX", host="127.0.0.1"):
         self.address = (host, port)
-        self.login_line = b"a1 LOGIN " + quote(user) + b" " + quote(password) + b"\r\n"
-        self.select_line = b"a2 SELECT " + mailbox + b"\r\n"
+        self.lines = {"login": b"a1 LOGIN " + quote(user) + b" " + quote(password) + b"\r\n",
+                      "select": b"a2 SELECT " + mailbox + b"\r\n",
+                      "idle": b"a3 IDLE\r\n"}
         self.selector = selectors.EpollSelector()
         self.sessions = []
-        self.idling = 0
+        self.goal = "idling"
+        self.at_goal = 0
         self.failures = []
+
+    @property
+    def idling(self):
+        return sum(1 for s in self.sessions if s.state == "idling")
 
     # --- opening ---
 
-    def open(self, count, concurrency=64, timeout=600, progress=None):
-        """Opens `count` sessions, at most `concurrency` of them between connecting and IDLE at
-        any time. Returns seconds taken; raises IMAPError if any session fails."""
+    def open(self, count, goal="idling", concurrency=64, timeout=900, progress=None):
+        """Opens `count` sessions and brings each to the stage `goal`, at most `concurrency` of
+        them on their way at any time. Returns seconds taken; raises IMAPError if any fails."""
+        first = len(self.sessions)
+        return self._drive(goal, count, lambda: self._connect(first + self._started), concurrency, timeout,
+                           progress)
+
+    def advance(self, goal, concurrency=64, timeout=900, progress=None):
+        """Brings every session resting at an earlier stage on to `goal`; returns seconds taken."""
+        resting = [s for s in self.sessions if s.state in STAGES and STAGES.index(s.state) < STAGES.index(goal)]
+        pending = iter(resting)
+        return self._drive(goal, len(resting), lambda: self._step(next(pending)), concurrency, timeout, progress)
+
+    def _drive(self, goal, count, start_one, concurrency, timeout, progress):
         started = time.perf_counter()
         deadline = time.monotonic() + timeout
-        opened = 0
-        in_flight = 0
+        self.goal = goal
+        self.at_goal = 0
+        self._started = 0
         last_report = time.monotonic()
-        while self.idling < count:
-            while opened < count and in_flight < concurrency:
-                self._connect(opened)
-                opened += 1
-                in_flight += 1
-            before = self.idling
+        while self.at_goal < count:
+            while self._started < count and self._started - self.at_goal < concurrency:
+                start_one()
+                self._started += 1
             self._poll(1.0)
-            in_flight -= self.idling - before
             if self.failures:
-                raise IMAPError(f"{len(self.failures)} sessions failed to open; first: {self.failures[0]}")
+                raise IMAPError(f"{len(self.failures)} sessions failed; first: {self.failures[0]}")
             if time.monotonic() > deadline:
-                raise IMAPError(f"only {self.idling} of {count} sessions idling after {timeout} s")
+                raise IMAPError(f"only {self.at_goal} of {count} sessions reached {goal} after {timeout} s")
             if progress and time.monotonic() - last_report >= 10:
                 last_report = time.monotonic()
-                progress(self.idling)
+                progress(self.at_goal)
         return time.perf_counter() - started
 
     def _connect(self, index):
@@ -123,6 +143,19 @@ class Swarm:
         if code not in (0, errno.EINPROGRESS):
             raise IMAPError(f"connect: {errno.errorcode.get(code, code)}")
         self.selector.register(sock, selectors.EVENT_WRITE, session)
+
+    def _step(self, session):
+        """Sends the command that takes `session` from its resting stage to the next."""
+        state = NEXT[session.state]
+        session.state = state
+        self._send(session, self.lines[state])
+
+    def _reached(self, session, stage):
+        session.state = stage
+        if stage == self.goal:
+            self.at_goal += 1
+        else:
+            self._step(session)
 
     def _poll(self, timeout):
         for key, events in self.selector.select(timeout):
@@ -177,14 +210,12 @@ class Swarm:
             elif state == "greeting":
                 if not line.startswith(b"* OK"):
                     return self._fail(session, f"greeting {line!r}")
-                session.state = "login"
-                self._send(session, self.login_line)
+                self._reached(session, "greeted")
             elif state == "login":
                 if line.startswith(b"a1 "):
                     if not line.startswith(b"a1 OK"):
                         return self._fail(session, f"LOGIN: {line!r}")
-                    session.state = "select"
-                    self._send(session, self.select_line)
+                    self._reached(session, "authenticated")
             elif state == "select":
                 match = EXISTS.match(line)
                 if match:
@@ -192,12 +223,10 @@ class Swarm:
                 elif line.startswith(b"a2 "):
                     if not line.startswith(b"a2 OK"):
                         return self._fail(session, f"SELECT: {line!r}")
-                    session.state = "idle"
-                    self._send(session, b"a3 IDLE\r\n")
+                    self._reached(session, "selected")
             elif state == "idle":
                 if line.startswith(b"+"):
-                    session.state = "idling"
-                    self.idling += 1
+                    self._reached(session, "idling")
                 elif line.startswith(b"a3 "):
                     return self._fail(session, f"IDLE: {line!r}")
 
@@ -242,9 +271,9 @@ class Swarm:
     def close(self):
         """Ends IDLE and logs out every session without waiting for the answers, then closes."""
         for session in self.sessions:
-            if session.state in ("idling",):
+            if session.state in STAGES:
                 try:
-                    session.sock.send(b"DONE\r\na9 LOGOUT\r\n")
+                    session.sock.send((b"DONE\r\n" if session.state == "idling" else b"") + b"a9 LOGOUT\r\n")
                 except OSError:
                     pass
         time.sleep(0.2)
