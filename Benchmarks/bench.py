@@ -185,7 +185,7 @@ class Profiler:
             raise SystemExit("--profile needs perf (Debian: linux-perf)")
         Path(directory).mkdir(parents=True, exist_ok=True)
         self.output = Path(directory) / f"{phase}.perf.data"
-        self.process = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-p", str(target.pid),
+        self.process = subprocess.Popen(["perf", "record", "-F", "499", "--call-graph", os.environ.get("BENCH_PERF_CALLGRAPH", "fp"), "-p", str(target.pid),
                                          "-o", str(self.output)],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                         start_new_session=True)
