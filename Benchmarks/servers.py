@@ -24,9 +24,17 @@ REPO = Path(__file__).resolve().parents[1]
 DOVECOT_TEMPLATE = REPO.parent / "shared" / "dovecot" / "dovecot.conf.template"
 
 TERN_CONFIG = """\
+[limits]
+max_connections = 20000
+
 [security]
 # New accounts are created with fewer PBKDF2 rounds: login cost is not what is measured.
 password_iterations = 4096
+# The idle and memory suites open thousands of sessions of one account from 127.0.0.1; the
+# defaults (200 per address, 50 per user) are for real clients. Plaintext LOGIN is allowed
+# from loopback by default.
+max_connections_per_address = 20000
+max_connections_per_user = 20000
 """
 
 # Dovecot's "high-performance" login mode (../shared/dovecot/README.md).
