@@ -1,25 +1,15 @@
 #!/usr/bin/env python3
 """Tern against Dovecot on the same machine, in the same run.
 
-Suites (`--suite`, default append-fetch; `all` runs every one):
-  append-fetch    APPEND throughput and UID FETCH (below)
+Suites (`--suite`; default append-fetch, or every suite with --quick; `all` runs every one):
+  append-fetch    APPEND throughput and UID FETCH (appendfetch.py)
   message-access  FETCH ENVELOPE BODYSTRUCTURE and SEARCH on 10,000 messages (access.py)
   idle            push latency to 1,000 IDLE sessions on one mailbox (idle.py)
   memory          memory of 10,000 idling sessions (memory.py)
   qresync         SELECT QRESYNC, SELECT, FETCH flags, SEARCH on 100,000 messages (qresync.py)
 
-The append-fetch suite starts both servers on free ports of 127.0.0.1 with temporary data, then
-measures, one server at a time:
-
-1. APPEND of the corpus messages into INBOX of a fresh account, over K concurrent connections
-   (LITERAL+, one command at a time per connection, each waiting for its tagged OK), and again
-   over a single connection of another fresh account: messages per second.
-2. `UID FETCH 1:* (UID FLAGS)` on the K-connection mailbox: milliseconds from sending the
-   command to its tagged OK, the median of R runs after a warm-up.
-
-During each phase it records the CPU time of each server's process tree, of this client and of
-the whole machine (what remains is other load), and before the servers it drives a do-nothing
-sink server to show how fast the client alone can go. See Benchmarks/README.md.
+Every server listens on a free port of 127.0.0.1 only, with its data in one temporary
+directory; every process is started and stopped here. See Benchmarks/README.md.
 """
 
 import argparse
@@ -29,7 +19,6 @@ import os
 import platform
 import shutil
 import signal
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,18 +28,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import access  # noqa: E402
+import appendfetch  # noqa: E402
 import common  # noqa: E402
 import corpus  # noqa: E402
 import idle  # noqa: E402
 import imapload  # noqa: E402
 import memory  # noqa: E402
-import procstat  # noqa: E402
 import qresync  # noqa: E402
 import servers  # noqa: E402
-from common import PASSWORD, filesystem_of, idle_load, settle  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-MULTI_USER, SINGLE_USER = "bench-multi", "bench-single"
 SUITES = ["append-fetch", "message-access", "idle", "memory", "qresync"]
 
 # (option, full value, --quick value) of each suite's scale.
@@ -91,8 +78,9 @@ def parse_arguments(argv):
                         help="record Tern with `perf record -g` during each phase into DIR/PHASE.perf.data "
                              "(perturbs the figures: use for finding hot spots, not for comparing)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory (data, configs, logs)")
-    parser.add_argument("--suite", default="append-fetch", metavar="NAMES",
-                        help=f"comma-separated suites to run, or `all`: {', '.join(SUITES)} (default append-fetch)")
+    parser.add_argument("--suite", metavar="NAMES",
+                        help=f"comma-separated suites to run, or `all`: {', '.join(SUITES)} "
+                             f"(default append-fetch; with --quick, all)")
     group = parser.add_argument_group("message-access suite")
     group.add_argument("--access-messages", type=int, metavar="N", help="messages in the mailbox (default 10000)")
     group.add_argument("--access-runs", type=int, metavar="R", help="timed runs per command and server (default 7)")
@@ -125,6 +113,8 @@ def parse_arguments(argv):
                        help="fill Dovecot over IMAP too instead of writing its Maildir directly (slow)")
     group.add_argument("--seed", type=int, default=20261122, help="random seed of the flag changes")
     args = parser.parse_args(argv)
+    if args.suite is None:
+        args.suite = "all" if args.quick else "append-fetch"
     names = SUITES if args.suite == "all" else [name.strip() for name in args.suite.split(",") if name.strip()]
     unknown = [name for name in names if name not in SUITES]
     if unknown or not names:
@@ -205,294 +195,6 @@ class Profiler:
             print(f" [profile: perf report -i {self.output}]", end="", flush=True)
 
 
-def mailbox_count(port, user):
-    session = imapload.Connection(port)
-    try:
-        session.login(user, PASSWORD)
-        response = session.command(b"STATUS INBOX (MESSAGES)")
-    finally:
-        session.logout()
-    marker = response.find(b"MESSAGES ")
-    digits = response[marker + 9:].split(b")")[0]
-    return int(digits)
-
-
-def append_phase(target, user, messages, connections, pids):
-    """Appends `messages` over `connections`; returns the figures of the phase."""
-    run = imapload.append_load(target.port, user, PASSWORD, messages, connections)
-    window = procstat.CPUWindow(pids)
-    try:
-        window.start()
-        seconds = run.go()
-        cpu = window.stop()
-    finally:
-        run.close()
-    first_tenth, last_tenth = run.tenth_rates()
-    result = {
-        "first_tenth_messages_per_second": first_tenth,
-        "last_tenth_messages_per_second": last_tenth,
-        "messages": len(messages),
-        "bytes": sum(len(m) for m in messages),
-        "connections": connections,
-        "seconds": seconds,
-        "messages_per_second": len(messages) / seconds,
-        "client_cpu_seconds": cpu["client"],
-        "others_cpu_seconds": cpu["others"],
-        "machine_busy_cpu_seconds": cpu["machine_busy"],
-        "window_seconds": cpu["wall"],
-    }
-    if target.name in cpu["servers"]:
-        result["server_cpu_seconds"] = cpu["servers"][target.name]
-    return result
-
-
-def fetch_phase(targets, user, expected, runs, warmup, pids):
-    """Times `UID FETCH 1:* (UID FLAGS)` on each target, interleaving the servers run by run so
-    that a change in machine load touches all of them alike. Then measures each server's CPU
-    over `runs` back-to-back runs: /proc counts in 10 ms ticks, too coarse for one run."""
-    command = b"UID FETCH 1:* (UID FLAGS)"
-    sessions = {}
-    results = {}
-
-    def fetch(target):
-        seconds, response = sessions[target.name].timed(command)
-        count = response.count(b" FETCH (")
-        if count != expected:
-            raise imapload.IMAPError(f"{target.name}: UID FETCH returned {count} messages, {expected} expected")
-        return seconds, response
-
-    try:
-        for target in targets:
-            session = imapload.Connection(target.port)
-            session.login(user, PASSWORD)
-            session.command(b"SELECT INBOX")
-            sessions[target.name] = session
-            results[target.name] = {"times_ms": []}
-        for _ in range(warmup):
-            for target in targets:
-                fetch(target)
-        for _ in range(runs):
-            for target in targets:
-                seconds, response = fetch(target)
-                results[target.name]["times_ms"].append(seconds * 1000)
-                results[target.name]["response_bytes"] = len(response)
-        for target in targets:
-            window = procstat.CPUWindow(pids)
-            window.start()
-            for _ in range(runs):
-                fetch(target)
-            cpu = window.stop()
-            results[target.name].update({
-                "server_cpu_seconds": cpu["servers"].get(target.name, 0.0),
-                "client_cpu_seconds": cpu["client"],
-                "others_cpu_seconds": cpu["others"],
-                "window_seconds": cpu["wall"],
-            })
-    finally:
-        for session in sessions.values():
-            session.logout()
-    for entry in results.values():
-        times = entry["times_ms"]
-        entry["median_ms"] = statistics.median(times)
-        entry["min_ms"] = min(times)
-        entry["max_ms"] = max(times)
-        entry["runs"] = len(times)
-        entry["server_cpu_ms_per_run"] = entry["server_cpu_seconds"] * 1000 / len(times)
-    return results
-
-
-class SinkTarget:
-    """The do-nothing sink server of imapload.py, in a process of its own."""
-
-    name = "sink"
-
-    def __init__(self):
-        self.port = servers.free_port()
-        self.process = subprocess.Popen([sys.executable, str(Path(imapload.__file__)), "--sink", str(self.port)],
-                                        stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, start_new_session=True)
-        if self.process.stdout.readline().strip() != b"ready":
-            self.stop()
-            raise RuntimeError("the sink server did not start")
-
-    def stop(self):
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-
-def measure_client(args, messages, single_messages):
-    """Drives the sink with the same client code: what the client alone can do. The sink runs in
-    another process, so on a 2-core machine this is a lower bound of the client's ceiling."""
-    sink = SinkTarget()
-    try:
-        pids = {"sink": sink.process.pid}
-        multi = append_phase(sink, MULTI_USER, messages, args.connections, pids)
-        multi["sink_cpu_seconds"] = multi.pop("server_cpu_seconds", None)
-        single = append_phase(sink, SINGLE_USER, single_messages, 1, pids)
-        single["sink_cpu_seconds"] = single.pop("server_cpu_seconds", None)
-        fetch = fetch_phase([sink], MULTI_USER, len(messages), args.runs, args.warmup, pids)["sink"]
-    finally:
-        sink.stop()
-    return {"append_multi": multi, "append_single": single, "fetch": fetch}
-
-
-# --- report ---------------------------------------------------------------------------------
-
-def fmt(value, digits):
-    if value is None:
-        return "-"
-    return f"{value:,.{digits}f}"
-
-
-def print_report(report):
-    names = [entry["name"] for entry in report["servers"]]
-    results = report["results"]
-    peers = names[1:]
-    K = report["parameters"]["connections"]
-    rows = []
-
-    def row(label, values, digits, better):
-        rows.append((label, [fmt(v, digits) for v in values],
-                     [fmt(ratio(values[0], v), 2) for v in values[1:]], better))
-
-    def ratio(a, b):
-        return None if a is None or b is None or b == 0 else a / b
-
-    def per_thousand(phase, name):
-        entry = results[name][phase]
-        return entry.get("server_cpu_seconds", 0.0) * 1000 / entry["messages"]
-
-    row(f"APPEND msg/s, {K} connections", [results[n]["append_multi"]["messages_per_second"] for n in names], 0,
-        "higher")
-    row(f"  first tenth of messages, {K} conn",
-        [results[n]["append_multi"]["first_tenth_messages_per_second"] for n in names], 0, "higher")
-    row(f"  last tenth of messages, {K} conn",
-        [results[n]["append_multi"]["last_tenth_messages_per_second"] for n in names], 0, "higher")
-    row("APPEND msg/s, 1 connection", [results[n]["append_single"]["messages_per_second"] for n in names], 0,
-        "higher")
-    row(f"APPEND server CPU s per 1,000 msgs, {K} conn", [per_thousand("append_multi", n) for n in names], 3, "lower")
-    row("APPEND server CPU s per 1,000 msgs, 1 conn", [per_thousand("append_single", n) for n in names], 3, "lower")
-    row(f"APPEND server cores busy, {K} conn",
-        [results[n]["append_multi"]["server_cpu_seconds"] / results[n]["append_multi"]["seconds"] for n in names], 2,
-        "(info)")
-    row("UID FETCH 1:* (UID FLAGS) median ms", [results[n]["fetch"]["median_ms"] for n in names], 1, "lower")
-    row("UID FETCH min ms", [results[n]["fetch"]["min_ms"] for n in names], 1, "lower")
-    row("UID FETCH server CPU ms per run", [results[n]["fetch"]["server_cpu_ms_per_run"] for n in names], 1, "lower")
-    row("server memory after run, MiB PSS", [results[n]["pss_bytes"] / 2**20 for n in names], 1, "lower")
-
-    headers = ["metric", *names, *[f"Tern/{p}" for p in peers], "better"]
-    table = [[label, *values, *ratios, better] for label, values, ratios, better in rows]
-    widths = [max(len(str(line[i])) for line in [headers, *table]) for i in range(len(headers))]
-    print()
-    print("  ".join(h.ljust(widths[0]) if i == 0 else h.rjust(widths[i]) for i, h in enumerate(headers)))
-    print("  ".join("-" * w for w in widths))
-    for line in table:
-        print("  ".join(str(c).ljust(widths[0]) if i == 0 else str(c).rjust(widths[i]) for i, c in enumerate(line)))
-    print()
-    print("Ratios are Tern/peer. For 'higher' rows a ratio above 1 means Tern is better; for 'lower' rows "
-          "(times, CPU, memory) a ratio below 1 means Tern is better.")
-    params = report["parameters"]
-    print(f"APPEND: {params['messages']:,} messages ({params['corpus_bytes'] / 2**20:,.1f} MiB) over {K} connections, "
-          f"{params['single_messages']:,} over 1; LITERAL+, one command at a time per connection, "
-          f"each waiting for its tagged OK.")
-    print(f"UID FETCH: median of {params['runs']} runs after {params['warmup']} warm-up, "
-          f"on the {params['messages']:,}-message mailbox; servers interleaved run by run.")
-
-    client = report.get("client")
-    print()
-    print("Client capacity (same client code against a do-nothing sink server in another process):")
-    if client:
-        print(f"  APPEND {K} connections: {client['append_multi']['messages_per_second']:,.0f} msg/s; "
-              f"1 connection: {client['append_single']['messages_per_second']:,.0f} msg/s; "
-              f"UID FETCH median {client['fetch']['median_ms']:.1f} ms.")
-    for name in names:
-        entry = results[name]["append_multi"]
-        per_message = entry["client_cpu_seconds"] / entry["messages"]
-        ceiling = f"{1 / per_message:,.0f} msg/s on one core" if per_message > 0 else "not measurable"
-        print(f"  client CPU while driving {name}, {K} connections: {per_message * 1e6:,.0f} us per APPEND "
-              f"(a ceiling of {ceiling})")
-    slowest = min(results[n]["append_multi"]["messages_per_second"] for n in names)
-    if client and client["append_multi"]["messages_per_second"] < 2 * slowest:
-        print("  warning: the client is less than twice as fast as the slowest server here; "
-              "APPEND figures may be client-bound.")
-
-    conditions = report["conditions"]
-    print()
-    print(f"Machine: {conditions['cpus']} CPUs, {conditions['busy_cores_before']:.2f} of them kept busy by other "
-          f"work just before the run; load average {conditions['load_before']} before, "
-          f"{conditions['load_after']} after; data on {conditions['filesystem']}.")
-    print(f"Other load during each phase (CPU the machine spent on neither the servers nor the client), "
-          f"in cores out of {conditions['cpus']}:")
-    for name in names:
-        parts = []
-        for phase, label in (("append_multi", f"APPEND x{K}"), ("append_single", "APPEND x1"), ("fetch", "UID FETCH")):
-            entry = results[name][phase]
-            window = entry["window_seconds"]
-            # Below a few ticks of /proc/stat the share is noise.
-            parts.append(f"{label} {entry['others_cpu_seconds'] / window:.2f}" if window >= 0.2 else f"{label} -")
-        print(f"  during {name}: " + ", ".join(parts))
-
-
-# --- main -----------------------------------------------------------------------------------
-
-def run_append_fetch(ctx):
-    """The original suite: APPEND throughput over K connections and over one, then UID FETCH."""
-    args, workdir = ctx.args, ctx.workdir
-    all_messages = ctx.messages(max(args.messages, args.single_messages))
-    messages = all_messages[:args.messages]
-    single_messages = all_messages[:args.single_messages]
-    targets = ctx.targets("append-fetch")
-    try:
-        ctx.start(targets, [MULTI_USER, SINGLE_USER])
-        conditions = {"cpus": os.cpu_count(), "load_before": procstat.load_average(),
-                      "busy_cores_before": idle_load(1 if args.quick else 3),
-                      "filesystem": filesystem_of(workdir), "python": platform.python_version()}
-        report = {
-            "parameters": {"messages": len(messages), "single_messages": len(single_messages),
-                           "connections": args.connections, "runs": args.runs, "warmup": args.warmup,
-                           "corpus_bytes": sum(len(m) for m in messages), "quick": args.quick},
-            "servers": [{"name": t.name, "description": t.describe()} for t in targets],
-            "conditions": conditions,
-            "results": {t.name: {} for t in targets},
-        }
-
-        if not args.no_sink:
-            print("Measuring the client against the sink ...", flush=True)
-            report["client"] = measure_client(args, messages, single_messages)
-
-        pids = ctx.pids(targets)
-        for phase, user, batch, connections in (("append_multi", MULTI_USER, messages, args.connections),
-                                                ("append_single", SINGLE_USER, single_messages, 1)):
-            for target in targets:
-                settle()
-                print(f"{target.name}: APPEND {len(batch):,} messages over {connections} connection(s) ...",
-                      end="", flush=True)
-                with ctx.profile(target, phase):
-                    result = append_phase(target, user, batch, connections, pids)
-                target.remember_tree()
-                stored = mailbox_count(target.port, user)
-                if stored != len(batch):
-                    raise imapload.IMAPError(f"{target.name} holds {stored} messages after APPEND, {len(batch)} expected")
-                report["results"][target.name][phase] = result
-                print(f" {result['messages_per_second']:,.0f} msg/s", flush=True)
-
-        settle()
-        print(f"UID FETCH 1:* (UID FLAGS): {args.warmup} warm-up + {args.runs} runs per server ...", flush=True)
-        with ctx.profile(targets[0], "fetch"):
-            fetch = fetch_phase(targets, MULTI_USER, len(messages), args.runs, args.warmup, pids)
-        for target in targets:
-            report["results"][target.name]["fetch"] = fetch[target.name]
-            report["results"][target.name]["pss_bytes"] = target.pss_bytes()
-        conditions["load_after"] = procstat.load_average()
-    finally:
-        ctx.stop(targets)
-    return report
-
-
 class Context:
     """What the suites share: the options, the binary, the work directory, the corpus, and the
     servers running now (all stopped at the end, whatever happens)."""
@@ -538,7 +240,7 @@ class Context:
     def start(self, targets, users):
         for target in targets:
             for user in users:
-                target.add_user(user, PASSWORD)
+                target.add_user(user, common.PASSWORD)
             self.running.append(target)
             target.start()
             print(f"Started {target.name} on 127.0.0.1:{target.port}: {target.describe()}", flush=True)
@@ -569,7 +271,7 @@ class Context:
 
 
 SUITE_RUNNERS = {
-    "append-fetch": (run_append_fetch, print_report),
+    "append-fetch": (appendfetch.run, appendfetch.report),
     "message-access": (access.run, access.report),
     "idle": (idle.run, idle.report),
     "memory": (memory.run, memory.report),
