@@ -60,7 +60,7 @@ def parse_arguments(argv):
     parser.add_argument("--runs", type=int, default=11, help="timed UID FETCH runs per server (default 11)")
     parser.add_argument("--warmup", type=int, default=2, help="untimed UID FETCH runs first (default 2)")
     parser.add_argument("--quick", action="store_true",
-                        help="smoke mode: 200 messages, 3 runs, 1 warm-up (well under a minute)")
+                        help="smoke mode: every suite (unless --suite) at a small scale, in about a minute and a half")
     parser.add_argument("--json", metavar="FILE", help="also write every figure to FILE as JSON")
     parser.add_argument("--tern-bin", metavar="PATH",
                         help="the tern binary (default: $TERN_BIN, else .build/release/tern, "

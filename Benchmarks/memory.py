@@ -18,6 +18,7 @@ report says so. inotify instances are raised as in the idle suite (Dovecot's IDL
 session).
 """
 
+import os
 import time
 
 import common
@@ -40,7 +41,9 @@ def vm_hwm(pid):
 
 def measure(target):
     pss, rss, processes = common.tree_memory(target.pid)
-    return {"pss": pss, "rss": rss, "processes": processes}
+    # Open files of the main process: what RLIMIT_NOFILE must allow Tern (Dovecot spreads its
+    # sessions over processes, each with its own descriptors).
+    return {"pss": pss, "rss": rss, "processes": processes, "open_files": len(os.listdir(f"/proc/{target.pid}/fd"))}
 
 
 def run(ctx):
@@ -162,6 +165,8 @@ def report(result):
               [f"{figures[n]['before']['rss'] / MiB:,.1f} / {figures[n]['idling']['rss'] / MiB:,.1f}" for n in names],
               1, "(info)")
     table.row("processes with the sessions idling", [figures[n]["idling"]["processes"] for n in names], 0, "(info)")
+    table.row("open files of the main process, idling", [figures[n]["idling"]["open_files"] for n in names], 0,
+              "(info)")
     table.row("PSS after every session logged out, MiB", [figures[n]["after_logout"]["pss"] / MiB for n in names],
               1, "(info)")
     table.row("push to every session: p50 ms", [figures[n]["push_p50_ms"] for n in names], 1, "lower")
