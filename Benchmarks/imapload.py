@@ -104,6 +104,23 @@ class Connection:
         self.sock.sendall(b"%s APPEND %s {%d+}\r\n%s\r\n" % (tag, mailbox, len(message), message))
         return self.read_response(tag)
 
+    def multiappend(self, mailbox, items):
+        """MULTIAPPEND (RFC 3502) of `items`, each (message, flags, date): flags a bytes list
+        such as b"\\Seen" or b"" for none, date a quoted IMAP date-time or None. One command,
+        every literal non-synchronizing, sent in one write; returns the response."""
+        tag = self.next_tag()
+        parts = [tag, b" APPEND ", mailbox]
+        for message, flags, date in items:
+            if flags:
+                parts.append(b" (" + flags + b")")
+            if date:
+                parts.append(b" " + date)
+            parts.append(b" {%d+}\r\n" % len(message))
+            parts.append(message)
+        parts.append(b"\r\n")
+        self.sock.sendall(b"".join(parts))
+        return self.read_response(tag)
+
     def timed(self, text):
         """Sends one command; returns (seconds from the send to the tagged OK, response)."""
         tag = self.next_tag()
@@ -125,6 +142,30 @@ class Connection:
 
     def close(self):
         self.sock.close()
+
+
+FETCH_LINE = re.compile(rb"\r\n\* \d+ FETCH \(")
+SEARCH_LINE = re.compile(rb"(?:^|\r\n)\* SEARCH((?: \d+)*) ?\r\n")
+EXISTS_LINE = re.compile(rb"(?:^|\r\n)\* (\d+) EXISTS\r\n")
+
+
+def count_fetches(response):
+    """The untagged FETCH responses in `response` (lines that begin `* n FETCH (`)."""
+    return len(FETCH_LINE.findall(b"\r\n" + response))
+
+
+def search_numbers(response):
+    """The numbers of every untagged SEARCH response in `response`, as a sorted list."""
+    numbers = []
+    for match in SEARCH_LINE.finditer(response):
+        numbers.extend(int(n) for n in match.group(1).split())
+    return sorted(numbers)
+
+
+def exists_count(response):
+    """The last `* n EXISTS` in `response`, or None."""
+    found = EXISTS_LINE.findall(response)
+    return int(found[-1]) if found else None
 
 
 def quote(value):

@@ -10,6 +10,7 @@ Debian's fsync defaults untouched.
 import grp
 import os
 import pwd
+import re
 import shutil
 import signal
 import socket
@@ -23,9 +24,17 @@ REPO = Path(__file__).resolve().parents[1]
 DOVECOT_TEMPLATE = REPO.parent / "shared" / "dovecot" / "dovecot.conf.template"
 
 TERN_CONFIG = """\
+[limits]
+max_connections = 20000
+
 [security]
 # New accounts are created with fewer PBKDF2 rounds: login cost is not what is measured.
 password_iterations = 4096
+# The idle and memory suites open thousands of sessions of one account from 127.0.0.1; the
+# defaults (200 per address, 50 per user) are for real clients. Plaintext LOGIN is allowed
+# from loopback by default.
+max_connections_per_address = 20000
+max_connections_per_user = 20000
 """
 
 # Dovecot's "high-performance" login mode (../shared/dovecot/README.md).
@@ -184,9 +193,14 @@ def ensure_vmail_user():
 
 
 class DovecotServer(ManagedServer):
-    def __init__(self, root, fast=False):
+    """`settings` replaces the value of every line `NAME = ...` of the template (in any block),
+    or adds `NAME = VALUE` at the top level when the template has no such line: the suites with
+    a thousand sessions of one user raise `mail_max_userip_connections` and the process limits."""
+
+    def __init__(self, root, fast=False, settings=None):
         super().__init__(root)
         self.fast = fast
+        self.settings = dict(settings or {})
         self.name = "Dovecot (fast)" if fast else "Dovecot"
         self.config = self.root / "dovecot.conf"
         self.users = self.root / "users"
@@ -205,6 +219,11 @@ class DovecotServer(ManagedServer):
             if login not in text or imap not in text:
                 raise ServerError(f"{DOVECOT_TEMPLATE} no longer has the service blocks --dovecot-fast extends")
             text = text.replace(login, login + DOVECOT_FAST_LOGIN, 1).replace(imap, imap + DOVECOT_FAST_IMAP, 1)
+        for name, value in self.settings.items():
+            pattern = re.compile(rf"^(\s*){re.escape(name)} = .*$", re.MULTILINE)
+            text, replaced = pattern.subn(lambda match: f"{match.group(1)}{name} = {value}", text)
+            if not replaced:
+                text = f"{name} = {value}\n" + text
         self.config.write_text(text)
 
     def start(self):

@@ -97,14 +97,20 @@ public struct MailboxChanges: Sendable {
     public var highestModSeq: ModSeq
     /// Keywords, if the set grew since the asked MODSEQ's snapshot; otherwise empty.
     public var keywords: [String]
+    /// Whether, in this snapshot, some messages had not yet been claimed as recent by any
+    /// session (RFC 3501 §2.3.2). When false, `claimRecent` would claim nothing, so a session
+    /// need not call it: with many sessions on one mailbox that spares all but one of them a
+    /// write transaction per new message.
+    public var recentUnclaimed: Bool
 
     public init(changed: [MessageState], vanished: [UID], uidNext: UID, highestModSeq: ModSeq,
-                keywords: [String]) {
+                keywords: [String], recentUnclaimed: Bool = true) {
         self.changed = changed
         self.vanished = vanished
         self.uidNext = uidNext
         self.highestModSeq = highestModSeq
         self.keywords = keywords
+        self.recentUnclaimed = recentUnclaimed
     }
 }
 

@@ -77,7 +77,8 @@ extension SQLiteMailStore {
             let grew = try Bool.fetchOne(grewStatement, arguments: [row.id, since]) ?? false
             return MailboxChanges(changed: changed, vanished: vanished, uidNext: row.uidNextValue,
                                   highestModSeq: row.modSeq,
-                                  keywords: grew ? try MailboxRow.keywords(db, mailbox: row.id) : [])
+                                  keywords: grew ? try MailboxRow.keywords(db, mailbox: row.id) : [],
+                                  recentUnclaimed: row.recentFloor < row.uidNext)
         }
     }
 

@@ -29,10 +29,16 @@ extension MailStoreConformance {
             _ = try await f.appendSamples(2, to: inbox)
             _ = try await store.open(inbox.id, claimRecent: true)
             try expectEqual(try await store.claimRecent(in: inbox.id), [], "nothing new to claim")
+            try expectEqual(try await store.changes(in: inbox.id, since: ModSeq(0)).recentUnclaimed, false,
+                            "changes: nothing left to claim")
             let added = try await f.appendSamples(2, to: inbox)
             let expunged = try await f.append(Fixture.sample(7), to: inbox, flags: [.deleted])
             _ = try await store.expunge(in: inbox.id, uids: [expunged])
+            try expectEqual(try await store.changes(in: inbox.id, since: ModSeq(0)).recentUnclaimed, true,
+                            "changes: new messages to claim")
             try expectEqual(try await store.claimRecent(in: inbox.id), added, "the first claimer gets the new ones")
+            try expectEqual(try await store.changes(in: inbox.id, since: ModSeq(0)).recentUnclaimed, false,
+                            "changes: claimed")
             try expectEqual(try await store.claimRecent(in: inbox.id), [], "a second claimer gets none")
             try expectEqual(try await store.status(of: inbox.id).recent, 0, "RECENT after claiming")
             try expectEqual(try await store.open(inbox.id, claimRecent: true).recentUIDs, [], "nor does a later SELECT")

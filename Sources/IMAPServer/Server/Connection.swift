@@ -86,26 +86,32 @@ extension IMAPServer {
 /// Buffers responses and writes them to the channel: one write per batch of pipelined
 /// commands, and earlier writes when a large FETCH fills the buffer, waiting for the client
 /// to read (back-pressure) before producing more.
+///
+/// Between batches the buffer holds no storage: an idle connection (thousands of them in
+/// IDLE) keeps no output memory. (`clear()` on a buffer whose storage is still being written
+/// would allocate a fresh one of the same capacity, kept for as long as the session idles.)
 final class ResponseOutput {
     private let writer: NIOAsyncChannelOutboundWriter<ByteBuffer>
     var encoder = ResponseEncoder()
     var buffer = ByteBuffer()
     /// Flush early once this much is buffered.
     static let flushThreshold = 64 * 1024
+    /// What the first response of a batch reserves, so that small batches grow at most once.
+    static let initialCapacity = 1024
 
     init(writer: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
         self.writer = writer
-        buffer.reserveCapacity(16 * 1024)
     }
 
     func send(_ response: Response) {
+        if buffer.capacity == 0 { buffer.reserveCapacity(Self.initialCapacity) }
         encoder.encode(response, into: &buffer)
     }
 
     func flush() async throws {
         guard buffer.readableBytes > 0 else { return }
         let pending = buffer
-        buffer.clear()
+        buffer = ByteBuffer()
         try await writer.write(pending)
     }
 

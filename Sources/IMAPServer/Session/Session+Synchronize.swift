@@ -27,8 +27,8 @@ extension Session {
         do {
             changes = try await store.changes(in: selected.id, since: selected.knownModSeq)
             // New messages are recent for the first read-write session told of them
-            // (RFC 3501 §2.3.2).
-            if !selected.readOnly && selected.hasNewMessages(in: changes) {
+            // (RFC 3501 §2.3.2); once one has claimed them the others skip the write.
+            if !selected.readOnly && changes.recentUnclaimed && selected.hasNewMessages(in: changes) {
                 claimed = try await store.claimRecent(in: selected.id)
             }
         } catch MailStoreError.mailboxDeleted {
