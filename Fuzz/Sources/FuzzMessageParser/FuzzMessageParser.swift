@@ -1,0 +1,207 @@
+// libFuzzer target: the message library (MailMessage) on one input taken as a message, as a
+// header value, as a transfer-encoded body, as a date, and as a stored structure blob.
+//
+// Checked with `precondition`, so a violation is reported as a crash:
+// - the parsed structure is sound: the root spans the message, every header ends where its
+//   body starts, every part lies in its parent's body after its previous sibling, every line
+//   count is the number of LFs in its body; every section range lies within the message;
+// - the stored form round-trips: `encoded()` decodes to the same structure, its envelope
+//   alone and its part tree alone too;
+// - `MessageStructure(decoding:)` of raw bytes (with and without the format marker in front)
+//   throws or gives a structure whose ranges nest inside its size and which round-trips;
+// - base64 and quoted-printable decoding undo an independent encoder; a parsed date is a
+//   real calendar date and time of day.
+// Everything else that reads message bytes (header selection, addresses, RFC 2047 words,
+// body text in its charset) only has to return.
+
+import FuzzSupport
+import MailMessage
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzMessageParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+    let bytes = fuzzBytes(data, size)
+    checkMessage(bytes)
+    checkStoredForm(bytes)
+    checkStoredForm([0x4D, MessageStructure.encodingVersion] + bytes)
+    // Header values and round trips need no large inputs; a prefix keeps the target fast.
+    checkHeaderValue(Array(bytes.prefix(1024)))
+    checkTransferDecoding(bytes, roundTripping: Array(bytes.prefix(256)))
+    return 0
+}
+
+private func checkMessage(_ message: [UInt8]) {
+    let structure = MessageParser.parse(message)
+    precondition(structure.size == message.count, "size is not the message's length")
+    precondition(structure.root.headerRange.lowerBound == 0
+                 && structure.root.bodyRange.upperBound == message.count,
+                 "the root does not span the message")
+    checkNesting(structure.root, within: 0..<message.count)
+    forEachPart(structure.root) { part in
+        let lines = message[part.bodyRange].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        precondition(part.bodyLines == lines, "a line count is not the body's LF count")
+    }
+
+    let stored = structure.encoded()
+    precondition((try? MessageStructure(decoding: stored)) == structure, "stored form does not round-trip")
+    let tree = try? MessageStructure(decoding: stored, skippingEnvelope: true)
+    precondition(tree?.root == structure.root, "the part tree alone does not round-trip")
+    precondition((try? MessageStructure.decodeEnvelope(from: stored)) == structure.envelope,
+                 "the envelope alone does not round-trip")
+
+    for (path, _) in structure.allParts().prefix(64) {
+        for section in [SectionText.full, .header, .text, .mime] {
+            if let range = structure.range(of: path, section) {
+                precondition(range.lowerBound >= 0 && range.upperBound <= message.count,
+                             "a section lies outside the message")
+            }
+        }
+    }
+
+    message.withUnsafeBytes { buffer in
+        MessageText.forEachBodyText(in: buffer, structure: structure,
+                                    options: .init(includesNonText: true)) { _ in true }
+        _ = MessageText.headerText(in: buffer, range: structure.root.headerRange)
+        _ = MessageText.headerValues(named: "subject", in: buffer, range: structure.root.headerRange)
+    }
+    for excluding in [false, true] {
+        _ = HeaderFieldSelection(names: ["From", "subject", "DATE", "x-a"], excluding: excluding)
+            .select(from: message, range: structure.root.headerRange)
+    }
+    let fields = HeaderFields(parsing: message)
+    for field in fields.prefix(64) {
+        precondition(field.range.upperBound <= message.count, "a header field outside the message")
+        _ = fields.decodedValue(of: field)
+    }
+}
+
+/// A stored structure from untrusted bytes: an error, or a structure that is sound.
+private func checkStoredForm(_ blob: [UInt8]) {
+    _ = try? MessageStructure.decodeEnvelope(from: blob)
+    guard let structure = try? MessageStructure(decoding: blob) else { return }
+    checkNesting(structure.root, within: 0..<structure.size)
+    precondition((try? MessageStructure(decoding: structure.encoded())) == structure,
+                 "a decoded structure does not round-trip")
+}
+
+/// Header ends where the body starts; the part lies in `bounds`; children follow each other
+/// inside the body; an embedded message starts its part's body.
+private func checkNesting(_ part: MessagePart, within bounds: Range<Int>) {
+    precondition(part.headerRange.upperBound == part.bodyRange.lowerBound, "header does not end at the body")
+    precondition(part.headerRange.lowerBound >= bounds.lowerBound
+                 && part.bodyRange.upperBound <= bounds.upperBound, "a part outside its parent")
+    precondition(part.bodyLines >= 0 && part.bodyLines <= part.bodyRange.count, "more lines than bytes")
+    switch part.kind {
+    case .single:
+        break
+    case .multipart(let children):
+        var cursor = part.bodyRange.lowerBound
+        for child in children {
+            precondition(child.headerRange.lowerBound >= cursor, "a part overlaps the one before")
+            checkNesting(child, within: part.bodyRange)
+            cursor = child.bodyRange.upperBound
+        }
+    case .message(_, let inner):
+        precondition(inner.headerRange.lowerBound == part.bodyRange.lowerBound,
+                     "an embedded message does not start its part's body")
+        checkNesting(inner, within: part.bodyRange)
+    }
+}
+
+private func forEachPart(_ part: MessagePart, _ visit: (MessagePart) -> Void) {
+    visit(part)
+    switch part.kind {
+    case .single: break
+    case .multipart(let children): children.forEach { forEachPart($0, visit) }
+    case .message(_, let inner): forEachPart(inner, visit)
+    }
+}
+
+/// The input as the value of a header field.
+private func checkHeaderValue(_ value: [UInt8]) {
+    _ = AddressParser.parseAddressList(value)
+    _ = EncodedWordDecoder.decode(value)
+    if let date = MessageDate.parse(value) {
+        precondition((1...12).contains(date.month)
+                     && (1...daysIn(month: date.month, year: date.year)).contains(date.day)
+                     && (0..<24).contains(date.hour) && (0..<60).contains(date.minute)
+                     && (0...60).contains(date.second), "a parsed date that is not a date")
+        _ = date.secondsSince1970
+    }
+}
+
+/// The input as a transfer-encoded body, and the encodings of `sample` decoded back.
+private func checkTransferDecoding(_ bytes: [UInt8], roundTripping sample: [UInt8]) {
+    bytes.withUnsafeBytes { buffer in
+        let base64 = TransferDecoder.decode(buffer, encoding: "BASE64")
+        precondition(base64.count <= buffer.count / 4 * 3 + 3, "base64 decoded to more than it can hold")
+        let quoted = TransferDecoder.decode(buffer, encoding: "Quoted-Printable")
+        precondition(quoted.count <= buffer.count, "quoted-printable decoded to more bytes")
+        precondition(TransferDecoder.decode(buffer, encoding: "8bit").elementsEqual(bytes),
+                     "8bit is not passed through")
+    }
+    let base64 = encodeBase64(sample)
+    precondition(base64.withUnsafeBytes { TransferDecoder.decode($0, encoding: "base64") } == sample,
+                 "base64 does not decode its encoding")
+    let quoted = encodeQuotedPrintable(sample)
+    precondition(quoted.withUnsafeBytes { TransferDecoder.decode($0, encoding: "quoted-printable") } == sample,
+                 "quoted-printable does not decode its encoding")
+}
+
+private let hexDigits = Array("0123456789ABCDEF".utf8)
+
+/// Base64 as RFC 2045 §6.8 writes it: lines of 76 characters, CRLF between them.
+private func encodeBase64(_ bytes: [UInt8]) -> [UInt8] {
+    let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    var output: [UInt8] = []
+    var index = 0
+    var column = 0
+    while index < bytes.count {
+        let count = min(3, bytes.count - index)
+        var group = UInt32(bytes[index]) << 16
+        if count > 1 { group |= UInt32(bytes[index + 1]) << 8 }
+        if count > 2 { group |= UInt32(bytes[index + 2]) }
+        for slot in 0..<4 {
+            output.append(slot <= count ? alphabet[Int(group >> UInt32(18 - 6 * slot) & 0x3F)] : 0x3D)
+        }
+        index += 3
+        column += 4
+        if column == 76 {
+            output += [0x0D, 0x0A]
+            column = 0
+        }
+    }
+    return output
+}
+
+/// Quoted-printable as RFC 2045 §6.7 allows it for binary data: printable ASCII other than
+/// "=" as itself, a space too unless it ends the text, every other byte (line breaks
+/// included) as "=XX", and a soft line break before a line would pass 76 characters.
+private func encodeQuotedPrintable(_ bytes: [UInt8]) -> [UInt8] {
+    var output: [UInt8] = []
+    var column = 0
+    for (index, byte) in bytes.enumerated() {
+        let literal = (0x21...0x7E).contains(byte) && byte != 0x3D
+            || byte == 0x20 && index + 1 < bytes.count
+        let width = literal ? 1 : 3
+        if column + width > 75 {
+            output += [0x3D, 0x0D, 0x0A]
+            column = 0
+        }
+        if literal {
+            output.append(byte)
+        } else {
+            output += [0x3D, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+        }
+        column += width
+    }
+    return output
+}
+
+/// Days in a month of the proleptic Gregorian calendar.
+private func daysIn(month: Int, year: Int) -> Int {
+    switch month {
+    case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+    case 4, 6, 9, 11: return 30
+    default: return 31
+    }
+}

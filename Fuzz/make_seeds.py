@@ -1,0 +1,161 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets into Fuzz/seeds/TARGET/, one input per file,
+named by its SHA-1 (so rerunning it is harmless). Sources:
+
+- FuzzCommandParser: the first string argument of every fixture (`.init("...", ...)`) in
+  Tests/IMAPSyntaxTests/*.swift, plus a few lines written here (APPEND prefixes, SASL data).
+- FuzzFramer: the transcripts of Tests/IMAPSyntaxTests/FramerTests.swift (every string literal
+  with a line end), pipelines of the command fixtures, and APPEND sessions written here, each
+  behind a header (config, decision count, chunk count, decisions, chunk sizes: see
+  FuzzSupport/FuzzInput.swift), with default limits and with small ones.
+- FuzzMessageParser: messages of the shared corpus generator and the hand-made tricky
+  messages of Tests/EndToEnd/tricky_messages.py, plus header values and stored-structure-like
+  blobs.
+
+Usage: python3 Fuzz/make_seeds.py [--count N] (N corpus messages, default 200)."""
+
+import argparse
+import glob
+import hashlib
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+FUZZ = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(FUZZ)
+SHARED_CORPUS = os.path.join(os.path.dirname(ROOT), "shared", "corpus", "make_corpus.py")
+MAX_MESSAGE = 64 * 1024  # larger corpus messages only slow the fuzzer down
+
+# A Swift string literal: "..." with escapes, or #"..."# raw.
+STRING = r'(#"(?:.*?)"#|"(?:[^"\\\n]|\\.)*")'
+
+
+def swift_string(literal):
+    """The UTF-8 bytes of a one-line Swift string literal."""
+    if literal.startswith('#'):
+        return literal[2:-2].encode("utf-8")
+    body, out, i = literal[1:-1], bytearray(), 0
+    simple = {"n": b"\n", "r": b"\r", "t": b"\t", "0": b"\0", "\\": b"\\", '"': b'"', "'": b"'"}
+    while i < len(body):
+        c = body[i]
+        if c != "\\":
+            out += c.encode("utf-8")
+            i += 1
+        elif body[i + 1] in simple:
+            out += simple[body[i + 1]]
+            i += 2
+        elif body[i + 1] == "u":
+            end = body.index("}", i)
+            out += chr(int(body[i + 3:end], 16)).encode("utf-8")
+            i = end + 1
+        else:  # \( interpolation and the like: keep as written
+            out += c.encode("utf-8")
+            i += 1
+    return bytes(out)
+
+
+def fixture_lines():
+    lines = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "Tests", "IMAPSyntaxTests", "*.swift"))):
+        text = open(path, encoding="utf-8").read()
+        for match in re.finditer(r'(?:\.init|Fixture|\bf)\(\s*' + STRING, text):
+            lines.append(swift_string(match.group(1)))
+    return lines
+
+
+def framer_transcripts():
+    text = open(os.path.join(ROOT, "Tests", "IMAPSyntaxTests", "FramerTests.swift"), encoding="utf-8").read()
+    return [s for s in (swift_string(m.group(1)) for m in re.finditer(STRING, text)) if b"\n" in s]
+
+
+EXTRA_LINES = [
+    b"a APPEND INBOX ", b"a APPEND INBOX (\\Seen) \"17-Jul-1996 02:44:25 -0700\" ",
+    b" (\\Draft) ", b" ", b"*", b"", b"=", b"AHVzZXIAcGFzcw==", b"dGVzdA==", b"YQ==", b"YWI=",
+    b"a AUTHENTICATE PLAIN", b"a IDLE", b"DONE", b"a ENABLE CONDSTORE QRESYNC UTF8=ACCEPT",
+    b"a SELECT INBOX (QRESYNC (67890007 20050715194045000 41,43:211,214:541))",
+    b"a UID FETCH 1:* (FLAGS) (CHANGEDSINCE 12345 VANISHED)",
+    b"a SEARCH RETURN (MIN MAX COUNT SAVE) CHARSET UTF-8 OR (FROM \"x\" NOT SEEN) TEXT {3}\r\nabc",
+]
+
+APPEND_SESSIONS = [
+    b"a1 LOGIN fred secret\r\na2 SELECT INBOX\r\na3 APPEND INBOX (\\Seen) {11}\r\nhello world\r\na4 NOOP\r\n",
+    b"a APPEND INBOX {5+}\r\nhello {3+}\r\nabc\r\nb NOOP\r\n",
+    b"a APPEND INBOX (\\Seen) \"17-Jul-1996 02:44:25 -0700\" ~{4}\r\nab\0c (\\Draft) {2}\r\nhi\r\n",
+    b"a APPEND {5}\r\nDraft {0}\r\n\r\nb APPEND INBOX {1+}\r\nx junk\r\nc LOGOUT\r\n",
+    b"a AUTHENTICATE PLAIN\r\nAHVzZXIAcGFzcw==\r\nb IDLE\r\nDONE\r\nc LOGIN {4+}\r\nfred {6}\r\nsecret\r\n",
+    b"a LOGIN {99999999999+}\r\nxx\r\nb NOOP\r\n",
+    b"a SEARCH TEXT {3}\r\nabc SUBJECT {2+}\r\nhi\r\n" + b"b " + b"x" * 300 + b"\r\nc NOOP\n",
+]
+
+
+def header(config=0, decisions=b"", chunks=b""):
+    return bytes([config, len(decisions), len(chunks)]) + decisions + chunks
+
+
+def framer_seeds(lines):
+    streams = framer_transcripts() + APPEND_SESSIONS
+    for start in range(0, len(lines), 12):  # pipelines of fixture lines
+        streams.append(b"".join(line + b"\r\n" for line in lines[start:start + 12]))
+    seeds = []
+    for stream in streams:
+        seeds.append(header() + stream)
+        seeds.append(header(0, b"\x00\x01\x02\x03\x07", b"\x00\x02\x06\x10") + stream)
+        seeds.append(header(0b01101010, b"\x03\x00\x01", b"\x04\xf0") + stream)
+    return seeds
+
+
+def corpus_messages(count):
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([sys.executable, SHARED_CORPUS, "--count", str(count), "--maildir", folder],
+                       check=True, stdout=subprocess.DEVNULL)
+        paths = sorted(p for p in glob.glob(os.path.join(folder, "**", "*"), recursive=True) if os.path.isfile(p))
+        return [open(p, "rb").read() for p in paths]
+
+
+def tricky_messages():
+    sys.path.insert(0, os.path.join(ROOT, "Tests", "EndToEnd"))
+    import tricky_messages
+    return [body for _, body in tricky_messages.MESSAGES] + [tricky_messages.NUL_MESSAGE[1]]
+
+
+HEADER_VALUES = [
+    b"Ann Example <ann@example.com>, \"Bob, Jr.\" <bob@example.org>",
+    b"undisclosed-recipients:;", b"Team: a@b.c, <@route:d@e.f>;, (comment) g@h",
+    b"=?UTF-8?B?w6TDtsO8?= =?ISO-8859-1?Q?caf=E9_au_lait?=", b"=?utf-8?q?broken",
+    b"Tue, 2 Jan 2024 10:00:00 +0000", b"2 Jan 24 10:00 EST", b"Tue Jan  2 10:00:00 2024",
+    b"31 Feb 2023 25:61:61 -9999", b"SGVsbG8gd29ybGQ=\r\nZm9v", b"caf=C3=A9 =\r\nsoft=20\r\n",
+]
+
+
+def write(target, inputs, limit=None):
+    folder = os.path.join(FUZZ, "seeds", target)
+    os.makedirs(folder, exist_ok=True)
+    written = 0
+    for data in inputs:
+        if limit is not None and len(data) > limit:
+            continue
+        name = os.path.join(folder, hashlib.sha1(data).hexdigest())
+        if not os.path.exists(name):
+            with open(name, "wb") as f:
+                f.write(data)
+        written += 1
+    print(f"{target}: {written} seeds in {os.path.relpath(folder, ROOT)}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=200, help="corpus messages (default 200)")
+    args = parser.parse_args()
+    lines = fixture_lines() + EXTRA_LINES
+    write("FuzzCommandParser", lines + [t for t in framer_transcripts()])
+    write("FuzzFramer", framer_seeds(lines))
+    messages = corpus_messages(args.count) + tricky_messages()
+    # A few messages as LF-only mail too, since the parser takes both line ends.
+    lf_only = [m.replace(b"\r\n", b"\n") for m in messages[:20]]
+    write("FuzzMessageParser", messages + lf_only + HEADER_VALUES, limit=MAX_MESSAGE)
+
+
+if __name__ == "__main__":
+    main()
