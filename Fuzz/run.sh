@@ -18,8 +18,8 @@ shift 2
 
 case "$target" in
     FuzzCommandParser) max_len=4096 ;;
-    FuzzFramer) max_len=8192 ;;
-    FuzzMessageParser) max_len=65536 ;;
+    FuzzFramer) max_len=4096 ;;
+    FuzzMessageParser) max_len=1024 ;;
     *) usage ;;
 esac
 case "$amount" in
