@@ -48,7 +48,10 @@ extension MessageStructure {
         } else {
             envelope = try reader.envelope()
         }
-        let root = try reader.part(cursor: 0, limit: size, depth: 0)
+        let root = try reader.part(cursor: 0, limit: size, depth: 0, anchored: true)
+        guard root.bodyRange.upperBound == size else {
+            throw StructureDecodingError.malformed("the root part does not span the message")
+        }
         guard reader.remaining == 0 else { throw StructureDecodingError.malformed("trailing bytes") }
         self.init(size: size, envelope: envelope, root: root)
     }

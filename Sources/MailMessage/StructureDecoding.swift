@@ -145,12 +145,13 @@ struct StructureReader {
         return envelope
     }
 
-    /// Reads a part that must lie within `cursor..<limit`.
-    mutating func part(cursor: Int, limit: Int, depth: Int) throws -> MessagePart {
+    /// Reads a part that must lie within `cursor..<limit`; an `anchored` part (the root, the
+    /// message inside a message/rfc822 part) must start at `cursor`, as the parser makes it.
+    mutating func part(cursor: Int, limit: Int, depth: Int, anchored: Bool = false) throws -> MessagePart {
         guard depth <= Self.maximumDepth else {
             throw StructureDecodingError.malformed("nesting too deep")
         }
-        let headerStart = cursor + (try varint(limit: limit - cursor))
+        let headerStart = cursor + (try varint(limit: anchored ? 0 : limit - cursor))
         let headerEnd = headerStart + (try varint(limit: limit - headerStart))
         let bodyEnd = headerEnd + (try varint(limit: limit - headerEnd))
         let lines = try varint(limit: bodyEnd - headerEnd)
@@ -188,7 +189,7 @@ struct StructureReader {
             kind = .multipart(children)
         case 2:
             let envelope = try envelope()
-            let inner = try part(cursor: headerEnd, limit: bodyEnd, depth: depth + 1)
+            let inner = try part(cursor: headerEnd, limit: bodyEnd, depth: depth + 1, anchored: true)
             kind = .message(envelope, inner)
         default:
             throw StructureDecodingError.malformed("part kind")

@@ -103,6 +103,31 @@ struct StructureCodingTests {
         for _ in 0..<10_000 { bytes += [0, 0, 100, 0, 0x80, 0x20, 0] }
         #expect(throws: StructureDecodingError.self) { try MessageStructure(decoding: bytes) }
     }
+
+    /// Found by Fuzz/FuzzMessageParser: a message/rfc822 part whose embedded message starts
+    /// 8 bytes into the part's body decoded without complaint, although no parse gives that.
+    @Test("Fuzz finding: an embedded message must start its part's body, the root the message")
+    func anchoredParts() throws {
+        let found: [UInt8] = [0x4D, 0x01, 0xFF, 0x00, 0x00, 0x0A, 0x00, 0x69, 0x63, 0xA8, 0x26,
+                              0x00, 0x00, 0x00, 0x00, 0x00, 0x08, 0x00, 0x00, 0x00, 0x00]
+        #expect(throws: StructureDecodingError.self) { try MessageStructure(decoding: found) }
+
+        // size 20, no envelope fields; the root a message/rfc822 part (kind 2: flags 0x80 0x20)
+        // holding 20 body bytes, with an empty envelope and an inner part of 10 body bytes
+        // that starts `offset` bytes into the root's body.
+        func embedded(offset: UInt8) -> [UInt8] {
+            [0x4D, 0x01, 20, 0, 0, 0, 20, 0, 0x80, 0x20, 0, offset, 0, 10, 0, 0]
+        }
+        let anchored = try MessageStructure(decoding: embedded(offset: 0))
+        #expect(Invariants.check(anchored).isEmpty)
+        #expect(throws: StructureDecodingError.self) { try MessageStructure(decoding: embedded(offset: 2)) }
+
+        // A single-part root: starting at `start`, with `length` body bytes.
+        func root(start: UInt8, length: UInt8) -> [UInt8] { [0x4D, 0x01, 20, 0, start, 0, length, 0, 0] }
+        #expect(try MessageStructure(decoding: root(start: 0, length: 20)).root.range == 0..<20)
+        #expect(throws: StructureDecodingError.self) { try MessageStructure(decoding: root(start: 3, length: 17)) }
+        #expect(throws: StructureDecodingError.self) { try MessageStructure(decoding: root(start: 0, length: 10)) }
+    }
 }
 
 @Suite("Partial decoding of the stored form")

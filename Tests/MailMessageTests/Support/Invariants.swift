@@ -2,21 +2,22 @@ import MailMessage
 
 /// Structural invariants every `MessageStructure` must satisfy; returns the violations.
 enum Invariants {
-    /// Checks that ranges nest: each part lies within its parent's body, header directly
-    /// before body, siblings in order without overlap, line counts no larger than the body.
+    /// Checks that ranges nest: the root spans the message, each part lies within its
+    /// parent's body, header directly before body, siblings in order without overlap, an
+    /// embedded message at the start of its part's body, line counts no larger than the body.
     static func check(_ structure: MessageStructure) -> [String] {
         var problems: [String] = []
+        if structure.root.headerRange.lowerBound != 0 { problems.append("root header start") }
+        if structure.root.bodyRange.upperBound != structure.size { problems.append("root body end") }
         check(structure.root, within: 0..<structure.size, path: [], &problems)
         return problems
     }
 
-    /// Also checks what holds for a structure parsed from `message`: the root spans the whole
-    /// message and every line count is the number of LFs in the body.
+    /// Also checks what holds for a structure parsed from `message`: its size is the
+    /// message's and every line count is the number of LFs in the body.
     static func check(_ structure: MessageStructure, message: [UInt8]) -> [String] {
         var problems = check(structure)
         if structure.size != message.count { problems.append("size \(structure.size)") }
-        if structure.root.headerRange.lowerBound != 0 { problems.append("root header start") }
-        if structure.root.bodyRange.upperBound != message.count { problems.append("root body end") }
         visit(structure.root) { part in
             let lines = message[part.bodyRange].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
             if lines != part.bodyLines {
