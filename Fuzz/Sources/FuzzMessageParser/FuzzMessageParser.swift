@@ -9,7 +9,8 @@
 // - the stored form round-trips: `encoded()` decodes to the same structure, its envelope
 //   alone and its part tree alone too;
 // - `MessageStructure(decoding:)` of raw bytes (with and without the format marker in front)
-//   throws or gives a structure whose ranges nest inside its size and which round-trips;
+//   throws or gives a structure whose root spans its size, whose ranges nest as above, and
+//   which round-trips;
 // - base64 and quoted-printable decoding undo an independent encoder; a parsed date is a
 //   real calendar date and time of day.
 // Everything else that reads message bytes (header selection, addresses, RFC 2047 words,
@@ -93,6 +94,9 @@ private func checkText(_ message: [UInt8], _ structure: MessageStructure) {
 private func checkStoredForm(_ blob: [UInt8]) {
     _ = try? MessageStructure.decodeEnvelope(from: blob)
     guard let structure = try? MessageStructure(decoding: blob) else { return }
+    precondition(structure.root.headerRange.lowerBound == 0
+                 && structure.root.bodyRange.upperBound == structure.size,
+                 "a decoded root does not span the message")
     checkNesting(structure.root, within: 0..<structure.size)
     precondition((try? MessageStructure(decoding: structure.encoded())) == structure,
                  "a decoded structure does not round-trip")
