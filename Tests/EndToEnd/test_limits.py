@@ -261,6 +261,27 @@ def test_connections_per_user(make_server):
     assert third.command("m", "LOGIN alice secret-a")[-1].startswith(b"m OK")
 
 
+def test_connections_dropped_without_logout_free_their_place_at_once(make_server):
+    """A phone that loses its network drops its connections without LOGOUT, again and
+    again: each dropped connection must end its session at once (its place under the per-user
+    and per-address limits, and its memory, freed), not at the autologout 30 minutes later."""
+    server = make_server(config_text=security_config(max_connections_per_user=2))
+    for attempt in range(6):
+        client = login_raw(server)
+        client.command("s", "SELECT INBOX")
+        client.send(b"i IDLE\r\n")
+        assert client.readline().startswith(b"+ "), attempt
+        client.sock.close()  # no DONE, no LOGOUT
+        time.sleep(0.1)
+    deadline = time.monotonic() + 5
+    while True:
+        line = server.raw().command("l", "LOGIN alice secret-a")[-1]
+        if line.startswith(b"l OK") or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert line.startswith(b"l OK"), line
+
+
 def test_pipelined_command_flood_is_cut_off(make_server):
     server = make_server(config_text=security_config(max_pipelined_commands=10))
     client = server.raw()

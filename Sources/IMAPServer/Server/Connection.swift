@@ -7,6 +7,9 @@ import NIOCore
 enum ConnectionEvent: Sendable {
     case received(ConnectionInput)
     case signal(ConnectionSignal)
+    /// The client closed its side: the session ends (without it, the merged sequence would
+    /// wait on for server signals, and the session would live on until a timeout).
+    case inputClosed
 }
 
 /// What a session knows of its connection's transport.
@@ -70,9 +73,10 @@ extension IMAPServer {
                                       signals: continuation, logger: logger)
                 defer { session.end() }
                 try await session.greet()
-                let events = merge(inbound.map { ConnectionEvent.received($0) },
-                                   signals.map { ConnectionEvent.signal($0) })
+                let input = chain(inbound.map { ConnectionEvent.received($0) }, [ConnectionEvent.inputClosed].async)
+                let events = merge(input, signals.map { ConnectionEvent.signal($0) })
                 for try await event in events {
+                    if case .inputClosed = event { break }
                     try await session.handle(event)
                     if session.isFinished { break }
                 }

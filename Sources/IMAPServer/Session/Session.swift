@@ -88,6 +88,8 @@ final class Session {
             try await checkTimeout()
         case .signal(.shutdown):
             try await finish(bye: "Server shutting down")
+        case .inputClosed:
+            return  // the connection's loop ends the session (`end()`)
         }
         try await output.flush()
     }
