@@ -127,8 +127,16 @@ public struct CommandFramer: Sendable {
         command.removeAll()
     }
 
-    /// The next event, or nil if more bytes are needed (or a decision is pending).
+    /// The next event, or nil if more bytes are needed (or a decision is pending). Once every
+    /// received byte is consumed, the receive buffer is let go: an idle connection then holds
+    /// no buffer (NIO's reads are 2 KiB and up, and thousands of connections idle at once).
     public mutating func next() -> FramingEvent? {
+        let event = nextEvent()
+        if event == nil && input.readableBytes == 0 && input.capacity > 0 { input = ByteBuffer() }
+        return event
+    }
+
+    private mutating func nextEvent() -> FramingEvent? {
         while true {
             switch state {
             case .command:
