@@ -6,6 +6,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/install-test-dependencies.sh
+
+# The tests' mail comes from the workplace's deterministic corpus generator, beside the
+# repository (../shared/corpus) unless TERN_CORPUS_SCRIPT names it.
+corpus_script="${TERN_CORPUS_SCRIPT:-../shared/corpus/make_corpus.py}"
+if [ ! -f "$corpus_script" ]; then
+    echo "error: the test corpus generator is not at $corpus_script;" \
+         "clone Tern beside the shared/ folder or set TERN_CORPUS_SCRIPT" >&2
+    exit 1
+fi
+export TERN_CORPUS_SCRIPT="$(cd "$(dirname "$corpus_script")" && pwd)/$(basename "$corpus_script")"
 swift build --build-tests
 swift test --skip-build
 TERN_BIN="${TERN_BIN:-$(swift build --show-bin-path)/tern}" python3 -m pytest -q -p no:cacheprovider Tests/EndToEnd

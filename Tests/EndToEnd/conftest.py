@@ -17,7 +17,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TERN_BIN = os.environ.get("TERN_BIN") or str(ROOT / ".build" / "debug" / "tern")
-CORPUS_GENERATOR = Path(os.environ.get("TERN_CORPUS_GENERATOR", ROOT.parent / "shared" / "corpus" / "make_corpus.py"))
+CORPUS_GENERATOR = Path(os.environ.get("TERN_CORPUS_SCRIPT", ROOT.parent / "shared" / "corpus" / "make_corpus.py"))
 
 # Fast password hashing keeps user creation quick in tests; one test checks the default.
 # Modules that share one server open many sessions of one user; test_limits.py checks the

@@ -34,20 +34,25 @@ def settle():
     time.sleep(0.3)
 
 
+def connections_at_the_limit(server, count):
+    """`count` accepted connections; the fixture's start-up probe may still count for a
+    moment, so this retries until they all fit."""
+    deadline = time.monotonic() + 10
+    while True:
+        clients = [RawClient(server.port) for _ in range(count)]
+        if all(client.greeting.startswith(b"* OK ") for client in clients):
+            return clients
+        for client in clients:
+            client.close()
+        assert time.monotonic() < deadline, f"{count} connections were never accepted"
+        settle()
+
+
 def test_connection_over_max_connections_gets_bye(make_server):
     """README (Configuration): a connection over `max_connections` gets `* BYE` (RFC 3501
     §7.1.5) and is closed; once one closes, a new connection is accepted again."""
     server = make_server(config(max_connections=3))
-    # The fixture's start-up probe may still count for a moment: retry until three fit.
-    deadline = time.monotonic() + 10
-    while True:
-        clients = [RawClient(server.port) for _ in range(3)]
-        if all(client.greeting.startswith(b"* OK ") for client in clients):
-            break
-        for client in clients:
-            client.close()
-        assert time.monotonic() < deadline, "three connections were never accepted"
-        settle()
+    clients = connections_at_the_limit(server, 3)
     extra = socket.create_connection(("127.0.0.1", server.port), timeout=10)
     data = b""
     while not data.endswith(b"\r\n"):
@@ -239,8 +244,7 @@ def test_too_many_failed_logins_close_the_connection(make_server):
 
 def test_connections_per_address(make_server):
     server = make_server(config_text=security_config(max_connections_per_address=3))
-    clients = [server.raw() for _ in range(3)]
-    assert all(c.greeting.startswith(b"* OK") for c in clients)
+    clients = connections_at_the_limit(server, 3)
     refused = server.raw()
     assert refused.greeting.startswith(b"* BYE") and refused.closed()
     clients[0].command("x", "LOGOUT")

@@ -1,16 +1,6 @@
-import AsyncAlgorithms
 import IMAPSyntax
 import Logging
 import NIOCore
-
-/// What a connection's loop waits for: input from the client or a signal from the server.
-enum ConnectionEvent: Sendable {
-    case received(ConnectionInput)
-    case signal(ConnectionSignal)
-    /// The client closed its side: the session ends (without it, the merged sequence would
-    /// wait on for server signals, and the session would live on until a timeout).
-    case inputClosed
-}
 
 /// What a session knows of its connection's transport.
 struct ConnectionContext: Sendable {
@@ -30,21 +20,18 @@ struct ConnectionContext: Sendable {
 
 extension IMAPServer {
     /// Runs one connection: a single task owns the session, so the session needs no locks;
-    /// client bytes and server signals arrive through one merged sequence, which keeps NIO's
-    /// back-pressure (nothing more is read while a command runs).
+    /// client bytes and server signals arrive through the channel's one inbound stream, which
+    /// keeps NIO's back-pressure (nothing more is read while a command runs). The stream ends
+    /// when the client closes, and so does the session.
     func serve(_ accepted: AcceptedConnection, listener: Listener) async {
         let channel = accepted.channel
-        let (signals, continuation) = AsyncStream.makeStream(of: ConnectionSignal.self,
-                                                             bufferingPolicy: .bufferingNewest(8))
         let address = channel.channel.remoteAddress
         let remote = address?.displayString ?? "unknown"
         var logger = self.logger
         logger[metadataKey: "remote"] = "\(remote)"
 
-        let channelToClose = channel.channel
-        let registration = registry.register(continuation, address: address?.ipAddress ?? remote,
-                                             limits: configuration,
-                                             close: { channelToClose.close(promise: nil) })
+        let signals = SignalSink(channel: channel.channel)
+        let registration = registry.register(signals, address: address?.ipAddress ?? remote, limits: configuration)
         guard case .success(let id) = registration else {
             logger.warning("connection refused", metadata: ["reason": "\(registration)"])
             try? await channel.executeThenClose { _, outbound in
@@ -58,7 +45,6 @@ extension IMAPServer {
         logger[metadataKey: "connection"] = "\(id)"
         logger.info("connection opened")
         defer {
-            continuation.finish()
             registry.unregister(id)
             logger.info("connection closed")
         }
@@ -70,14 +56,11 @@ extension IMAPServer {
             try await channel.executeThenClose { inbound, outbound in
                 let output = ResponseOutput(writer: outbound)
                 let session = Session(server: self, connection: context, output: output,
-                                      signals: continuation, logger: logger)
+                                      signals: signals, logger: logger)
                 defer { session.end() }
                 try await session.greet()
-                let input = chain(inbound.map { ConnectionEvent.received($0) }, [ConnectionEvent.inputClosed].async)
-                let events = merge(input, signals.map { ConnectionEvent.signal($0) })
-                for try await event in events {
-                    if case .inputClosed = event { break }
-                    try await session.handle(event)
+                for try await input in inbound {
+                    try await session.handle(input)
                     if session.isFinished { break }
                 }
             }

@@ -1,3 +1,4 @@
+import NIOCore
 import Synchronization
 
 /// Something the server tells a connection from outside its own byte stream.
@@ -10,12 +11,29 @@ enum ConnectionSignal: Sendable {
     case shutdown
 }
 
+/// Delivers signals into a connection's inbound stream, where its session reads them between
+/// the client's bytes (`TLSSwitchHandler` turns them into ``ConnectionInput/signal(_:)``). One
+/// stream per connection keeps one task per connection: an idle connection costs no more.
+struct SignalSink: Sendable {
+    let channel: any Channel
+
+    func yield(_ signal: ConnectionSignal) {
+        let channel = self.channel
+        channel.eventLoop.execute {
+            channel.pipeline.syncOperations.fireUserInboundEventTriggered(signal)
+        }
+    }
+
+    /// Closes the connection from outside its task.
+    func close() {
+        channel.close(promise: nil)
+    }
+}
+
 /// The live connections: counts them against the limit, and broadcasts ticks and shutdown.
 final class ConnectionRegistry: Sendable {
     private struct Connection {
-        var signals: AsyncStream<ConnectionSignal>.Continuation
-        /// Closes the connection's channel from outside its task.
-        var close: @Sendable () -> Void
+        var signals: SignalSink
         var address: String
         var user: String?
     }
@@ -36,8 +54,7 @@ final class ConnectionRegistry: Sendable {
     private let state = Mutex(State())
 
     /// Registers a connection from `address` against the server-wide and per-address limits.
-    func register(_ continuation: AsyncStream<ConnectionSignal>.Continuation, address: String,
-                  limits: ServerConfiguration, close: @escaping @Sendable () -> Void) -> Result<Int, Refusal> {
+    func register(_ signals: SignalSink, address: String, limits: ServerConfiguration) -> Result<Int, Refusal> {
         state.withLock { state in
             guard state.accepting else { return .failure(.shuttingDown) }
             guard state.connections.count < limits.maxConnections else { return .failure(.serverFull) }
@@ -45,7 +62,7 @@ final class ConnectionRegistry: Sendable {
                 return .failure(.addressFull)
             }
             state.nextID += 1
-            state.connections[state.nextID] = Connection(signals: continuation, close: close, address: address)
+            state.connections[state.nextID] = Connection(signals: signals, address: address)
             state.perAddress[address, default: 0] += 1
             return .success(state.nextID)
         }
@@ -80,7 +97,7 @@ final class ConnectionRegistry: Sendable {
 
     func broadcast(_ signal: ConnectionSignal) {
         let targets = state.withLock { $0.connections.values.map(\.signals) }
-        for continuation in targets { continuation.yield(signal) }
+        for sink in targets { sink.yield(signal) }
     }
 
     /// Stops new registrations and tells every connection to close.
@@ -89,12 +106,12 @@ final class ConnectionRegistry: Sendable {
             state.accepting = false
             return state.connections.values.map(\.signals)
         }
-        for continuation in targets { continuation.yield(.shutdown) }
+        for sink in targets { sink.yield(.shutdown) }
     }
 
     /// Closes every connection still open (the end of the shutdown grace period).
     func closeAll() {
-        let targets = state.withLock { $0.connections.values.map(\.close) }
-        for close in targets { close() }
+        let targets = state.withLock { $0.connections.values.map(\.signals) }
+        for sink in targets { sink.close() }
     }
 }

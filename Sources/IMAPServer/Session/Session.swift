@@ -17,7 +17,7 @@ final class Session {
     var framer: CommandFramer
     var state = SessionState.notAuthenticated
     /// The connection's signal stream, for the store's change notifications.
-    let signals: AsyncStream<ConnectionSignal>.Continuation
+    let signals: SignalSink
     /// A command waiting for a continuation line from the client.
     var pendingContinuation: PendingContinuation?
     /// The APPEND whose message literals are arriving.
@@ -49,7 +49,7 @@ final class Session {
     var configuration: ServerConfiguration { server.configuration }
 
     init(server: IMAPServer, connection: ConnectionContext, output: ResponseOutput,
-         signals: AsyncStream<ConnectionSignal>.Continuation, logger: Logger) {
+         signals: SignalSink, logger: Logger) {
         self.server = server
         self.connection = connection
         self.output = output
@@ -70,14 +70,14 @@ final class Session {
     }
 
     /// Handles one event of the connection.
-    func handle(_ event: ConnectionEvent) async throws {
+    func handle(_ event: ConnectionInput) async throws {
         switch event {
-        case .received(.bytes(let bytes)):
+        case .bytes(let bytes):
             lastActivity = .now
             guard !awaitingTLS else { return }  // plaintext sent before the handshake
             framer.feed(bytes)
             try await processFramedInput()
-        case .received(.tlsStarted):
+        case .tlsStarted:
             awaitingTLS = false
             tlsActive = true
             framer.discardBufferedInput()
@@ -88,8 +88,6 @@ final class Session {
             try await checkTimeout()
         case .signal(.shutdown):
             try await finish(bye: "Server shutting down")
-        case .inputClosed:
-            return  // the connection's loop ends the session (`end()`)
         }
         try await output.flush()
     }

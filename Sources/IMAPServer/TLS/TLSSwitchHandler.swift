@@ -8,10 +8,13 @@ enum ConnectionInput: Sendable {
     /// sent in plaintext before the handshake and must be ignored (RFC 2595 §3.1, the
     /// STARTTLS command-injection attack).
     case tlsStarted
+    /// A signal from the server (`SignalSink`), in line with the client's bytes.
+    case signal(ConnectionSignal)
 }
 
-/// The first handler of every connection: passes the client's bytes on as `ConnectionInput`
-/// and, when the session asks for STARTTLS, puts a TLS handler in front of itself.
+/// The first handler of every connection: passes the client's bytes and the server's signals
+/// on as `ConnectionInput` and, when the session asks for STARTTLS, puts a TLS handler in
+/// front of itself.
 ///
 /// The session asks with an outbound user event that carries its tagged OK: the handler
 /// writes the OK in plaintext and puts the TLS handler in place in the same event-loop turn,
@@ -33,6 +36,16 @@ final class TLSSwitchHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         context.fireChannelRead(wrapInboundOut(.bytes(unwrapInboundIn(data))))
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let signal = event as? ConnectionSignal {
+            // The async channel hands reads over at the read-complete mark.
+            context.fireChannelRead(wrapInboundOut(.signal(signal)))
+            context.fireChannelReadComplete()
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
