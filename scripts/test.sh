@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: installs what it needs, builds once (debug, with tests), runs
-# the unit tests, then the end-to-end tests against the built `tern` binary.
+# the unit tests, the end-to-end tests against the built `tern` binary, and a smoke run of
+# the benchmarks.
 # Set TERN_BIN to run the end-to-end tests against another build (e.g. release).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,4 +19,12 @@ fi
 export TERN_CORPUS_SCRIPT="$(cd "$(dirname "$corpus_script")" && pwd)/$(basename "$corpus_script")"
 swift build --build-tests
 swift test --skip-build
-TERN_BIN="${TERN_BIN:-$(swift build --show-bin-path)/tern}" python3 -m pytest -q -p no:cacheprovider Tests/EndToEnd
+export TERN_BIN="${TERN_BIN:-$(swift build --show-bin-path)/tern}"
+python3 -m pytest -q -p no:cacheprovider Tests/EndToEnd
+
+# The benchmarks are run on demand; here only a smoke run proves they still work (Dovecot
+# beside Tern needs root).
+bench_peers=()
+[ "$(id -u)" = 0 ] || bench_peers=(--no-dovecot)
+python3 Benchmarks/bench.py --quick "${bench_peers[@]}" > /dev/null
+echo "Benchmark smoke run: OK"
