@@ -239,6 +239,21 @@ def append_raw(client, tag, mailbox, message, flags=None, date=None):
     return client.read_response(tag)
 
 
+def silent(client, wait=0.3):
+    """True if the server sends nothing (more) within `wait` seconds."""
+    if client.buffer:
+        return False
+    client.sock.settimeout(wait)
+    try:
+        data = client.sock.recv(65536)
+    except socket.timeout:
+        return True
+    finally:
+        client.sock.settimeout(10)
+    client.buffer += data
+    return False
+
+
 def login_raw(server, user="alice", password="secret-a"):
     """A RawClient logged in as `user`."""
     client = server.raw()

@@ -106,6 +106,14 @@ class Client:
         self.inflight = None
         self.acked[counter_name] += count
 
+    def simple_shared_command(self, command, counter, op_name=None):
+        """A command in the shared mailbox whose effect the checks read from the mailbox
+        itself (no prediction to record): in flight, answered OK, counted."""
+        self.begin(Op(op_name or counter))
+        lines = self.conn.command(command)
+        self.expect_ok(lines, " ".join(command.split()[:2]) + " in the shared mailbox")
+        self.done(counter)
+
     def expect_ok(self, lines, what):
         if status_of(lines) != b"OK":
             raise WrongAnswer(f"{what}: {tagged(lines)!r}")
@@ -347,10 +355,7 @@ class Client:
         flags = self.random_flags(rng) or [rng.choice(KEYWORDS)]
 
         def run():
-            self.begin(Op("shared store"))
-            lines = self.conn.command(f"UID STORE {uid_set(uids)} {operation} {flag_list(flags)}")
-            self.expect_ok(lines, "UID STORE in the shared mailbox")
-            self.done("shared store")
+            self.simple_shared_command(f"UID STORE {uid_set(uids)} {operation} {flag_list(flags)}", "shared store")
         self.in_shared(run)
 
     def delete_shared(self, rng):
@@ -363,14 +368,9 @@ class Client:
             registry.store_tried.update(uids)
 
         def run():
-            self.begin(Op("shared store"))
-            lines = self.conn.command(f"UID STORE {uid_set(uids)} +FLAGS.SILENT (\\Deleted)")
-            self.expect_ok(lines, "UID STORE in the shared mailbox")
-            self.done("shared store")
-            self.begin(Op("shared expunge"))
-            lines = self.conn.command(f"UID EXPUNGE {uid_set(uids)}")
-            self.expect_ok(lines, "UID EXPUNGE in the shared mailbox")
-            self.done("shared uid expunge")
+            self.simple_shared_command(f"UID STORE {uid_set(uids)} +FLAGS.SILENT (\\Deleted)", "shared store")
+            self.simple_shared_command(f"UID EXPUNGE {uid_set(uids)}", "shared uid expunge",
+                                       op_name="shared expunge")
         self.in_shared(run)
 
     def move_from_shared(self, rng):

@@ -5,13 +5,12 @@
 import datetime
 import imaplib
 import re
-import socket
 import threading
 import time
 
 import imapclient
 
-from conftest import append_raw, literal_after, login_raw
+from conftest import append_raw, literal_after, login_raw, silent
 
 APPENDUID = re.compile(rb"^(\w+) OK \[APPENDUID (\d+) ([\d:,]+)\] ")
 
@@ -19,21 +18,6 @@ APPENDUID = re.compile(rb"^(\w+) OK \[APPENDUID (\d+) ([\d:,]+)\] ")
 def status(client, mailbox, items="MESSAGES UIDNEXT"):
     line = client.command("st", f"STATUS {mailbox} ({items})")[0]
     return {k.decode(): int(v) for k, v in re.findall(rb"([A-Z]+) (\d+)", line)}
-
-
-def nothing_pending(client, wait=0.3):
-    """True if the server sent nothing more within `wait` seconds."""
-    if client.buffer:
-        return False
-    client.sock.settimeout(wait)
-    try:
-        data = client.sock.recv(65536)
-    except socket.timeout:
-        return True
-    finally:
-        client.sock.settimeout(10)
-    client.buffer += data
-    return False
 
 
 def test_append_with_flags_and_date_reports_them_back(server, corpus):
@@ -136,11 +120,11 @@ def test_synchronizing_literal_waits_for_continuation(server, corpus):
     message = corpus[3]
     client.send(f"a APPEND INBOX (\\Seen) {{{len(message)}}}\r\n".encode())
     assert client.readline().startswith(b"+ ")
-    assert nothing_pending(client), client.buffer
+    assert silent(client), client.buffer
     client.send(message[:10])
-    assert nothing_pending(client, 0.2)
+    assert silent(client, 0.2)
     client.send(message[10:])
-    assert nothing_pending(client, 0.2)
+    assert silent(client, 0.2)
     client.send(b"\r\n")
     lines = client.read_response("a")
     assert lines[-1].startswith(b"a OK [APPENDUID"), lines

@@ -3,11 +3,10 @@ changes made by one session reach the others as untagged EXISTS, FETCH FLAGS and
 the points the RFC allows, and never EXPUNGE during FETCH or STORE."""
 
 import re
-import socket
 
 import imapclient
 
-from conftest import append_raw, literal_after, login_raw
+from conftest import append_raw, literal_after, login_raw, silent
 
 
 def mailbox_with(server, corpus, count):
@@ -29,19 +28,6 @@ def seq_uids(client):
     lines = client.command("q", "UID FETCH 1:* (UID)")
     return [(int(m.group(1)), int(m.group(2)))
             for m in (re.match(rb"^\* (\d+) FETCH \(UID (\d+)\)$", l) for l in lines) if m]
-
-
-def silent(client, wait=0.3):
-    """True if the server sends nothing unsolicited within `wait` seconds."""
-    client.sock.settimeout(wait)
-    try:
-        data = client.sock.recv(65536)
-    except socket.timeout:
-        return True
-    finally:
-        client.sock.settimeout(10)
-    client.buffer += data
-    return False
 
 
 def expunges_in(lines):
