@@ -27,23 +27,25 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
+        .target(name: "MailCore", swiftSettings: strict),
         .target(name: "IMAPSyntax", dependencies: [
+            "MailCore",
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "MailMessage", swiftSettings: strict),
         .target(name: "MailStore", dependencies: [
-            "MailMessage", "IMAPSyntax",
+            "MailCore", "MailMessage",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "SQLiteMailStore", dependencies: [
-            "MailStore", "MailMessage", "IMAPSyntax",
+            "MailStore", "MailCore", "MailMessage",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "IMAPServer", dependencies: [
-            "IMAPSyntax", "MailMessage", "MailStore",
+            "MailCore", "IMAPSyntax", "MailMessage", "MailStore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -52,7 +54,7 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
         ], swiftSettings: strict),
         .target(name: "TernCLI", dependencies: [
-            "IMAPServer", "MailStore", "SQLiteMailStore",
+            "IMAPServer", "MailCore", "MailStore", "SQLiteMailStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -63,25 +65,26 @@ let package = Package(
         .executableTarget(name: "tern", dependencies: ["TernCLI"], swiftSettings: strict),
 
         // One storage suite, written against the MailStore protocol, run on every backend.
-        .target(name: "MailStoreConformance", dependencies: ["MailStore", "IMAPSyntax"],
+        .target(name: "MailStoreConformance", dependencies: ["MailStore", "MailCore"],
                 path: "Tests/MailStoreConformance", swiftSettings: strict),
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "IMAPSyntaxTests", dependencies: [
-            "IMAPSyntax", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+            "IMAPSyntax", "MailCore", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "MailStoreTests", dependencies: ["MailStore", "IMAPSyntax"],
+        .testTarget(name: "MailCoreTests", dependencies: ["MailCore"], swiftSettings: strict),
+        .testTarget(name: "MailStoreTests", dependencies: ["MailStore", "MailCore"],
                     swiftSettings: strict),
         .testTarget(name: "SQLiteMailStoreTests", dependencies: [
-            "SQLiteMailStore", "MailStore", "MailStoreConformance", "IMAPSyntax",
+            "SQLiteMailStore", "MailStore", "MailStoreConformance", "MailCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         .testTarget(name: "IMAPServerTests", dependencies: [
-            "IMAPServer", "IMAPSyntax", "MailStore", "SQLiteMailStore", "TestSupport",
+            "IMAPServer", "IMAPSyntax", "MailCore", "MailStore", "SQLiteMailStore", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
-        .testTarget(name: "TernCLITests", dependencies: ["TernCLI", "IMAPServer"], swiftSettings: strict),
+        .testTarget(name: "TernCLITests", dependencies: ["TernCLI", "IMAPServer", "MailCore"], swiftSettings: strict),
     ]
 )

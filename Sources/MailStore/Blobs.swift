@@ -1,3 +1,5 @@
+public import MailCore
+
 /// An upload in progress: a message being written as it arrives (an APPEND literal or an LMTP
 /// DATA stream), never held whole in memory.
 public protocol BlobUpload: Sendable {

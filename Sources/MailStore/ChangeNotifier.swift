@@ -1,3 +1,5 @@
+public import MailCore
+
 import Synchronization
 
 /// In-process publish/subscribe of "mailbox changed" events, so that sessions with a mailbox

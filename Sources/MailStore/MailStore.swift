@@ -1,4 +1,4 @@
-public import IMAPSyntax
+public import MailCore
 
 /// The storage contract behind the IMAP and LMTP servers: accounts, mailboxes, messages, UIDs,
 /// MODSEQ, flags and change notification. Backends: `SQLiteMailStore` (embedded default) and,
@@ -35,7 +35,7 @@ public protocol MailStore: Sendable {
     /// (RFC 3501 §6.3.3); a `\Noselect` placeholder of the same name becomes selectable again.
     /// Throws `mailboxExists` if a selectable mailbox has the name.
     func createMailbox(named name: String, of user: UserID,
-                       specialUse: MailboxAttribute?) async throws -> MailboxRecord
+                       specialUse: SpecialUse?) async throws -> MailboxRecord
     /// Deletes a mailbox and its messages (RFC 3501 §6.3.4): a mailbox with children becomes a
     /// `\Noselect` placeholder; a placeholder with children throws `mailboxHasChildren`; a
     /// placeholder left without children disappears. INBOX throws `inboxOperationNotAllowed`.

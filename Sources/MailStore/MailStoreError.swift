@@ -1,3 +1,5 @@
+public import MailCore
+
 /// Every way a store operation can fail that a client should hear about. The server maps each
 /// to one IMAP response code in one place (RFC 5530); anything else is a `SERVERBUG`.
 public enum MailStoreError: Error, Hashable, Sendable {

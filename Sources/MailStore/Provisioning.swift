@@ -1,9 +1,9 @@
-public import IMAPSyntax
+public import MailCore
 
 extension MailStore {
     /// The mailboxes every new account gets besides INBOX, with their special use
     /// (RFC 6154 §2), so that every client finds the same Drafts, Sent and Trash.
-    public static var standardMailboxes: [(name: String, use: MailboxAttribute)] {
+    public static var standardMailboxes: [(name: String, use: SpecialUse)] {
         [("Drafts", .drafts), ("Sent", .sent), ("Trash", .trash), ("Junk", .junk), ("Archive", .archive)]
     }
 

@@ -1,4 +1,4 @@
-public import IMAPSyntax
+public import MailCore
 
 /// A mailbox as listed for a user: RFC 3501 §6.3.8 LIST needs the name and whether it can be
 /// selected; RFC 6154 its special use.
@@ -10,10 +10,10 @@ public struct MailboxRecord: Hashable, Sendable {
     /// (RFC 3501 §6.3.4).
     public var selectable: Bool
     /// `\Drafts`, `\Sent`, ... (RFC 6154), if any.
-    public var specialUse: MailboxAttribute?
+    public var specialUse: SpecialUse?
     public var uidValidity: UIDValidity
 
-    public init(id: MailboxID, name: String, selectable: Bool, specialUse: MailboxAttribute?,
+    public init(id: MailboxID, name: String, selectable: Bool, specialUse: SpecialUse?,
                 uidValidity: UIDValidity) {
         self.id = id
         self.name = name
@@ -120,7 +120,7 @@ public struct MessageRecord: Hashable, Sendable {
     public var flags: MessageFlags
     public var modSeq: ModSeq
     /// INTERNALDATE (RFC 9051 §2.3.3), with the zone it was given in.
-    public var internalDate: IMAPDateTime
+    public var internalDate: ZonedDateTime
     /// RFC822.SIZE: the exact number of bytes of the stored message.
     public var size: UInt64
     /// Bytes of the header block including the empty line that ends it (or the whole message
@@ -133,7 +133,7 @@ public struct MessageRecord: Hashable, Sendable {
     /// asked for; nil otherwise, or if the store has none for this blob.
     public var structure: [UInt8]?
 
-    public init(uid: UID, flags: MessageFlags, modSeq: ModSeq, internalDate: IMAPDateTime,
+    public init(uid: UID, flags: MessageFlags, modSeq: ModSeq, internalDate: ZonedDateTime,
                 size: UInt64, headerSize: UInt64, blob: BlobID, saveDate: Int64,
                 structure: [UInt8]? = nil) {
         self.uid = uid
@@ -153,8 +153,8 @@ public struct NewMessage: Sendable {
     public var blob: StagedBlob
     public var flags: MessageFlags
     /// nil means "now" (RFC 9051 §6.3.12).
-    public var internalDate: IMAPDateTime?
-    public init(blob: StagedBlob, flags: MessageFlags, internalDate: IMAPDateTime?) {
+    public var internalDate: ZonedDateTime?
+    public init(blob: StagedBlob, flags: MessageFlags, internalDate: ZonedDateTime?) {
         self.blob = blob
         self.flags = flags
         self.internalDate = internalDate

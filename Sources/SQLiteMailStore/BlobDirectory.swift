@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Foundation
+import MailCore
 import MailStore
 
 /// Where message bytes live on disk:

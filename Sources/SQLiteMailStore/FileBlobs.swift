@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import Crypto
+import MailCore
 import MailMessage
 import MailStore
 import Synchronization

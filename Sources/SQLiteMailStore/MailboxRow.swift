@@ -1,5 +1,5 @@
 import GRDB
-import IMAPSyntax
+import MailCore
 import MailStore
 
 /// One row of `mailboxes`.
@@ -34,7 +34,7 @@ struct MailboxRow: Sendable {
 
     var record: MailboxRecord {
         MailboxRecord(id: mailboxID, name: name, selectable: selectable,
-                      specialUse: specialUse.map(MailboxAttribute.init(name:)),
+                      specialUse: specialUse.flatMap(SpecialUse.init(attributeName:)),
                       uidValidity: UIDValidity(UInt32(clamping: uidValidity)))
     }
 

@@ -1,6 +1,6 @@
 import GRDB
 import GRDBSQLite
-import IMAPSyntax
+import MailCore
 import MailStore
 
 /// The current row of a statement being stepped, read with SQLite's column functions: on
@@ -32,7 +32,7 @@ enum MessageRows {
             uid: UID(UInt32(truncatingIfNeeded: row.int64(0))),
             flags: flags(system: row.int64(2), keywords: row.text(3)),
             modSeq: ModSeq(UInt64(clamping: row.int64(1))),
-            internalDate: IMAPDateTime(secondsSince1970: row.int64(4),
+            internalDate: ZonedDateTime(secondsSince1970: row.int64(4),
                                        zoneMinutes: Int(truncatingIfNeeded: row.int64(5))),
             size: UInt64(clamping: row.int64(6)),
             headerSize: UInt64(clamping: row.int64(7)),

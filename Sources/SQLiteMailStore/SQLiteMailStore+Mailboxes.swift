@@ -1,5 +1,5 @@
 import GRDB
-public import IMAPSyntax
+public import MailCore
 public import MailStore
 
 extension SQLiteMailStore {
@@ -18,7 +18,7 @@ extension SQLiteMailStore {
     /// Creates the mailbox and each missing superior (RFC 3501 §6.3.3); a `\Noselect`
     /// placeholder of the name becomes a new, selectable mailbox with a fresh UIDVALIDITY.
     public func createMailbox(named name: String, of user: UserID,
-                              specialUse: MailboxAttribute?) async throws -> MailboxRecord {
+                              specialUse: SpecialUse?) async throws -> MailboxRecord {
         try await write { db in
             let userID = user.rawValue
             try Self.requireUser(db, userID)
@@ -30,12 +30,12 @@ extension SQLiteMailStore {
                         uidnext = 1, highest_modseq = 1, recent_floor = 1
                     WHERE id = ?
                     """)
-                try statement.execute(arguments: [specialUse?.name, uidValidity, existing.id])
+                try statement.execute(arguments: [specialUse?.attributeName, uidValidity, existing.id])
                 return try MailboxRow.fetch(db, id: existing.id)?.record ?? existing.record
             }
             try Self.createSuperiors(of: name, user: userID, db)
             return try MailboxRow.insert(db, user: userID, name: name, selectable: true,
-                                         specialUse: specialUse?.name).record
+                                         specialUse: specialUse?.attributeName).record
         }
     }
 

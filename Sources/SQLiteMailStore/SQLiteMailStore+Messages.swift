@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-public import IMAPSyntax
+public import MailCore
 public import MailStore
 
 extension SQLiteMailStore {
@@ -131,7 +131,7 @@ extension SQLiteMailStore {
             var uids: [UID] = []
             for (offset, message) in messages.enumerated() {
                 let uid = first + Int64(offset)
-                let date = message.internalDate ?? IMAPDateTime(secondsSince1970: now)
+                let date = message.internalDate ?? ZonedDateTime(secondsSince1970: now)
                 let flags = MessageRows.storable(message.flags)
                 try MessageRows.insert(
                     db, mailbox: row.id, uid: uid, modSeq: modSeq, flags: flags,

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-public import IMAPSyntax
+public import MailCore
 public import MailStore
 
 extension SQLiteMailStore {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+public import MailCore
 public import MailStore
 import Synchronization
 

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import IMAPServer
 import Logging
+import MailCore
 import MailStore
 import SQLiteMailStore
 

@@ -2,6 +2,7 @@ import Foundation
 import IMAPServer
 import IMAPSyntax
 import Logging
+import MailCore
 import TOMLKit
 
 /// Everything the configuration file can set (TOML; every key optional):

@@ -1,5 +1,6 @@
 @testable import IMAPServer
 import IMAPSyntax
+import MailCore
 @testable import MailStore
 import Testing
 import TestSupport

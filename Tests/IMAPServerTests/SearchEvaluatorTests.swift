@@ -1,5 +1,6 @@
 @testable import IMAPServer
 import IMAPSyntax
+import MailCore
 import MailMessage
 import MailStore
 import Testing
@@ -92,7 +93,7 @@ struct SearchMetadataTests {
     func internalDates() throws {
         var message = Messages.plain
         // 23:30 on 1 Jan at -0800 is already 2 Jan in UTC: the date as given counts.
-        message.internalDate = IMAPDateTime(date: IMAPDate(year: 2024, month: 1, day: 1), hour: 23,
+        message.internalDate = ZonedDateTime(date: CalendarDate(year: 2024, month: 1, day: 1), hour: 23,
                                             minute: 30, second: 0, zoneMinutes: -480)
         #expect(try matches("ON 1-Jan-2024", message))
         #expect(!(try matches("ON 2-Jan-2024", message)))
@@ -102,7 +103,7 @@ struct SearchMetadataTests {
         #expect(!(try matches("SINCE 2-Jan-2024", message)))
         #expect(try matches("SINCE 31-Dec-2023", message))
         // Just after midnight east of UTC: still the previous day in UTC, but the date is 2 Jan.
-        message.internalDate = IMAPDateTime(date: IMAPDate(year: 2024, month: 1, day: 2), hour: 0,
+        message.internalDate = ZonedDateTime(date: CalendarDate(year: 2024, month: 1, day: 2), hour: 0,
                                             minute: 5, second: 0, zoneMinutes: 840)
         #expect(try matches("ON 2-Jan-2024", message))
         #expect(try matches("BEFORE 3-Jan-2024 SINCE 2-Jan-2024", message))
@@ -140,7 +141,7 @@ struct SearchSentDateTests {
     @Test("A missing or unparseable Date: falls back to INTERNALDATE (as Dovecot does)")
     func fallback() throws {
         for var message in [Messages.undated, Messages.badlyDated] {
-            message.internalDate = IMAPDateTime(date: IMAPDate(year: 2020, month: 2, day: 29), hour: 8,
+            message.internalDate = ZonedDateTime(date: CalendarDate(year: 2020, month: 2, day: 29), hour: 8,
                                                 minute: 0, second: 0, zoneMinutes: 60)
             #expect(try matches("SENTON 29-Feb-2020", message))
             #expect(try matches("SENTBEFORE 1-Mar-2020", message))

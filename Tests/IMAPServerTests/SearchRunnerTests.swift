@@ -1,6 +1,7 @@
 import Foundation
 @testable import IMAPServer
 import IMAPSyntax
+import MailCore
 import MailMessage
 import MailStore
 import SQLiteMailStore
@@ -93,7 +94,7 @@ final class CountingStore: MailStore {
     func mailbox(named name: String, of user: UserID) async throws -> MailboxRecord? {
         try await base.mailbox(named: name, of: user)
     }
-    func createMailbox(named name: String, of user: UserID, specialUse: MailboxAttribute?) async throws -> MailboxRecord {
+    func createMailbox(named name: String, of user: UserID, specialUse: SpecialUse?) async throws -> MailboxRecord {
         try await base.createMailbox(named: name, of: user, specialUse: specialUse)
     }
     func deleteMailbox(named name: String, of user: UserID) async throws {

@@ -1,5 +1,6 @@
 @testable import IMAPServer
 import IMAPSyntax
+import MailCore
 import MailMessage
 import MailStore
 import Testing
@@ -13,7 +14,7 @@ func crlf(_ text: String) -> [UInt8] {
 struct SearchFixture: Sendable {
     var bytes: [UInt8]
     var flags = MessageFlags()
-    var internalDate = IMAPDateTime(date: IMAPDate(year: 2024, month: 1, day: 1), hour: 12, minute: 0,
+    var internalDate = ZonedDateTime(date: CalendarDate(year: 2024, month: 1, day: 1), hour: 12, minute: 0,
                                     second: 0, zoneMinutes: 0)
     var modSeq: UInt64 = 5
     var isRecent = false

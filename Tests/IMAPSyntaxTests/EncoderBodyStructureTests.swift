@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import NIOCore
 import Testing
 
@@ -43,7 +44,7 @@ import Testing
     @Test func rfcSampleFullFetch() {
         let items: [FetchItem] = [
             .flags([.seen]),
-            .internalDate(IMAPDateTime(date: IMAPDate(year: 1996, month: 7, day: 17), hour: 2,
+            .internalDate(ZonedDateTime(date: CalendarDate(year: 1996, month: 7, day: 17), hour: 2,
                                        minute: 44, second: 25, zoneMinutes: -420)),
             .rfc822Size(4286),
             .envelope(sampleEnvelope),

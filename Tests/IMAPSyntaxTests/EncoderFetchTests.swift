@@ -1,12 +1,13 @@
 import IMAPSyntax
+import MailCore
 import NIOCore
 import Testing
 
 /// FETCH responses (RFC 9051 §7.5.2) and the streaming `FetchResponseWriter`.
 @Suite struct EncoderFetchTests {
     private func date(_ day: Int, _ month: Int, _ year: Int, _ hour: Int, _ minute: Int,
-                      _ second: Int, zone: Int) -> IMAPDateTime {
-        IMAPDateTime(date: IMAPDate(year: year, month: month, day: day), hour: hour,
+                      _ second: Int, zone: Int) -> ZonedDateTime {
+        ZonedDateTime(date: CalendarDate(year: year, month: month, day: day), hour: hour,
                      minute: minute, second: second, zoneMinutes: zone)
     }
 
@@ -30,7 +31,7 @@ import Testing
                 == "* 1 FETCH (INTERNALDATE \"31-Dec-1999 23:59:59 +0530\")\r\n")
         #expect(wireFetch(1, [.internalDate(date(1, 3, 2001, 9, 5, 3, zone: -150))])
                 == "* 1 FETCH (INTERNALDATE \" 1-Mar-2001 09:05:03 -0230\")\r\n")
-        let epoch = IMAPDateTime(secondsSince1970: 0)
+        let epoch = ZonedDateTime(secondsSince1970: 0)
         #expect(wireFetch(1, [.internalDate(epoch)])
                 == "* 1 FETCH (INTERNALDATE \" 1-Jan-1970 00:00:00 +0000\")\r\n")
     }

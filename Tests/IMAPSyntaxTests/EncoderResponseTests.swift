@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import NIOCore
 import Testing
 
@@ -153,7 +154,7 @@ import Testing
     }
 
     @Test func modified() {
-        #expect(wire(.tagged("d105", .ok, ResponseText(code: .modified(UIDSet([7, 9].map { UID($0) })),
+        #expect(wire(.tagged("d105", .ok, ResponseText(code: .modified(.uids(UIDSet([7, 9].map { UID($0) }))),
                                                       "Conditional STORE failed")))
                 == "d105 OK [MODIFIED 7,9] Conditional STORE failed\r\n")
     }

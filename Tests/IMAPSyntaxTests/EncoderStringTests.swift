@@ -1,4 +1,5 @@
 @testable import IMAPSyntax
+import MailCore
 import NIOCore
 import Testing
 

@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import NIOCore
 
 /// The bytes the encoder writes for one response, as a string (for 7-bit and UTF-8 output).

@@ -1,11 +1,12 @@
 import IMAPSyntax
+import MailCore
 import Testing
 
 /// APPEND before its literals (RFC 3501 §6.3.11, RFC 3502 MULTIAPPEND), SASL responses
 /// (RFC 9051 §6.2.2, RFC 4959) and base64 (RFC 4648).
 @Suite("Parser: APPEND prefixes, SASL, base64")
 struct ParserAppendSASLTests {
-    static let internalDate = IMAPDateTime(date: date(17, 7, 1996), hour: 2, minute: 44, second: 25, zoneMinutes: -420)
+    static let internalDate = ZonedDateTime(date: date(17, 7, 1996), hour: 2, minute: 44, second: 25, zoneMinutes: -420)
 
     struct PrefixCase: Sendable, CustomTestStringConvertible {
         let input: [UInt8]
@@ -34,7 +35,7 @@ struct ParserAppendSASLTests {
                        options: AppendMessageOptions(flags: [.seen, .keyword("$Forwarded")], internalDate: internalDate))),
         .init("a APPEND INBOX \" 7-Jul-1996 02:44:25 +0000\" ",
               .message(tag: "a", mailbox: mailbox("INBOX"), options: AppendMessageOptions(
-                  internalDate: IMAPDateTime(date: date(7, 7, 1996), hour: 2, minute: 44, second: 25, zoneMinutes: 0)))),
+                  internalDate: ZonedDateTime(date: date(7, 7, 1996), hour: 2, minute: 44, second: 25, zoneMinutes: 0)))),
         .init("a APPEND INBOX () ", .message(tag: "a", mailbox: mailbox("INBOX"), options: AppendMessageOptions())),
         .init("a APPEND {5}\r\nDraft ", .message(tag: "a", mailbox: mailbox("Draft"), options: AppendMessageOptions())),
         .init("a APPEND \"Sent Items\" (\\Seen) ",

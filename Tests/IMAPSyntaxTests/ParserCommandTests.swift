@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import Testing
 
 /// Fixtures for the commands with short arguments, and for the basic tokens (RFC 9051 §9).

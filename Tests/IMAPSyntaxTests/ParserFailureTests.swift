@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import Testing
 
 /// Malformed commands and the exact error each gives (RFC 9051 §9; the server answers

@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import Testing
 
 /// FETCH fixtures: every fetch-att, every section spec, macros and modifiers (RFC 9051 §6.4.5,

@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import Testing
 
 /// LIST and LSUB fixtures (RFC 9051 §6.3.9, RFC 3501 §6.3.8–9, RFC 5258, RFC 5819, RFC 6154).

@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import Testing
 
 /// SEARCH fixtures: every search key, CHARSET, RETURN options, nesting (RFC 9051 §6.4.4,

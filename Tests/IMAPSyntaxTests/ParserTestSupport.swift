@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import Testing
 
 /// One valid command line (without CRLF) and the command it must parse to.
@@ -93,7 +94,7 @@ func toLast(_ first: UInt32) -> SequenceRange { SequenceRange(.number(first), .l
 
 func mailbox(_ name: String) -> MailboxName { MailboxName(name) }
 func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
-func date(_ day: Int, _ month: Int, _ year: Int) -> IMAPDate { IMAPDate(year: year, month: month, day: day) }
+func date(_ day: Int, _ month: Int, _ year: Int) -> CalendarDate { CalendarDate(year: year, month: month, day: day) }
 
 func fetch(_ set: SequenceSet, _ attributes: [FetchAttribute], modifiers: [FetchModifier] = [],
            byUID: Bool = false) -> Command {

@@ -1,4 +1,4 @@
-import IMAPSyntax
+import MailCore
 import MailStore
 
 extension MailStoreConformance {

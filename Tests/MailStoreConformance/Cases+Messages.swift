@@ -1,4 +1,4 @@
-import IMAPSyntax
+import MailCore
 import MailStore
 
 extension MailStoreConformance {
@@ -24,7 +24,7 @@ extension MailStoreConformance {
             let f = Fixture(store)
             let alice = try await f.addUser("alice")
             let inbox = try await f.mailbox("INBOX", of: alice)
-            let date = IMAPDateTime(date: IMAPDate(year: 1996, month: 7, day: 17), hour: 2, minute: 44,
+            let date = ZonedDateTime(date: CalendarDate(year: 1996, month: 7, day: 17), hour: 2, minute: 44,
                                     second: 25, zoneMinutes: -420)
             let first = try await f.append(Fixture.sample(0), to: inbox,
                                            flags: [.seen, .keyword("$Forwarded")], date: date)

@@ -1,4 +1,4 @@
-import IMAPSyntax
+import MailCore
 import MailStore
 
 extension MailStoreConformance {
@@ -9,7 +9,7 @@ extension MailStoreConformance {
             let inbox = try await f.mailbox("INBOX", of: alice)
             let archive = try await f.create("Archive", of: alice)
             try await f.append(Fixture.sample(100), to: archive)
-            let date = IMAPDateTime(date: IMAPDate(year: 2001, month: 2, day: 3), hour: 4, minute: 5,
+            let date = ZonedDateTime(date: CalendarDate(year: 2001, month: 2, day: 3), hour: 4, minute: 5,
                                     second: 6, zoneMinutes: 330)
             let uids = [
                 try await f.append(Fixture.sample(1), to: inbox, flags: [.seen, .keyword("Blue")], date: date),

@@ -1,3 +1,4 @@
+import MailCore
 public import MailStore
 
 /// One rule of the `MailStore` contract, checked against a fresh, empty store.

@@ -1,4 +1,4 @@
-import IMAPSyntax
+import MailCore
 import MailStore
 import Synchronization
 
@@ -25,7 +25,7 @@ struct Fixture {
         return record
     }
 
-    func create(_ name: String, of user: User, specialUse: MailboxAttribute? = nil) async throws -> MailboxRecord {
+    func create(_ name: String, of user: User, specialUse: SpecialUse? = nil) async throws -> MailboxRecord {
         try await store.createMailbox(named: name, of: user.id, specialUse: specialUse)
     }
 
@@ -52,7 +52,7 @@ struct Fixture {
     /// Appends one message and returns its UID.
     @discardableResult
     func append(_ text: String, to mailbox: MailboxRecord, flags: [Flag] = [],
-                date: IMAPDateTime? = nil) async throws -> UID {
+                date: ZonedDateTime? = nil) async throws -> UID {
         let staged = try await stage(text)
         let result = try await store.append(
             [NewMessage(blob: staged, flags: MessageFlags(flags), internalDate: date)], to: mailbox.id)

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import IMAPSyntax
+import MailCore
 import MailStore
 import SQLiteMailStore
 import Testing

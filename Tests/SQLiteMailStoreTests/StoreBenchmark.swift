@@ -1,5 +1,5 @@
 import Foundation
-import IMAPSyntax
+import MailCore
 import MailStore
 import SQLiteMailStore
 import Testing

@@ -1,4 +1,5 @@
 import Crypto
+import MailCore
 import MailStore
 import NIOPosix
 import Synchronization

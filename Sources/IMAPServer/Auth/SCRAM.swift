@@ -1,4 +1,5 @@
 import Crypto
+import MailCore
 import MailStore
 
 /// The server side of one SCRAM-SHA-256 or SCRAM-SHA-256-PLUS exchange (RFC 5802 §5,

@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 
 // The SCRAM messages (RFC 5802 §7): the two the client sends, parsed, and the two the server
 // sends, formatted. No attribute value may hold a raw ",", so every message is a list of

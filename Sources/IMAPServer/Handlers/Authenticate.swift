@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import MailStore
 
 /// A command that continues with lines from the client (RFC 9051 §7.5).

@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import MailMessage
 import MailStore
 import NIOCore
@@ -160,7 +161,7 @@ extension Session {
         case .modSeq: writer.write(.modSeq(record.modSeq), into: &buffer)
         case .emailID: writer.write(.emailID(MailboxNames.emailID(of: record.blob)), into: &buffer)
         case .threadID: writer.write(.threadID(nil), into: &buffer)  // RFC 8474 §5.2: no threads yet
-        case .saveDate: writer.write(.saveDate(IMAPDateTime(secondsSince1970: record.saveDate)), into: &buffer)
+        case .saveDate: writer.write(.saveDate(ZonedDateTime(secondsSince1970: record.saveDate)), into: &buffer)
         case .internalDate: writer.write(.internalDate(record.internalDate), into: &buffer)
         case .rfc822Size: writer.write(.rfc822Size(record.size), into: &buffer)
         case .envelope:

@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 
 extension Session {
     /// IDLE (RFC 2177): after `+ idling`, changes to the selected mailbox are pushed as soon as

@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import MailStore
 
 extension Session {
@@ -37,7 +38,7 @@ extension Session {
         let names = try await store.mailboxes(of: user.id).map(\.name)
         let tree = MailboxTree(names: names)
         var attributes: [MailboxAttribute] = [tree.hasChildren(record.name) ? .hasChildren : .hasNoChildren]
-        if let use = record.specialUse { attributes.append(use) }
+        if let use = record.specialUse { attributes.append(MailboxAttribute(use)) }
         return ListResponse(attributes: attributes, delimiter: MailboxNames.delimiter, name: record.name)
     }
 
@@ -174,7 +175,7 @@ struct MailboxListing {
             attributes.append(tree.hasChildren(name) ? .hasChildren : .hasNoChildren)
         }
         if options.returnSubscribed && subscribed.contains(name) { attributes.append(.subscribed) }
-        if let use = record?.specialUse { attributes.append(use) }
+        if let use = record?.specialUse { attributes.append(MailboxAttribute(use)) }
         return Entry(response: ListResponse(attributes: attributes, delimiter: MailboxNames.delimiter,
                                             name: name, childInfo: childInfo),
                      record: record)

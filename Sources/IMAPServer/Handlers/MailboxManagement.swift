@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import MailStore
 
 extension Session {
@@ -12,7 +13,7 @@ extension Session {
         guard specialUse.count <= 1, specialUse.allSatisfy(\.isSpecialUse) else {
             return .no("A mailbox can have one special-use attribute", code: .other("USEATTR", nil))
         }
-        let record = try await store.createMailbox(named: name, of: user.id, specialUse: specialUse.first)
+        let record = try await store.createMailbox(named: name, of: user.id, specialUse: specialUse.first?.specialUse)
         return .ok("CREATE completed", code: .mailboxID(MailboxNames.objectID(of: record)))
     }
 

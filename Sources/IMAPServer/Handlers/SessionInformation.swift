@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 
 extension Session {
     /// ID (RFC 2971 §3.1): the server names itself; what the client sends is logged.

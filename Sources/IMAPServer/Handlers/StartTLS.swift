@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import NIOCore
 
 extension Session {

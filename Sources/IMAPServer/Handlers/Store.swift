@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import MailStore
 
 extension Session {
@@ -40,9 +41,8 @@ extension Session {
         }
         if !result.modified.isEmpty {
             // Sequence numbers for STORE, UIDs for UID STORE (RFC 7162 §3.1.3).
-            let numbers = command.byUID ? result.modified.map(\.rawValue)
-                : result.modified.compactMap { selected.sequenceNumber(of: $0)?.rawValue }
-            outcome.code = .modified(UIDSet(numbers.map { UID($0) }))
+            outcome.code = .modified(command.byUID ? .uids(UIDSet(result.modified))
+                : .sequenceNumbers(SequenceNumberSet(result.modified.compactMap(selected.sequenceNumber(of:)))))
         }
         // Messages named by number that another session expunged: the others were changed
         // and reported, but the client must hear that not all were (RFC 2180 §4.2.2–3);

@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import MailStore
 
 /// Turns wire mailbox names into store names and back (RFC 3501 §5.1): modified UTF-7

@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import MailMessage
 
 /// Turns a parsed message (MailMessage, which knows nothing of IMAP) into the ENVELOPE and

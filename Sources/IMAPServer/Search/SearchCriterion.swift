@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import MailStore
 
 /// A search key compiled for evaluation (RFC 9051 §6.4.4, RFC 3501 §6.4.4): strings converted
@@ -87,7 +88,7 @@ struct DateTest: Hashable, Sendable {
     var relation: Relation
     var day: Int
 
-    init(_ relation: Relation, _ date: IMAPDate) {
+    init(_ relation: Relation, _ date: CalendarDate) {
         self.relation = relation
         self.day = date.daysSince1970
     }

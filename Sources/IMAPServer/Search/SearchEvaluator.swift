@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import MailStore
 
 /// What is known of one message while a search runs: always its place in the session's view;
@@ -49,7 +50,7 @@ extension SearchCriterion {
         case .modSeq(let modSeq):
             return subject.record.map { $0.modSeq.rawValue >= modSeq }
         case .saveDate(let test):
-            return subject.record.map { test.matches(day: IMAPDateTime(secondsSince1970: $0.saveDate).date.daysSince1970) }
+            return subject.record.map { test.matches(day: ZonedDateTime(secondsSince1970: $0.saveDate).date.daysSince1970) }
         case .emailID(let id):
             return subject.record.map { MailboxNames.emailID(of: $0.blob) == id }
         case .sentDate(let test):

@@ -1,5 +1,6 @@
 import IMAPSyntax
 import Logging
+import MailCore
 import NIOCore
 
 /// What a session knows of its connection's transport.

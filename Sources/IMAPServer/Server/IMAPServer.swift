@@ -1,4 +1,5 @@
 public import Logging
+import MailCore
 public import MailStore
 public import NIOCore
 import NIOPosix

@@ -1,4 +1,5 @@
 public import IMAPSyntax
+import MailCore
 
 /// Every setting and limit of the IMAP server in one place (STYLE.md §5): each limit has a
 /// default suited to real clients and a test at its edge.

@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 
 extension Session {
     /// Extensions a client may turn on with ENABLE (RFC 5161), by upper-case name, with the

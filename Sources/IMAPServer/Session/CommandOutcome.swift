@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import MailStore
 
 /// What a command handler decides: the tagged response the session sends after catching up

@@ -1,5 +1,6 @@
 import IMAPSyntax
 import Logging
+import MailCore
 import MailStore
 import NIOCore
 

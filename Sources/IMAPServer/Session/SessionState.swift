@@ -1,4 +1,5 @@
 import IMAPSyntax
+import MailCore
 import MailStore
 
 /// The four states of an IMAP connection (RFC 9051 §3), each carrying what it needs.

@@ -1,3 +1,4 @@
+public import MailCore
 public import NIOCore
 
 /// Writes one FETCH response (`message-data`, RFC 9051 §7.5.2) item by item, so that large
@@ -184,14 +185,14 @@ extension ResponseEncoder {
 
     /// Writes `date-time` (RFC 9051 §9): `"17-Jul-1996 02:44:25 -0700"`, the day as
     /// `date-day-fixed` (a space before a single digit) and the zone as sign and four digits.
-    static func writeDateTime(_ value: IMAPDateTime, into buffer: inout ByteBuffer) {
+    static func writeDateTime(_ value: ZonedDateTime, into buffer: inout ByteBuffer) {
         buffer.writeByte(UInt8(ascii: "\""))
         let day = min(max(value.date.day, 0), 99)
         if day < 10 { buffer.writeSpace() }
         buffer.writeDecimal(day)
         buffer.writeByte(UInt8(ascii: "-"))
         let month = min(max(value.date.month, 1), 12)
-        buffer.writeString(IMAPDate.monthNames[month - 1])
+        buffer.writeString(CalendarDate.monthNames[month - 1])
         buffer.writeByte(UInt8(ascii: "-"))
         writeDigits(value.date.year, width: 4, into: &buffer)
         buffer.writeSpace()

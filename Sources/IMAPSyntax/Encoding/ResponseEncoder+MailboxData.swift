@@ -1,3 +1,5 @@
+import MailCore
+
 import NIOCore
 
 // `mailbox-data`, `capability-data` and the extension data of RFC 2342 (NAMESPACE), RFC 2971

@@ -1,3 +1,5 @@
+import MailCore
+
 import NIOCore
 
 // `resp-text-code` (RFC 9051 §7.1, §9; RFC 3501 §7.1; RFC 4315 §3 UIDPLUS; RFC 5530; RFC 7162

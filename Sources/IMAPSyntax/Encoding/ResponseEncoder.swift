@@ -1,3 +1,4 @@
+import MailCore
 public import NIOCore
 
 /// Writes typed server responses as IMAP wire bytes (RFC 9051 §7, §9; RFC 3501 §7).

@@ -1,3 +1,5 @@
+public import MailCore
+
 /// A client command tag (`tag` in RFC 9051 §9): any ASTRING-CHAR except `+`.
 public typealias Tag = String
 
@@ -204,11 +206,6 @@ public struct FetchCommand: Hashable, Sendable {
     }
 }
 
-/// How STORE changes the flags (`store-att-flags`, RFC 9051 §6.4.6).
-public enum StoreOperation: Hashable, Sendable {
-    case replace, add, remove
-}
-
 /// `store` (RFC 9051 §6.4.6), with UNCHANGEDSINCE (RFC 7162 §3.1.3).
 public struct StoreCommand: Hashable, Sendable {
     public var sequenceSet: SequenceSet
@@ -232,8 +229,8 @@ public struct StoreCommand: Hashable, Sendable {
 /// The options before one message literal of APPEND (RFC 3501 §6.3.11, RFC 3502 MULTIAPPEND).
 public struct AppendMessageOptions: Hashable, Sendable {
     public var flags: [Flag]
-    public var internalDate: IMAPDateTime?
-    public init(flags: [Flag] = [], internalDate: IMAPDateTime? = nil) {
+    public var internalDate: ZonedDateTime?
+    public init(flags: [Flag] = [], internalDate: ZonedDateTime? = nil) {
         self.flags = flags
         self.internalDate = internalDate
     }

@@ -1,3 +1,5 @@
+public import MailCore
+
 /// `section-part` (RFC 9051 §9): a MIME part path such as `1.2.3`; empty means the whole message.
 public typealias SectionPart = [Int]
 

@@ -1,3 +1,5 @@
+public import MailCore
+
 /// `status-att` (RFC 3501 §6.3.10, RFC 9051 §6.3.11, RFC 7162 HIGHESTMODSEQ, RFC 8438 SIZE,
 /// RFC 8474 MAILBOXID, RFC 7889 APPENDLIMIT).
 public enum StatusAttribute: String, Hashable, Sendable, CaseIterable {
@@ -62,11 +64,35 @@ public enum MailboxAttribute: Hashable, Sendable {
         }
     }
 
-    /// Whether this is a special-use attribute of RFC 6154 §2 (or RFC 8457 `\Important`).
-    public var isSpecialUse: Bool {
+    /// The special use this attribute names (RFC 6154 §2, RFC 8457 `\Important`), if any.
+    public var specialUse: SpecialUse? {
         switch self {
-        case .all, .archive, .drafts, .flagged, .junk, .sent, .trash, .important: return true
-        default: return false
+        case .all: return .all
+        case .archive: return .archive
+        case .drafts: return .drafts
+        case .flagged: return .flagged
+        case .junk: return .junk
+        case .sent: return .sent
+        case .trash: return .trash
+        case .important: return .important
+        default: return nil
+        }
+    }
+
+    /// Whether this is a special-use attribute.
+    public var isSpecialUse: Bool { specialUse != nil }
+
+    /// The LIST attribute of a special use.
+    public init(_ use: SpecialUse) {
+        switch use {
+        case .all: self = .all
+        case .archive: self = .archive
+        case .drafts: self = .drafts
+        case .flagged: self = .flagged
+        case .junk: self = .junk
+        case .sent: self = .sent
+        case .trash: self = .trash
+        case .important: self = .important
         }
     }
 

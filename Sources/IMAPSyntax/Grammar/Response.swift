@@ -1,3 +1,5 @@
+public import MailCore
+
 /// The three status conditions of a tagged response (`resp-cond-state`, RFC 9051 §7.1).
 public enum ResponseStatus: String, Hashable, Sendable {
     case ok = "OK"
@@ -137,7 +139,7 @@ public enum FetchSectionName: Hashable, Sendable {
 public enum FetchItem: Hashable, Sendable {
     case flags([Flag])
     case uid(UID)
-    case internalDate(IMAPDateTime)
+    case internalDate(ZonedDateTime)
     case rfc822Size(UInt64)
     case modSeq(ModSeq)
     /// A section's bytes; nil is NIL. Large sections are streamed instead (see encoder).
@@ -146,7 +148,7 @@ public enum FetchItem: Hashable, Sendable {
     case emailID(String)
     /// nil is `THREADID NIL`.
     case threadID(String?)
-    case saveDate(IMAPDateTime?)
+    case saveDate(ZonedDateTime?)
     case envelope(Envelope)
     /// `BODY` (extensible: false) or `BODYSTRUCTURE` (extensible: true), RFC 9051 §7.5.2.
     case bodyStructure(BodyStructure, extensible: Bool)

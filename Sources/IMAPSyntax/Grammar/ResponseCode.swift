@@ -1,3 +1,5 @@
+public import MailCore
+
 /// `resp-text-code` (RFC 3501 §7.1, RFC 9051 §7.1, RFC 5530, RFC 4315, RFC 7162, RFC 4469).
 public enum ResponseCode: Hashable, Sendable {
     case alert
@@ -19,7 +21,7 @@ public enum ResponseCode: Hashable, Sendable {
     case highestModSeq(ModSeq)
     case noModSeq
     /// `MODIFIED` (RFC 7162 §3.1.3): the messages that failed UNCHANGEDSINCE.
-    case modified(UIDSet)
+    case modified(ModifiedMessages)
     case closed
     case tooBig
     case unavailable, authenticationFailed, authorizationFailed, expired, privacyRequired
@@ -29,6 +31,20 @@ public enum ResponseCode: Hashable, Sendable {
     case mailboxID(String)
     /// `APPENDLIMIT` is a capability, not a code; any other atom with optional text.
     case other(String, String?)
+}
+
+/// The messages of `MODIFIED` (RFC 7162 §3.1.3): sequence numbers after STORE, UIDs after
+/// UID STORE.
+public enum ModifiedMessages: Hashable, Sendable {
+    case sequenceNumbers(SequenceNumberSet)
+    case uids(UIDSet)
+
+    var ranges: [ClosedRange<UInt32>] {
+        switch self {
+        case .sequenceNumbers(let set): return set.ranges
+        case .uids(let set): return set.ranges
+        }
+    }
 }
 
 /// One capability name (`capability`, RFC 9051 §9), e.g. `IMAP4rev1`, `AUTH=PLAIN`.

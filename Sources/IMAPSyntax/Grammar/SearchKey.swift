@@ -1,3 +1,5 @@
+public import MailCore
+
 /// `search-key` (RFC 3501 §6.4.4, RFC 9051 §6.4.4, RFC 7162 §3.1.5 MODSEQ, RFC 8474 §5
 /// EMAILID/THREADID, RFC 5032 OLDER/YOUNGER, RFC 8514 SAVEDATE keys). String arguments are raw
 /// bytes in the command's CHARSET; the server decodes them.
@@ -10,9 +12,9 @@ public indirect enum SearchKey: Hashable, Sendable {
     case bcc([UInt8]), body([UInt8]), cc([UInt8]), from([UInt8]), subject([UInt8])
     case text([UInt8]), to([UInt8])
     case header(String, [UInt8])
-    case before(IMAPDate), on(IMAPDate), since(IMAPDate)
-    case sentBefore(IMAPDate), sentOn(IMAPDate), sentSince(IMAPDate)
-    case saveDateBefore(IMAPDate), saveDateOn(IMAPDate), saveDateSince(IMAPDate)
+    case before(CalendarDate), on(CalendarDate), since(CalendarDate)
+    case sentBefore(CalendarDate), sentOn(CalendarDate), sentSince(CalendarDate)
+    case saveDateBefore(CalendarDate), saveDateOn(CalendarDate), saveDateSince(CalendarDate)
     case saveDateSupported
     case older(UInt32), younger(UInt32)
     case larger(UInt64), smaller(UInt64)

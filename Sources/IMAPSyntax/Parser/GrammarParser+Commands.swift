@@ -1,3 +1,5 @@
+import MailCore
+
 // The command dispatch and the commands whose arguments are short (RFC 9051 §6, §9;
 // RFC 3501 §6; RFC 2971 ID; RFC 5161 ENABLE; RFC 4315 UID EXPUNGE; RFC 6851 MOVE).
 

@@ -1,3 +1,5 @@
+import MailCore
+
 // The basic tokens of RFC 9051 §9 (and RFC 3501 §9): tags, atoms, strings, literals, numbers.
 
 extension GrammarParser {

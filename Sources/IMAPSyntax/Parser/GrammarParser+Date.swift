@@ -1,9 +1,11 @@
+import MailCore
+
 // Dates and date-times (RFC 9051 §9): SEARCH dates and APPEND internal dates.
 // Every defect inside a date is `.invalidDate`; a date missing at the end is `.unexpectedEnd`.
 
 extension GrammarParser {
     /// `date = date-text / DQUOTE date-text DQUOTE` (RFC 9051 §9).
-    static func parseDate(_ buffer: inout ParseBuffer) throws(ParseError) -> IMAPDate {
+    static func parseDate(_ buffer: inout ParseBuffer) throws(ParseError) -> CalendarDate {
         guard !buffer.isAtEnd else { throw ParseError(.unexpectedEnd) }
         let quoted = buffer.consume(.dquote)
         let date = try parseDateText(&buffer)
@@ -17,7 +19,7 @@ extension GrammarParser {
 
     /// `date-text = date-day "-" date-month "-" date-year`, `date-day = 1*2DIGIT`
     /// (RFC 9051 §9). The day must exist in its month.
-    static func parseDateText(_ buffer: inout ParseBuffer) throws(ParseError) -> IMAPDate {
+    static func parseDateText(_ buffer: inout ParseBuffer) throws(ParseError) -> CalendarDate {
         guard let first = digitValue(buffer.current) else { throw ParseError(.invalidDate) }
         buffer.index += 1
         var day = first
@@ -29,12 +31,12 @@ extension GrammarParser {
     }
 
     /// `"-" date-month "-" date-year` after the day, validated.
-    private static func parseDateRest(_ buffer: inout ParseBuffer, day: Int) throws(ParseError) -> IMAPDate {
+    private static func parseDateRest(_ buffer: inout ParseBuffer, day: Int) throws(ParseError) -> CalendarDate {
         guard buffer.consume(.minus) else { throw ParseError(.invalidDate) }
         let month = try parseDateMonth(&buffer)
         guard buffer.consume(.minus) else { throw ParseError(.invalidDate) }
         let year = try parseDateYear(&buffer)
-        let date = IMAPDate(year: year, month: month, day: day)
+        let date = CalendarDate(year: year, month: month, day: day)
         guard date.isValid else { throw ParseError(.invalidDate) }
         return date
     }
@@ -72,7 +74,7 @@ extension GrammarParser {
 
     /// `date-time = DQUOTE date-day-fixed "-" date-month "-" date-year SP time SP zone DQUOTE`
     /// (RFC 9051 §9), the INTERNALDATE of APPEND.
-    static func parseDateTime(_ buffer: inout ParseBuffer) throws(ParseError) -> IMAPDateTime {
+    static func parseDateTime(_ buffer: inout ParseBuffer) throws(ParseError) -> ZonedDateTime {
         guard !buffer.isAtEnd else { throw ParseError(.unexpectedEnd) }
         guard buffer.consume(.dquote) else { throw ParseError(.invalidDate) }
         let day = try parseDateDayFixed(&buffer)
@@ -82,7 +84,7 @@ extension GrammarParser {
         guard buffer.consume(.space) else { throw ParseError(.invalidDate) }
         let zone = try parseZone(&buffer)
         guard buffer.consume(.dquote) else { throw ParseError(.invalidDate) }
-        return IMAPDateTime(date: date, hour: hour, minute: minute, second: second, zoneMinutes: zone)
+        return ZonedDateTime(date: date, hour: hour, minute: minute, second: second, zoneMinutes: zone)
     }
 
     /// `date-day-fixed = (SP DIGIT) / 2DIGIT` (RFC 9051 §9).

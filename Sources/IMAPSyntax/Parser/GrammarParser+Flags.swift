@@ -1,3 +1,5 @@
+import MailCore
+
 // Flags and STORE's flag arguments (RFC 9051 §9, RFC 3501 §9).
 
 extension GrammarParser {

@@ -1,3 +1,5 @@
+import MailCore
+
 // Mailbox names and the commands that take one mailbox with parameters: SELECT/EXAMINE
 // (RFC 9051 §6.3.2, RFC 7162 CONDSTORE/QRESYNC) and CREATE (RFC 9051 §6.3.4, RFC 6154 USE).
 

@@ -1,4 +1,7 @@
-public import IMAPSyntax
+/// How STORE changes the flags (`store-att-flags`, RFC 9051 §6.4.6).
+public enum StoreOperation: Hashable, Sendable {
+    case replace, add, remove
+}
 
 /// The stored flags of one message: the five system flags as bits, plus keywords.
 /// `\Recent` is never stored: it belongs to a session (RFC 3501 §2.3.2).

@@ -1,5 +1,5 @@
-/// `date` (RFC 9051 §9): a calendar day, as used by SEARCH BEFORE/ON/SINCE.
-public struct IMAPDate: Hashable, Sendable {
+/// A calendar day without a zone: IMAP's `date` (RFC 9051 §9) of SEARCH BEFORE/ON/SINCE.
+public struct CalendarDate: Hashable, Sendable {
     public var year: Int
     /// 1...12
     public var month: Int
@@ -12,16 +12,17 @@ public struct IMAPDate: Hashable, Sendable {
     }
 }
 
-/// `date-time` (RFC 9051 §9): `"17-Jul-1996 02:44:25 -0700"`, the INTERNALDATE of a message.
-public struct IMAPDateTime: Hashable, Sendable {
-    public var date: IMAPDate
+/// A moment with the UTC offset it was given in: the INTERNALDATE of a message, IMAP's
+/// `date-time` (RFC 9051 §9, `"17-Jul-1996 02:44:25 -0700"`).
+public struct ZonedDateTime: Hashable, Sendable {
+    public var date: CalendarDate
     public var hour: Int
     public var minute: Int
     public var second: Int
     /// Minutes east of UTC, e.g. -420 for `-0700`.
     public var zoneMinutes: Int
 
-    public init(date: IMAPDate, hour: Int, minute: Int, second: Int, zoneMinutes: Int) {
+    public init(date: CalendarDate, hour: Int, minute: Int, second: Int, zoneMinutes: Int) {
         self.date = date
         self.hour = hour
         self.minute = minute
@@ -31,7 +32,7 @@ public struct IMAPDateTime: Hashable, Sendable {
 
     /// Seconds since 1970-01-01T00:00:00Z.
     public var secondsSince1970: Int64 {
-        let days = Int64(IMAPDate.daysFromCivil(year: date.year, month: date.month, day: date.day))
+        let days = Int64(CalendarDate.daysFromCivil(year: date.year, month: date.month, day: date.day))
         let local = days * 86_400 + Int64(hour * 3600 + minute * 60 + second)
         return local - Int64(zoneMinutes * 60)
     }
@@ -45,7 +46,7 @@ public struct IMAPDateTime: Hashable, Sendable {
             rest += 86_400
             days -= 1
         }
-        self.date = IMAPDate.civil(fromDays: Int(days))
+        self.date = CalendarDate.civil(fromDays: Int(days))
         self.hour = Int(rest / 3600)
         self.minute = Int(rest % 3600 / 60)
         self.second = Int(rest % 60)
@@ -53,7 +54,7 @@ public struct IMAPDateTime: Hashable, Sendable {
     }
 }
 
-extension IMAPDate {
+extension CalendarDate {
     /// The month abbreviations of `date-month` (RFC 9051 §9), index 0 = January.
     public static let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
@@ -67,7 +68,7 @@ extension IMAPDate {
         return day <= Self.monthLength(month, year: year)
     }
 
-    static func monthLength(_ month: Int, year: Int) -> Int {
+    public static func monthLength(_ month: Int, year: Int) -> Int {
         switch month {
         case 2:
             let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
@@ -78,7 +79,7 @@ extension IMAPDate {
     }
 
     // Howard Hinnant's days_from_civil / civil_from_days.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -88,7 +89,7 @@ extension IMAPDate {
         return era * 146_097 + doe - 719_468
     }
 
-    static func civil(fromDays days: Int) -> IMAPDate {
+    public static func civil(fromDays days: Int) -> CalendarDate {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -97,6 +98,6 @@ extension IMAPDate {
         let mp = (5 * doy + 2) / 153
         let day = doy - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
-        return IMAPDate(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
+        return CalendarDate(year: yoe + era * 400 + (month <= 2 ? 1 : 0), month: month, day: day)
     }
 }
