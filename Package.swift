@@ -40,6 +40,7 @@ let package = Package(
         ], swiftSettings: strict),
         .target(name: "SQLiteMailStore", dependencies: [
             "MailStore", "MailCore", "MailMessage",
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),

@@ -17,6 +17,8 @@ public enum MailStoreError: Error, Hashable, Sendable {
     case renameIntoItself
     /// A selected mailbox was deleted under the session.
     case mailboxDeleted
+    /// The principal may not do this to the mailbox (`[NOPERM]`, RFC 4314 §4).
+    case permissionDenied
     case userNotFound(String)
     case userExists(String)
     /// Messages a command named by sequence number were expunged by another session before

@@ -4,6 +4,8 @@ public import MailCore
 /// selected; RFC 6154 its special use.
 public struct MailboxRecord: Hashable, Sendable {
     public var id: MailboxID
+    /// The user whose mailbox this is.
+    public var owner: UserID
     /// The full hierarchical name, `/`-separated, Unicode; `INBOX` spelled in upper case.
     public var name: String
     /// False for a `\Noselect` placeholder: a former mailbox that still has children
@@ -13,9 +15,13 @@ public struct MailboxRecord: Hashable, Sendable {
     public var specialUse: SpecialUse?
     public var uidValidity: UIDValidity
 
-    public init(id: MailboxID, name: String, selectable: Bool, specialUse: SpecialUse?,
+    /// Where the mailbox is: its owner and name.
+    public var path: MailboxPath { MailboxPath(owner: owner, name: name) }
+
+    public init(id: MailboxID, owner: UserID, name: String, selectable: Bool, specialUse: SpecialUse?,
                 uidValidity: UIDValidity) {
         self.id = id
+        self.owner = owner
         self.name = name
         self.selectable = selectable
         self.specialUse = specialUse

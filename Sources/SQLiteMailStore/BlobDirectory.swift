@@ -38,17 +38,6 @@ struct BlobDirectory: Sendable {
         return utf8.count == 64 && utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
-    static func hex<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for byte in bytes {
-            out.append(digits[Int(byte >> 4)])
-            out.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
-
     func subdirectory(of blob: BlobID) -> String {
         blobs + "/" + String(blob.rawValue.prefix(2))
     }
@@ -80,23 +69,20 @@ struct BlobDirectory: Sendable {
         return fd
     }
 
-    /// Moves a staged upload to its content-addressed place. If the blob is already stored
-    /// (identical content), the staged file is dropped instead. Returns the subdirectory whose
+    /// Gives a staged upload its content-addressed name (a hard link, so that the same upload
+    /// can be appended again, to other mailboxes, until it is discarded). If the blob is
+    /// already stored (identical content), nothing changes. Returns the subdirectory whose
     /// entries changed and whether it was created, or nil if nothing new was installed; the
     /// caller makes those directories durable.
     func install(_ staged: StagedBlob) throws -> (directory: String, created: Bool)? {
         guard let target = path(of: staged.id) else { throw MailStoreError.blobMissing(staged.id) }
-        let stagedPathIsOurs = isStagingPath(staged.stagingKey)
-        if POSIXFile.exists(target) {
-            if stagedPathIsOurs { try POSIXFile.unlink(staged.stagingKey) }
-            return nil
-        }
-        guard stagedPathIsOurs, POSIXFile.exists(staged.stagingKey) else {
+        if POSIXFile.exists(target) { return nil }
+        guard isStagingPath(staged.stagingKey), POSIXFile.exists(staged.stagingKey) else {
             throw MailStoreError.blobMissing(staged.id)
         }
         let directory = subdirectory(of: staged.id)
         let created = try POSIXFile.makeDirectory(directory)
-        try POSIXFile.rename(staged.stagingKey, target)
+        try POSIXFile.link(staged.stagingKey, target)
         return (directory, created)
     }
 

@@ -5,135 +5,176 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Crypto
 import MailCore
-import MailMessage
 import MailStore
+import NIOPosix
 import Synchronization
 
-/// Misuse of an upload or reader after it was finished, aborted or closed.
+/// Misuse of a staging file or reader after it was finished, discarded or closed.
 struct BlobHandleClosed: Error, CustomStringConvertible {
     var path: String
     var description: String { "blob file \(path) is already closed" }
 }
 
-/// An upload written straight to a file in the store's upload directory, hashing and finding
-/// the header boundary as the bytes pass, so nothing is read twice and nothing is held in memory.
-final class FileBlobUpload: BlobUpload {
-    private struct State {
-        var fd: Int32
-        var hasher = SHA256()
-        var scanner = HeaderBoundaryScanner()
-        var size: UInt64 = 0
-        var finished = false
+/// The threads where the store's file work runs (writes, fsync, reads, mapped parsing), so
+/// that it never blocks the threads that serve connections. Owned by one store and shut down
+/// with it.
+final class FileIO: Sendable {
+    private let pool: NIOThreadPool
+
+    init(threads: Int) {
+        pool = NIOThreadPool(numberOfThreads: max(1, threads))
+        pool.start()
     }
 
-    let path: String
-    private let state: Mutex<State>
-
-    init(path: String) throws {
-        self.path = path
-        let fd = try POSIXFile.open(path, flags: O_WRONLY | O_CREAT | O_EXCL)
-        state = Mutex(State(fd: fd))
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await pool.runIfActive(body)
     }
 
-    deinit {
-        // Dropped without finish or abort: the partial file is of no use to anyone.
-        state.withLock { state in
-            guard state.fd >= 0 else { return }
-            POSIXFile.close(state.fd)
-            try? POSIXFile.unlink(path)
-        }
-    }
-
-    func write(_ bytes: UnsafeRawBufferPointer) throws {
-        try state.withLock { state in
-            guard state.fd >= 0 else { throw BlobHandleClosed(path: path) }
-            try POSIXFile.writeAll(state.fd, bytes, path: path)
-            state.hasher.update(bufferPointer: bytes)
-            state.scanner.scan(bytes)
-            state.size += UInt64(bytes.count)
-        }
-    }
-
-    func finish() async throws -> StagedBlob {
-        try state.withLock { state in
-            guard state.fd >= 0 else { throw BlobHandleClosed(path: path) }
-            try POSIXFile.sync(state.fd, path: path)
-            POSIXFile.close(state.fd)
-            state.fd = -1
-            state.finished = true
-            let id = BlobID(rawValue: BlobDirectory.hex(state.hasher.finalize()))
-            return StagedBlob(id: id, size: state.size,
-                              headerSize: state.scanner.headerSize(total: state.size),
-                              stagingKey: path,
-                              structure: try Self.parseStructure(path: path, size: state.size))
-        }
-    }
-
-    /// Parses the finished file once (DESIGN.md "parse once"), reading it through a private
-    /// read-only mapping so that a large message is not copied into memory.
-    private static func parseStructure(path: String, size: UInt64) throws -> [UInt8] {
-        guard size > 0 else { return MessageParser.parse([UInt8]()).encoded() }
-        let fd = try POSIXFile.open(path, flags: O_RDONLY)
-        defer { POSIXFile.close(fd) }
-        guard let base = mmap(nil, Int(size), PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
-            throw FileSystemError(operation: "mmap", path: path, code: errno)
-        }
-        defer { munmap(base, Int(size)) }
-        return MessageParser.parse(UnsafeRawBufferPointer(start: base, count: Int(size))).encoded()
-    }
-
-    func abort() {
-        state.withLock { state in
-            if state.fd >= 0 {
-                POSIXFile.close(state.fd)
-                state.fd = -1
-            }
-            if !state.finished { try? POSIXFile.unlink(path) }
-        }
+    /// Stops the threads once the work already queued is done.
+    func shutDown() {
+        pool.shutdownGracefully { _ in }
     }
 }
 
-/// Reads a stored blob with `pread`, so that reads at any offset need no shared file position.
-final class FileBlobReader: BlobReader {
-    let size: UInt64
-    private let path: String
-    private let fd: Mutex<Int32>
+/// An upload's bytes in a file of the store's upload directory (`tmp/<instance>/`): written
+/// as they come, synced once, and linked into `blobs/` by each append that uses them.
+final class FileStagingFile: StagingFile {
+    let key: String
+    private let io: FileIO
+    /// The open descriptor while writing; -1 once finished or discarded.
+    private let descriptor: Mutex<Int32>
 
-    /// Opens a blob file; nil if it does not exist.
-    init?(path: String) throws {
-        let descriptor: Int32
-        do {
-            descriptor = try POSIXFile.open(path, flags: O_RDONLY)
-        } catch let error as FileSystemError where error.code == ENOENT {
-            return nil
-        }
-        do {
-            size = try POSIXFile.size(descriptor, path: path)
-        } catch {
-            POSIXFile.close(descriptor)
-            throw error
-        }
-        self.path = path
-        fd = Mutex(descriptor)
+    init(path: String, io: FileIO) async throws {
+        key = path
+        self.io = io
+        descriptor = Mutex(try await io.run { try POSIXFile.open(path, flags: O_WRONLY | O_CREAT | O_EXCL) })
     }
 
     deinit {
-        fd.withLock { if $0 >= 0 { POSIXFile.close($0) } }
-    }
-
-    func read(offset: UInt64, count: Int) throws -> [UInt8] {
-        guard count > 0, offset < size else { return [] }
-        let wanted = Int(min(UInt64(count), size - offset))
-        return try fd.withLock { fd in
-            guard fd >= 0 else { throw BlobHandleClosed(path: path) }
-            return try POSIXFile.read(fd, offset: offset, count: wanted, path: path)
+        // Dropped without finish or discard: nobody can use the partial file.
+        descriptor.withLock { fd in
+            guard fd >= 0 else { return }
+            POSIXFile.close(fd)
+            try? POSIXFile.unlink(key)
         }
     }
 
+    private func openDescriptor() throws -> Int32 {
+        let fd = descriptor.withLock { $0 }
+        guard fd >= 0 else { throw BlobHandleClosed(path: key) }
+        return fd
+    }
+
+    func write(_ bytes: [UInt8]) async throws {
+        let fd = try openDescriptor()
+        let path = key
+        try await io.run { try bytes.withUnsafeBytes { try POSIXFile.writeAll(fd, $0, path: path) } }
+    }
+
+    func finish(appending last: [UInt8]) async throws {
+        let fd = try openDescriptor()
+        let path = key
+        try await io.run {
+            try last.withUnsafeBytes { try POSIXFile.writeAll(fd, $0, path: path) }
+            try POSIXFile.sync(fd, path: path)
+        }
+        descriptor.withLock { fd in
+            POSIXFile.close(fd)
+            fd = -1
+        }
+    }
+
+    /// Maps the finished file privately and read-only, so that a large message is parsed
+    /// without being copied into memory.
+    func read<T: Sendable>(_ body: @escaping @Sendable (UnsafeRawBufferPointer) throws -> T) async throws -> T {
+        let path = key
+        return try await io.run { try FileMapping.withMapped(path: path, body) }
+    }
+
+    func discard() {
+        descriptor.withLock { fd in
+            if fd >= 0 { POSIXFile.close(fd) }
+            fd = -1
+        }
+        try? POSIXFile.unlink(key)
+    }
+}
+
+/// A whole file mapped read-only for the length of one call.
+enum FileMapping {
+    static func withMapped<T>(path: String, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
+        let fd = try POSIXFile.open(path, flags: O_RDONLY)
+        defer { POSIXFile.close(fd) }
+        let size = Int(try POSIXFile.size(fd, path: path))
+        guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw FileSystemError(operation: "mmap", path: path, code: errno)
+        }
+        defer { munmap(base, size) }
+        return try body(UnsafeRawBufferPointer(start: base, count: size))
+    }
+}
+
+/// Reads a stored blob. A small blob (most messages) is read whole when it is opened, in the
+/// same trip to the file threads, and served from memory; a larger one is read with `pread`
+/// on the file threads, piece by piece, as FETCH streams it.
+final class FileBlobReader: BlobReader {
+    let size: UInt64
+    private let path: String
+    private let io: FileIO
+    private let contents: [UInt8]?
+    private let descriptor: Mutex<Int32>
+
+    /// Opens a blob file; nil if it does not exist.
+    static func open(path: String, io: FileIO, wholeUpTo limit: UInt64) async throws -> FileBlobReader? {
+        try await io.run {
+            let fd: Int32
+            do {
+                fd = try POSIXFile.open(path, flags: O_RDONLY)
+            } catch let error as FileSystemError where error.code == ENOENT {
+                return nil
+            }
+            do {
+                let size = try POSIXFile.size(fd, path: path)
+                guard size <= limit else { return FileBlobReader(path: path, io: io, size: size, fd: fd) }
+                defer { POSIXFile.close(fd) }
+                let bytes = try POSIXFile.read(fd, offset: 0, count: Int(size), path: path)
+                return FileBlobReader(path: path, io: io, size: UInt64(bytes.count), contents: bytes)
+            } catch {
+                POSIXFile.close(fd)
+                throw error
+            }
+        }
+    }
+
+    private init(path: String, io: FileIO, size: UInt64, fd: Int32 = -1, contents: [UInt8]? = nil) {
+        self.path = path
+        self.io = io
+        self.size = size
+        self.contents = contents
+        descriptor = Mutex(fd)
+    }
+
+    deinit {
+        descriptor.withLock { if $0 >= 0 { POSIXFile.close($0) } }
+    }
+
+    func read(offset: UInt64, count: Int) async throws -> [UInt8] {
+        guard count > 0, offset < size else { return [] }
+        let wanted = Int(min(UInt64(count), size - offset))
+        if let contents {
+            let start = Int(offset)
+            return Array(contents[start..<start + wanted])
+        }
+        let fd = descriptor.withLock { $0 }
+        guard fd >= 0 else { throw BlobHandleClosed(path: path) }
+        let path = self.path
+        return try await io.run { try POSIXFile.read(fd, offset: offset, count: wanted, path: path) }
+    }
+
     func close() {
-        fd.withLock { fd in
+        descriptor.withLock { fd in
             if fd >= 0 { POSIXFile.close(fd) }
             fd = -1
         }

@@ -33,7 +33,7 @@ struct MailboxRow: Sendable {
     var mailboxID: MailboxID { MailboxID(rawValue: id) }
 
     var record: MailboxRecord {
-        MailboxRecord(id: mailboxID, name: name, selectable: selectable,
+        MailboxRecord(id: mailboxID, owner: UserID(rawValue: userID), name: name, selectable: selectable,
                       specialUse: specialUse.flatMap(SpecialUse.init(attributeName:)),
                       uidValidity: UIDValidity(UInt32(clamping: uidValidity)))
     }
@@ -54,10 +54,12 @@ struct MailboxRow: Sendable {
         return try Row.fetchOne(statement, arguments: [user, name]).map(MailboxRow.init(row:))
     }
 
-    /// The mailbox behind a selected-state call: `mailboxDeleted` if it is gone,
-    /// `mailboxNotSelectable` if it is a placeholder.
-    static func selectable(_ db: Database, _ mailbox: MailboxID) throws -> MailboxRow {
-        guard let row = try fetch(db, id: mailbox.rawValue) else { throw MailStoreError.mailboxDeleted }
+    /// The mailbox behind a selected-state call: `mailboxDeleted` if it is gone or out of the
+    /// principal's reach, `mailboxNotSelectable` if it is a placeholder.
+    static func selectable(_ db: Database, _ mailbox: MailboxID, as principal: Principal) throws -> MailboxRow {
+        guard let row = try fetch(db, id: mailbox.rawValue),
+              principal.mayAccess(mailboxesOf: UserID(rawValue: row.userID))
+        else { throw MailStoreError.mailboxDeleted }
         guard row.selectable else { throw MailStoreError.mailboxNotSelectable(row.name) }
         return row
     }

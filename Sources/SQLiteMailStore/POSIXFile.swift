@@ -101,9 +101,10 @@ enum POSIXFile {
         throw FileSystemError(operation: "mkdir", path: path, code: errno)
     }
 
-    static func rename(_ from: String, _ to: String) throws {
-        let result = from.withCString { a in to.withCString { b in sysRename(a, b) } }
-        guard result == 0 else { throw FileSystemError(operation: "rename", path: from, code: errno) }
+    /// Gives a file a second name (a hard link); the new name must not exist.
+    static func link(_ from: String, _ to: String) throws {
+        let result = from.withCString { a in to.withCString { b in sysLink(a, b) } }
+        guard result == 0 else { throw FileSystemError(operation: "link", path: to, code: errno) }
     }
 
     /// Removes a file; a file already gone is not an error.
@@ -164,7 +165,7 @@ private func sysPread(_ fd: Int32, _ buffer: UnsafeMutableRawPointer, _ count: I
                          _ offset: off_t) -> Int {
     pread(fd, buffer, count, offset)
 }
-private func sysRename(_ from: UnsafePointer<CChar>, _ to: UnsafePointer<CChar>) -> Int32 {
-    rename(from, to)
+private func sysLink(_ from: UnsafePointer<CChar>, _ to: UnsafePointer<CChar>) -> Int32 {
+    link(from, to)
 }
 private func sysUnlink(_ path: UnsafePointer<CChar>) -> Int32 { unlink(path) }

@@ -1,5 +1,5 @@
 import GRDB
-public import MailCore
+import MailCore
 public import MailStore
 
 /// Stored credentials that do not decode: the database was edited by hand or is damaged.

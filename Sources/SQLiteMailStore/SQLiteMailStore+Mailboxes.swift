@@ -3,24 +3,29 @@ public import MailCore
 public import MailStore
 
 extension SQLiteMailStore {
-    public func mailboxes(of user: UserID) async throws -> [MailboxRecord] {
-        try await pool.read { db in
+    public func list(of owner: UserID, as principal: Principal) async throws -> [MailboxRecord] {
+        guard principal.mayAccess(mailboxesOf: owner) else { return [] }
+        let user = owner
+        return try await pool.read { db in
             let statement = try db.cachedStatement(
                 sql: "SELECT \(MailboxRow.columns) FROM mailboxes WHERE user_id = ? ORDER BY name")
             return try Row.fetchAll(statement, arguments: [user.rawValue]).map { MailboxRow(row: $0).record }
         }
     }
 
-    public func mailbox(named name: String, of user: UserID) async throws -> MailboxRecord? {
-        try await pool.read { db in try MailboxRow.fetch(db, user: user.rawValue, name: name)?.record }
+    public func mailbox(at path: MailboxPath, as principal: Principal) async throws -> MailboxRecord? {
+        guard principal.mayAccess(mailboxesOf: path.owner) else { return nil }
+        return try await pool.read { db in try MailboxRow.fetch(db, user: path.owner.rawValue, name: path.name)?.record }
     }
 
     /// Creates the mailbox and each missing superior (RFC 3501 §6.3.3); a `\Noselect`
     /// placeholder of the name becomes a new, selectable mailbox with a fresh UIDVALIDITY.
-    public func createMailbox(named name: String, of user: UserID,
-                              specialUse: SpecialUse?) async throws -> MailboxRecord {
-        try await write { db in
-            let userID = user.rawValue
+    public func create(_ path: MailboxPath, specialUse: SpecialUse?,
+                       as principal: Principal) async throws -> MailboxRecord {
+        guard principal.mayAccess(mailboxesOf: path.owner) else { throw MailStoreError.permissionDenied }
+        let name = path.name
+        return try await write { db in
+            let userID = path.owner.rawValue
             try Self.requireUser(db, userID)
             if let existing = try MailboxRow.fetch(db, user: userID, name: name) {
                 guard !existing.selectable else { throw MailStoreError.mailboxExists(name) }
@@ -43,7 +48,9 @@ extension SQLiteMailStore {
     /// inferiors cannot either; a mailbox with inferiors loses its messages and becomes a
     /// `\Noselect` placeholder (a new row, so the deleted mailbox's ID is gone for good);
     /// anything else is removed.
-    public func deleteMailbox(named name: String, of user: UserID) async throws {
+    public func delete(_ path: MailboxPath, as principal: Principal) async throws {
+        let (user, name) = (path.owner, path.name)
+        guard principal.mayAccess(mailboxesOf: user) else { throw MailStoreError.mailboxNotFound(name) }
         let deleted: MailboxID = try await write(releasingBlobs: { db in
             guard name != "INBOX" else { throw MailStoreError.inboxOperationNotAllowed }
             guard let mailbox = try MailboxRow.fetch(db, user: user.rawValue, name: name) else {
@@ -67,7 +74,9 @@ extension SQLiteMailStore {
     /// their IDs and UIDVALIDITY, and creates missing superiors of the new name. INBOX is
     /// special: its messages move, with their UIDs, into a new mailbox (with a new UIDVALIDITY)
     /// and INBOX stays, empty, with its UIDNEXT and its inferiors.
-    public func renameMailbox(from: String, to: String, of user: UserID) async throws {
+    public func rename(_ path: MailboxPath, to: String, as principal: Principal) async throws {
+        let (user, from) = (path.owner, path.name)
+        guard principal.mayAccess(mailboxesOf: user) else { throw MailStoreError.mailboxNotFound(from) }
         let changed: [MailboxID] = try await write { db in
             let userID = user.rawValue
             guard to != "INBOX" else { throw MailStoreError.inboxOperationNotAllowed }
@@ -118,9 +127,9 @@ extension SQLiteMailStore {
     }
 
     /// STATUS counters (RFC 9051 §6.3.11) from one scan of the mailbox's rows.
-    public func status(of mailbox: MailboxID) async throws -> MailboxStatus {
+    public func status(of mailbox: MailboxID, as principal: Principal) async throws -> MailboxStatus {
         try await pool.read { db in
-            let row = try MailboxRow.selectable(db, mailbox)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal)
             let seen = Int64(MessageFlags.System.seen.rawValue)
             let deleted = Int64(MessageFlags.System.deleted.rawValue)
             let statement = try db.cachedStatement(sql: """

@@ -7,11 +7,11 @@ extension SQLiteMailStore {
     /// EXPUNGE and UID EXPUNGE (RFC 9051 §6.4.3, RFC 4315 §2.1): removes the messages flagged
     /// `\Deleted`, leaves tombstones with one new MODSEQ, and after the commit removes blobs
     /// that no message references any more.
-    public func expunge(in mailbox: MailboxID, uids: [UID]?) async throws -> [UID] {
+    public func expunge(in mailbox: MailboxID, uids: [UID]?, as principal: Principal) async throws -> [UID] {
         let wanted = uids.map(MessageRows.normalized)
         let deletedBit = Int64(MessageFlags.System.deleted.rawValue)
         let removed: [Int64] = try await write(releasingBlobs: { db in
-            var row = try MailboxRow.selectable(db, mailbox)
+            var row = try MailboxRow.selectable(db, mailbox, as: principal)
             var removed: [Int64] = []
             var blobs = Set<BlobID>()
             let collect = { (message: ColumnReader) in
@@ -40,27 +40,29 @@ extension SQLiteMailStore {
     /// COPY (RFC 9051 §6.4.7): the copies share the originals' blobs and keep flags and
     /// INTERNALDATE; they get consecutive UIDs from the destination's UIDNEXT (RFC 4315 COPYUID).
     public func copy(from source: MailboxID, uids: [UID], to destination: MailboxID,
-                     requireAll: Bool) async throws -> CopyResult {
+                     requireAll: Bool, as principal: Principal) async throws -> CopyResult {
         let result = try await transfer(from: source, uids: uids, to: destination, move: false,
-                                        requireAll: requireAll)
+                                        requireAll: requireAll, as: principal)
         if !result.sourceUIDs.isEmpty { post(destination) }
         return result
     }
 
     /// MOVE (RFC 6851 §3): copy and expunge in one transaction, so no other session ever sees
     /// the messages in both mailboxes or in neither.
-    public func move(from source: MailboxID, uids: [UID], to destination: MailboxID) async throws -> CopyResult {
-        let result = try await transfer(from: source, uids: uids, to: destination, move: true)
+    public func move(from source: MailboxID, uids: [UID], to destination: MailboxID,
+                     as principal: Principal) async throws -> CopyResult {
+        let result = try await transfer(from: source, uids: uids, to: destination, move: true, as: principal)
         if !result.sourceUIDs.isEmpty { post(source, destination) }
         return result
     }
 
     private func transfer(from source: MailboxID, uids: [UID], to destination: MailboxID,
-                          move: Bool, requireAll: Bool = false) async throws -> CopyResult {
+                          move: Bool, requireAll: Bool = false,
+                          as principal: Principal) async throws -> CopyResult {
         let wanted = MessageRows.normalized(uids)
         return try await write { db in
-            var from = try MailboxRow.selectable(db, source)
-            var to = try MailboxRow.selectable(db, destination)
+            var from = try MailboxRow.selectable(db, source, as: principal)
+            var to = try MailboxRow.selectable(db, destination, as: principal)
             var originals: [MessageRecord] = []
             try MessageRows.forEach(db, mailbox: from.id, uids: wanted, columns: MessageRows.recordColumns) {
                 originals.append(MessageRows.record($0))
@@ -104,10 +106,11 @@ extension SQLiteMailStore {
     /// the staged uploads move to their content-addressed places (made durable with an fsync
     /// of their directories), then the rows are inserted with consecutive UIDs and one new
     /// MODSEQ (RFC 4315 APPENDUID).
-    public func append(_ messages: [NewMessage], to mailbox: MailboxID) async throws -> AppendResult {
+    public func append(_ messages: [NewMessage], to mailbox: MailboxID,
+                       as principal: Principal) async throws -> AppendResult {
         let files = self.files
         let result: AppendResult = try await write { db in
-            var row = try MailboxRow.selectable(db, mailbox)
+            var row = try MailboxRow.selectable(db, mailbox, as: principal)
             guard !messages.isEmpty else { return AppendResult(uidValidity: row.record.uidValidity, uids: []) }
             let first = try MailboxRow.reserveUIDs(db, &row, count: messages.count)
             var installed: [(directory: String, created: Bool)] = []

@@ -9,11 +9,11 @@ extension SQLiteMailStore {
     /// (RFC 3501 §2.3.2); the snapshot is then read in one read transaction, and the recent
     /// UIDs are those of the snapshot in the claimed range. Messages appended in between are
     /// above the range: they stay unclaimed, recent for the next SELECT.
-    public func open(_ mailbox: MailboxID, claimRecent: Bool) async throws -> MailboxSnapshot {
+    public func open(_ mailbox: MailboxID, claimRecent: Bool, as principal: Principal) async throws -> MailboxSnapshot {
         var claimed: Range<Int64>?
         if claimRecent {
             claimed = try await write { db in
-                let row = try MailboxRow.selectable(db, mailbox)
+                let row = try MailboxRow.selectable(db, mailbox, as: principal)
                 if row.recentFloor < row.uidNext {
                     let statement = try db.cachedStatement(sql: "UPDATE mailboxes SET recent_floor = ? WHERE id = ?")
                     try statement.execute(arguments: [row.uidNext, row.id])
@@ -23,7 +23,7 @@ extension SQLiteMailStore {
         }
         let claimedRange = claimed
         return try await pool.read { db in
-            let row = try MailboxRow.selectable(db, mailbox)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal)
             let recent = claimedRange ?? (row.recentFloor ..< Int64.max)
             var messages: [MessageState] = []
             var recentUIDs: [UID] = []
@@ -41,9 +41,9 @@ extension SQLiteMailStore {
         }
     }
 
-    public func claimRecent(in mailbox: MailboxID) async throws -> [UID] {
+    public func claimRecent(in mailbox: MailboxID, as principal: Principal) async throws -> [UID] {
         try await write { db in
-            let row = try MailboxRow.selectable(db, mailbox)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal)
             guard row.recentFloor < row.uidNext else { return [] }
             try db.cachedStatement(sql: "UPDATE mailboxes SET recent_floor = ? WHERE id = ?")
                 .execute(arguments: [row.uidNext, row.id])
@@ -56,9 +56,10 @@ extension SQLiteMailStore {
 
     /// Messages with a MODSEQ above `modSeq` and tombstones above it (RFC 7162 §3.2.5.2), read
     /// through the MODSEQ indexes, in one read transaction.
-    public func changes(in mailbox: MailboxID, since modSeq: ModSeq) async throws -> MailboxChanges {
+    public func changes(in mailbox: MailboxID, since modSeq: ModSeq,
+                        as principal: Principal) async throws -> MailboxChanges {
         try await pool.read { db in
-            let row = try MailboxRow.selectable(db, mailbox)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal)
             let since = Int64(clamping: modSeq.rawValue)
             let changedStatement = try db.cachedStatement(sql: """
                 SELECT \(MessageRows.stateColumns) FROM messages
@@ -82,10 +83,11 @@ extension SQLiteMailStore {
         }
     }
 
-    public func messages(in mailbox: MailboxID, uids: [UID], withStructure: Bool) async throws -> [MessageRecord] {
+    public func records(in mailbox: MailboxID, uids: [UID], withStructure: Bool,
+                        as principal: Principal) async throws -> [MessageRecord] {
         let wanted = MessageRows.normalized(uids)
         return try await pool.read { db in
-            let row = try MailboxRow.selectable(db, mailbox)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal)
             var records: [MessageRecord] = []
             records.reserveCapacity(wanted.count)
             try MessageRows.forEach(db, mailbox: row.id, uids: wanted, columns: MessageRows.recordColumns) {
@@ -102,10 +104,10 @@ extension SQLiteMailStore {
         }
     }
 
-    public func messageStates(in mailbox: MailboxID, uids: [UID]) async throws -> [MessageState] {
+    public func states(in mailbox: MailboxID, uids: [UID], as principal: Principal) async throws -> [MessageState] {
         let wanted = MessageRows.normalized(uids)
         return try await pool.read { db in
-            let row = try MailboxRow.selectable(db, mailbox)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal)
             var states: [MessageState] = []
             states.reserveCapacity(wanted.count)
             try MessageRows.forEach(db, mailbox: row.id, uids: wanted, columns: MessageRows.stateColumns) {
@@ -118,12 +120,13 @@ extension SQLiteMailStore {
     /// STORE (RFC 9051 §6.4.6) with UNCHANGEDSINCE (RFC 7162 §3.1.3). All messages whose
     /// flags change share one new MODSEQ; messages left as they were keep theirs.
     public func storeFlags(in mailbox: MailboxID, uids: [UID], operation: StoreOperation,
-                           flags: MessageFlags, unchangedSince: ModSeq?) async throws -> StoreResult {
+                           flags: MessageFlags, unchangedSince: ModSeq?,
+                           as principal: Principal) async throws -> StoreResult {
         let wanted = MessageRows.normalized(uids)
         let requested = MessageRows.storable(flags)
         let limit = unchangedSince.map { Int64(clamping: $0.rawValue) }
         let result: StoreResult = try await write { db in
-            var row = try MailboxRow.selectable(db, mailbox)
+            var row = try MailboxRow.selectable(db, mailbox, as: principal)
             var current: [MessageState] = []
             try MessageRows.forEach(db, mailbox: row.id, uids: wanted, columns: MessageRows.stateColumns) {
                 current.append(MessageRows.state($0))

@@ -22,21 +22,28 @@ import Synchronization
 /// STORE gives all messages it changes one shared new MODSEQ (RFC 7162 §3.1.3 asks only that
 /// each STORE command gets its own value); an expunge gives its tombstones one new MODSEQ; an
 /// APPEND, COPY or MOVE gives the new messages one new MODSEQ of the destination.
-public final class SQLiteMailStore: MailStore {
+public final class SQLiteMailStore: MailStoreBackend {
     public let notifications: ChangeNotifier
     /// The directory the store lives in.
     public let directory: String
 
     let pool: DatabasePool
     let files: BlobDirectory
+    /// Where file work runs, off the threads that serve connections.
+    let io: FileIO
+    /// Blobs up to this size are read whole when opened (one trip to the file threads).
+    let wholeReadLimit: UInt64
     /// The lock on this instance's upload directory; -1 once closed.
     private let lockDescriptor: Mutex<Int32>
 
     /// Opens (creating if needed) the store in `directory`, migrates its schema and removes
     /// crash leftovers (`reclaimOrphans()`).
-    public init(directory: String, notifications: ChangeNotifier = ChangeNotifier()) throws {
+    public init(directory: String, notifications: ChangeNotifier = ChangeNotifier(),
+                fileThreads: Int = 4, wholeReadLimit: UInt64 = 256 * 1024) throws {
         self.directory = directory
         self.notifications = notifications
+        self.wholeReadLimit = wholeReadLimit
+        io = FileIO(threads: fileThreads)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         files = BlobDirectory(root: directory, instance: UUID().uuidString.lowercased())
         lockDescriptor = Mutex(try files.prepare())
@@ -54,6 +61,7 @@ public final class SQLiteMailStore: MailStore {
             try Schema.migrator.migrate(pool)
             try reclaimOrphans()
         } catch {
+            io.shutDown()
             files.removeStaging()
             lockDescriptor.withLock { fd in
                 POSIXFile.close(fd)
@@ -64,7 +72,11 @@ public final class SQLiteMailStore: MailStore {
     }
 
     deinit {
-        lockDescriptor.withLock { if $0 >= 0 { POSIXFile.close($0) } }
+        lockDescriptor.withLock { fd in
+            guard fd >= 0 else { return }
+            POSIXFile.close(fd)
+            io.shutDown()
+        }
     }
 
     /// Closes the database and removes this instance's unfinished uploads. The store cannot be
@@ -76,6 +88,7 @@ public final class SQLiteMailStore: MailStore {
             files.removeStaging()
             POSIXFile.close(fd)
             fd = -1
+            io.shutDown()
         }
     }
 
@@ -182,14 +195,14 @@ public final class SQLiteMailStore: MailStore {
 
     // MARK: Blobs
 
-    public func beginUpload(expectedSize: UInt64) async throws -> any BlobUpload {
-        try FileBlobUpload(path: files.newStagingPath())
+    public func makeStagingFile(expectedSize: UInt64) async throws -> any StagingFile {
+        try await FileStagingFile(path: files.newStagingPath(), io: io)
     }
 
     public func openBlob(_ blob: BlobID) async throws -> any BlobReader {
-        guard let path = files.path(of: blob), let reader = try FileBlobReader(path: path) else {
-            throw MailStoreError.blobMissing(blob)
-        }
+        guard let path = files.path(of: blob),
+              let reader = try await FileBlobReader.open(path: path, io: io, wholeUpTo: wholeReadLimit)
+        else { throw MailStoreError.blobMissing(blob) }
         return reader
     }
 }

@@ -64,9 +64,10 @@ struct ServeCommand: AsyncParsableCommand {
         defer { lock.release() }
         let store = try SQLiteMailStore(directory: settings.dataDirectory)
         defer { store.close() }
-        try await FirstRun.createAccountIfEmpty(store, settings: settings)
+        let storage = MailStorage(store)
+        try await FirstRun.createAccountIfEmpty(storage, settings: settings)
 
-        let server = try IMAPServer(configuration: settings.server, store: store, logger: logger)
+        let server = try IMAPServer(configuration: settings.server, storage: storage, logger: logger)
         let signals = [SIGINT, SIGTERM, SIGHUP].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
@@ -97,8 +98,8 @@ struct ServeCommand: AsyncParsableCommand {
 
 /// The first start on an empty store creates one account, so that a newcomer can log in.
 enum FirstRun {
-    static func createAccountIfEmpty(_ store: any MailStore, settings: Settings) async throws {
-        guard try await store.users().isEmpty else { return }
+    static func createAccountIfEmpty(_ store: MailStorage, settings: Settings) async throws {
+        guard try await store.accounts.users().isEmpty else { return }
         let environment = ProcessInfo.processInfo.environment["USER"] ?? ""
         let name = UserNames.isValid(environment) && environment != "root" ? environment : "tern"
         let password = PasswordGenerator.make()

@@ -8,8 +8,9 @@ import SQLiteMailStore
 import Synchronization
 import Testing
 
-/// A store that forwards to another and counts what a search asks of it.
-final class CountingStore: MailStore {
+/// A decorator of the message and blob concerns that counts what a search asks of them; the
+/// other concerns of the storage are used as they are.
+final class CountingStore: MessageStore, BlobStore {
     struct Counts {
         var metadataCalls = 0
         var structureCalls = 0
@@ -25,16 +26,26 @@ final class CountingStore: MailStore {
         func withLock<T>(_ body: (inout Counts) -> T) -> T { state.withLock { body(&$0) } }
     }
 
-    let base: any MailStore
+    let base: MailStorage
     let counts = Counter()
 
-    init(_ base: any MailStore) { self.base = base }
+    init(_ base: MailStorage) { self.base = base }
+
+    /// The storage with this decorator in front of its messages and blobs.
+    var storage: MailStorage {
+        var storage = base
+        storage.messages = self
+        storage.blobs = self
+        return storage
+    }
 
     var snapshot: Counts { counts.withLock { $0 } }
     func reset() { counts.withLock { $0 = Counts() } }
 
-    func messages(in mailbox: MailboxID, uids: [UID], withStructure: Bool) async throws -> [MessageRecord] {
-        let records = try await base.messages(in: mailbox, uids: uids, withStructure: withStructure)
+    func records(in mailbox: MailboxID, uids: [UID], withStructure: Bool,
+                 as principal: Principal) async throws -> [MessageRecord] {
+        let records = try await base.messages.records(in: mailbox, uids: uids, withStructure: withStructure,
+                                                      as: principal)
         counts.withLock {
             if withStructure {
                 $0.structureCalls += 1
@@ -54,21 +65,22 @@ final class CountingStore: MailStore {
         counts.withLock { $0.blobsOpened += 1 }
         if let entry = vanishing.withLock({ $0[blob] }) {
             if let (mailbox, uid) = entry {
-                _ = try await base.storeFlags(in: mailbox, uids: [uid], operation: .add,
-                                              flags: MessageFlags(system: .deleted), unchangedSince: nil)
-                _ = try await base.expunge(in: mailbox, uids: [uid])
+                _ = try await base.messages.storeFlags(in: mailbox, uids: [uid], operation: .add,
+                                                       flags: MessageFlags(system: .deleted), unchangedSince: nil,
+                                                       as: .administrator)
+                _ = try await base.messages.expunge(in: mailbox, uids: [uid], as: .administrator)
             }
             throw MailStoreError.blobMissing(blob)
         }
-        return CountingReader(base: try await base.openBlob(blob), counts: counts)
+        return CountingReader(base: try await base.blobs.openBlob(blob), counts: counts)
     }
 
     struct CountingReader: BlobReader {
         let base: any BlobReader
         let counts: Counter
         var size: UInt64 { base.size }
-        func read(offset: UInt64, count: Int) throws -> [UInt8] {
-            let bytes = try base.read(offset: offset, count: count)
+        func read(offset: UInt64, count: Int) async throws -> [UInt8] {
+            let bytes = try await base.read(offset: offset, count: count)
             counts.withLock {
                 $0.bytesRead += bytes.count
                 $0.largestRead = max($0.largestRead, bytes.count)
@@ -78,68 +90,42 @@ final class CountingStore: MailStore {
         func close() { base.close() }
     }
 
-    // Everything else is forwarded unchanged.
-    func addUser(name: String, credentials: PasswordCredentials) async throws -> User {
-        try await base.addUser(name: name, credentials: credentials)
+    // The rest of the two concerns is forwarded unchanged.
+    func makeStagingFile(expectedSize: UInt64) async throws -> any StagingFile {
+        try await base.blobs.makeStagingFile(expectedSize: expectedSize)
     }
-    func deleteUser(name: String) async throws { try await base.deleteUser(name: name) }
-    func users() async throws -> [User] { try await base.users() }
-    func setCredentials(_ credentials: PasswordCredentials, forUser name: String) async throws {
-        try await base.setCredentials(credentials, forUser: name)
+    func open(_ mailbox: MailboxID, claimRecent: Bool, as principal: Principal) async throws -> MailboxSnapshot {
+        try await base.messages.open(mailbox, claimRecent: claimRecent, as: principal)
     }
-    func credentials(forUser name: String) async throws -> (User, PasswordCredentials)? {
-        try await base.credentials(forUser: name)
+    func claimRecent(in mailbox: MailboxID, as principal: Principal) async throws -> [UID] {
+        try await base.messages.claimRecent(in: mailbox, as: principal)
     }
-    func mailboxes(of user: UserID) async throws -> [MailboxRecord] { try await base.mailboxes(of: user) }
-    func mailbox(named name: String, of user: UserID) async throws -> MailboxRecord? {
-        try await base.mailbox(named: name, of: user)
+    func changes(in mailbox: MailboxID, since modSeq: ModSeq, as principal: Principal) async throws -> MailboxChanges {
+        try await base.messages.changes(in: mailbox, since: modSeq, as: principal)
     }
-    func createMailbox(named name: String, of user: UserID, specialUse: SpecialUse?) async throws -> MailboxRecord {
-        try await base.createMailbox(named: name, of: user, specialUse: specialUse)
-    }
-    func deleteMailbox(named name: String, of user: UserID) async throws {
-        try await base.deleteMailbox(named: name, of: user)
-    }
-    func renameMailbox(from: String, to: String, of user: UserID) async throws {
-        try await base.renameMailbox(from: from, to: to, of: user)
-    }
-    func subscriptions(of user: UserID) async throws -> [String] { try await base.subscriptions(of: user) }
-    func setSubscribed(_ subscribed: Bool, name: String, of user: UserID) async throws {
-        try await base.setSubscribed(subscribed, name: name, of: user)
-    }
-    func status(of mailbox: MailboxID) async throws -> MailboxStatus { try await base.status(of: mailbox) }
-    func open(_ mailbox: MailboxID, claimRecent: Bool) async throws -> MailboxSnapshot {
-        try await base.open(mailbox, claimRecent: claimRecent)
-    }
-    func claimRecent(in mailbox: MailboxID) async throws -> [UID] { try await base.claimRecent(in: mailbox) }
-    func changes(in mailbox: MailboxID, since modSeq: ModSeq) async throws -> MailboxChanges {
-        try await base.changes(in: mailbox, since: modSeq)
+    func states(in mailbox: MailboxID, uids: [UID], as principal: Principal) async throws -> [MessageState] {
+        try await base.messages.states(in: mailbox, uids: uids, as: principal)
     }
     func storeFlags(in mailbox: MailboxID, uids: [UID], operation: StoreOperation, flags: MessageFlags,
-                    unchangedSince: ModSeq?) async throws -> StoreResult {
-        try await base.storeFlags(in: mailbox, uids: uids, operation: operation, flags: flags,
-                                  unchangedSince: unchangedSince)
+                    unchangedSince: ModSeq?, as principal: Principal) async throws -> StoreResult {
+        try await base.messages.storeFlags(in: mailbox, uids: uids, operation: operation, flags: flags,
+                                           unchangedSince: unchangedSince, as: principal)
     }
-    func expunge(in mailbox: MailboxID, uids: [UID]?) async throws -> [UID] {
-        try await base.expunge(in: mailbox, uids: uids)
+    func expunge(in mailbox: MailboxID, uids: [UID]?, as principal: Principal) async throws -> [UID] {
+        try await base.messages.expunge(in: mailbox, uids: uids, as: principal)
     }
-    func copy(from source: MailboxID, uids: [UID], to destination: MailboxID,
-              requireAll: Bool) async throws -> CopyResult {
-        try await base.copy(from: source, uids: uids, to: destination, requireAll: requireAll)
+    func copy(from source: MailboxID, uids: [UID], to destination: MailboxID, requireAll: Bool,
+              as principal: Principal) async throws -> CopyResult {
+        try await base.messages.copy(from: source, uids: uids, to: destination, requireAll: requireAll,
+                                     as: principal)
     }
-    func messageStates(in mailbox: MailboxID, uids: [UID]) async throws -> [MessageState] {
-        try await base.messageStates(in: mailbox, uids: uids)
+    func move(from source: MailboxID, uids: [UID], to destination: MailboxID,
+              as principal: Principal) async throws -> CopyResult {
+        try await base.messages.move(from: source, uids: uids, to: destination, as: principal)
     }
-    func move(from source: MailboxID, uids: [UID], to destination: MailboxID) async throws -> CopyResult {
-        try await base.move(from: source, uids: uids, to: destination)
+    func append(_ messages: [NewMessage], to mailbox: MailboxID, as principal: Principal) async throws -> AppendResult {
+        try await base.messages.append(messages, to: mailbox, as: principal)
     }
-    func beginUpload(expectedSize: UInt64) async throws -> any BlobUpload {
-        try await base.beginUpload(expectedSize: expectedSize)
-    }
-    func append(_ messages: [NewMessage], to mailbox: MailboxID) async throws -> AppendResult {
-        try await base.append(messages, to: mailbox)
-    }
-    var notifications: ChangeNotifier { base.notifications }
 }
 
 /// A store with one mailbox of test messages, and the runner over it.
@@ -154,17 +140,18 @@ struct SearchStoreFixture {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let sqlite = try SQLiteMailStore(directory: path)
         defer { sqlite.close() }
-        let store = CountingStore(sqlite)
-        let user = try await store.addUser(name: "alice",
-                                           credentials: try PasswordCredentials(password: "x", iterations: 64))
-        let inbox = try #require(try await store.mailbox(named: "INBOX", of: user.id))
+        let store = CountingStore(MailStorage(sqlite))
+        let user = try await sqlite.addUser(name: "alice",
+                                            credentials: try PasswordCredentials(password: "x", iterations: 64))
+        let inbox = try #require(try await sqlite.mailbox(at: MailboxPath(owner: user.id, name: "INBOX"),
+                                                          as: .administrator))
         var uids: [UID] = []
         for message in messages {
             let upload = try await store.beginUpload(expectedSize: UInt64(message.bytes.count))
-            try message.bytes.withUnsafeBytes { try upload.write($0) }
+            try await upload.write(message.bytes)
             let staged = try await upload.finish()
             let new = NewMessage(blob: staged, flags: message.flags, internalDate: message.internalDate)
-            uids += try await store.append([new], to: inbox.id).uids
+            uids += try await store.append([new], to: inbox.id, as: .administrator).uids
         }
         store.reset()
         try await body(SearchStoreFixture(store: store, mailbox: inbox.id, uids: uids))
@@ -175,7 +162,7 @@ struct SearchStoreFixture {
                 uids view: [UID]? = nil) async throws -> [Int] {
         let view = view ?? uids
         let program = try compile(criteria, count: UInt32(view.count), lastUID: view.last?.rawValue ?? 0)
-        var runner = SearchRunner(store: store, mailbox: mailbox)
+        var runner = SearchRunner(store: store.storage, mailbox: mailbox, principal: .administrator)
         runner.batchSize = batchSize
         return try await runner.run(program, uids: view, recent: recent).map { $0 + 1 }
     }
@@ -272,8 +259,9 @@ struct SearchRunnerTests {
         try await SearchStoreFixture.with(Self.messages) { fixture async throws in
             let gone = fixture.uids[1]
             _ = try await fixture.store.storeFlags(in: fixture.mailbox, uids: [gone], operation: .add,
-                                                   flags: MessageFlags(system: .deleted), unchangedSince: nil)
-            _ = try await fixture.store.expunge(in: fixture.mailbox, uids: [gone])
+                                                   flags: MessageFlags(system: .deleted), unchangedSince: nil,
+                                                   as: .administrator)
+            _ = try await fixture.store.expunge(in: fixture.mailbox, uids: [gone], as: .administrator)
             #expect(try await fixture.search("ALL") == [1, 2, 3, 4, 5, 6])
             #expect(try await fixture.search("SUBJECT quarterly") == [4, 6])
             #expect(try await fixture.search("NOT SEEN") == [4, 5, 6])
@@ -283,7 +271,7 @@ struct SearchRunnerTests {
     @Test("A message expunged while the search reads it is left out; a missing blob otherwise fails")
     func vanishingBlobs() async throws {
         try await SearchStoreFixture.with(Self.messages) { fixture async throws in
-            let records = try await fixture.store.messages(in: fixture.mailbox, uids: fixture.uids)
+            let records = try await fixture.store.records(in: fixture.mailbox, uids: fixture.uids, as: .administrator)
             fixture.store.vanishing.withLock { $0[records[1].blob] = (fixture.mailbox, fixture.uids[1]) }
             #expect(try await fixture.search("SUBJECT quarterly") == [4, 6])
             fixture.store.vanishing.withLock { $0 = [records[3].blob: nil] }

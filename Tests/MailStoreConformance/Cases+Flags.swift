@@ -38,7 +38,7 @@ extension MailStoreConformance {
             let removed = try await f.setFlags(.remove, [.keyword("work")], uids: [uid], in: inbox)
             try expectEqual(removed.changedUIDs, [uid], "removing in another case")
             try expectEqual(removed.messages[0].flags.keywords, [], "keywords after removal")
-            let snapshot = try await store.open(inbox.id, claimRecent: false)
+            let snapshot = try await store.messages.open(inbox.id, claimRecent: false, as: .administrator)
             try expectEqual(snapshot.keywords.filter { $0.caseInsensitiveEquals("work") }.count, 1,
                             "FLAGS lists the keyword once: \(snapshot.keywords)")
         },
@@ -86,14 +86,14 @@ extension MailStoreConformance {
             let inbox = try await f.mailbox("INBOX", of: alice)
             let uids = try await f.appendSamples(6, to: inbox)
             try await f.setFlags(.add, [.deleted], uids: [uids[0], uids[1], uids[2], uids[4]], in: inbox)
-            let listed = try await store.expunge(in: inbox.id, uids: [uids[1], uids[2], uids[3]])
+            let listed = try await store.messages.expunge(in: inbox.id, uids: [uids[1], uids[2], uids[3]], as: .administrator)
             try expectEqual(listed, [uids[1], uids[2]], "UID EXPUNGE of 2:4")
             try expectEqual(try await f.uids(in: inbox), [uids[0], uids[3], uids[4], uids[5]], "left after UID EXPUNGE")
-            let rest = try await store.expunge(in: inbox.id, uids: nil)
+            let rest = try await store.messages.expunge(in: inbox.id, uids: nil, as: .administrator)
             try expectEqual(rest, [uids[0], uids[4]], "EXPUNGE")
             try expectEqual(try await f.uids(in: inbox), [uids[3], uids[5]], "left after EXPUNGE")
-            try expectEqual(try await store.expunge(in: inbox.id, uids: nil), [], "nothing left to expunge")
-            try expectEqual(try await store.status(of: inbox.id).messages, 2, "MESSAGES")
+            try expectEqual(try await store.messages.expunge(in: inbox.id, uids: nil, as: .administrator), [], "nothing left to expunge")
+            try expectEqual(try await store.mailboxes.status(of: inbox.id, as: .administrator).messages, 2, "MESSAGES")
         },
     ]
 }

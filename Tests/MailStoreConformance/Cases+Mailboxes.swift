@@ -9,7 +9,7 @@ extension MailStoreConformance {
             let leaf = try await f.create("a/b/c", of: alice)
             try expectEqual(leaf.name, "a/b/c", "created name")
             try expect(leaf.selectable, "the new mailbox is selectable")
-            let all = try await store.mailboxes(of: alice.id)
+            let all = try await store.mailboxes.list(of: alice.id, as: .administrator)
             try expectEqual(all.map(\.name), ["INBOX", "a", "a/b", "a/b/c"], "mailboxes in name order")
             try expect(all.allSatisfy(\.selectable), "superiors are selectable")
             try expectEqual(Set(all.map(\.id)).count, 4, "distinct mailbox IDs")
@@ -27,7 +27,7 @@ extension MailStoreConformance {
             try await expectError(.mailboxExists("INBOX"), "create INBOX") { try await f.create("INBOX", of: alice) }
             _ = try await f.create("Work/Old", of: alice)
             try expectEqual(try await f.names(of: alice), ["INBOX", "Work", "Work/Old"], "mailboxes")
-            try expect(try await store.mailbox(named: "work", of: alice.id) == nil, "names are case-sensitive")
+            try expect(try await store.mailboxes.mailbox(at: MailboxPath(owner: alice.id, name: "work"), as: .administrator) == nil, "names are case-sensitive")
         },
 
         ConformanceCase("delete: a mailbox with inferiors becomes a \\Noselect placeholder (RFC 3501 §6.3.4)") { store in
@@ -36,24 +36,23 @@ extension MailStoreConformance {
             let parent = try await f.create("foo", of: alice)
             let child = try await f.create("foo/bar", of: alice)
             try await f.append(Fixture.sample(1), to: parent)
-            try await store.deleteMailbox(named: "foo", of: alice.id)
+            try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "foo"), as: .administrator)
             let placeholder = try await f.mailbox("foo", of: alice)
             try expect(!placeholder.selectable, "foo is \\Noselect")
             try expectEqual(try await f.names(of: alice), ["INBOX", "foo", "foo/bar"], "mailboxes after DELETE foo")
             try expectEqual(try await f.mailbox("foo/bar", of: alice), child, "the inferior is untouched")
             try await expectError(.mailboxDeleted, "open the deleted mailbox by its old ID") {
-                try await store.open(parent.id, claimRecent: true)
+                try await store.messages.open(parent.id, claimRecent: true, as: .administrator)
             }
             try await expectError(.mailboxNotSelectable("foo"), "STATUS of the placeholder") {
-                try await store.status(of: placeholder.id)
+                try await store.mailboxes.status(of: placeholder.id, as: .administrator)
             }
             try await expectError(.mailboxNotSelectable("foo"), "open the placeholder") {
-                try await store.open(placeholder.id, claimRecent: false)
+                try await store.messages.open(placeholder.id, claimRecent: false, as: .administrator)
             }
             let staged = try await f.stage(Fixture.sample(2))
             try await expectError(.mailboxNotSelectable("foo"), "APPEND to the placeholder") {
-                try await store.append([NewMessage(blob: staged, flags: MessageFlags(), internalDate: nil)],
-                                       to: placeholder.id)
+                try await store.messages.append([NewMessage(blob: staged, flags: MessageFlags(), internalDate: nil)], to: placeholder.id, as: .administrator)
             }
         },
 
@@ -61,12 +60,12 @@ extension MailStoreConformance {
             let f = Fixture(store)
             let alice = try await f.addUser("alice")
             _ = try await f.create("foo/bar", of: alice)
-            try await store.deleteMailbox(named: "foo", of: alice.id)
+            try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "foo"), as: .administrator)
             try await expectError(.mailboxHasChildren("foo"), "DELETE of a placeholder with inferiors") {
-                try await store.deleteMailbox(named: "foo", of: alice.id)
+                try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "foo"), as: .administrator)
             }
-            try await store.deleteMailbox(named: "foo/bar", of: alice.id)
-            try await store.deleteMailbox(named: "foo", of: alice.id)
+            try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "foo/bar"), as: .administrator)
+            try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "foo"), as: .administrator)
             try expectEqual(try await f.names(of: alice), ["INBOX"], "mailboxes after deleting both")
         },
 
@@ -74,15 +73,15 @@ extension MailStoreConformance {
             let f = Fixture(store)
             let alice = try await f.addUser("alice")
             try await expectError(.inboxOperationNotAllowed, "DELETE INBOX") {
-                try await store.deleteMailbox(named: "INBOX", of: alice.id)
+                try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "INBOX"), as: .administrator)
             }
             try await expectError(.mailboxNotFound("nothing"), "DELETE of a missing name") {
-                try await store.deleteMailbox(named: "nothing", of: alice.id)
+                try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "nothing"), as: .administrator)
             }
             let bob = try await f.addUser("bob")
             _ = try await f.create("Mine", of: bob)
             try await expectError(.mailboxNotFound("Mine"), "DELETE of another user's mailbox") {
-                try await store.deleteMailbox(named: "Mine", of: alice.id)
+                try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "Mine"), as: .administrator)
             }
         },
 
@@ -91,12 +90,12 @@ extension MailStoreConformance {
             let alice = try await f.addUser("alice")
             let first = try await f.create("Drafts", of: alice)
             try await f.appendSamples(3, to: first)
-            try await store.deleteMailbox(named: "Drafts", of: alice.id)
-            try expect(try await store.mailbox(named: "Drafts", of: alice.id) == nil, "Drafts is gone")
+            try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "Drafts"), as: .administrator)
+            try expect(try await store.mailboxes.mailbox(at: MailboxPath(owner: alice.id, name: "Drafts"), as: .administrator) == nil, "Drafts is gone")
             let second = try await f.create("Drafts", of: alice)
             try expect(second.uidValidity != first.uidValidity, "new UIDVALIDITY after delete and create")
             try expect(second.id != first.id, "new mailbox ID after delete and create")
-            try expectEqual(try await store.status(of: second.id).messages, 0, "messages of the new Drafts")
+            try expectEqual(try await store.mailboxes.status(of: second.id, as: .administrator).messages, 0, "messages of the new Drafts")
             try await expectError(.mailboxDeleted, "append to the deleted mailbox's ID") {
                 try await f.append(Fixture.sample(9), to: first)
             }
@@ -107,12 +106,12 @@ extension MailStoreConformance {
             let alice = try await f.addUser("alice")
             let original = try await f.create("foo", of: alice)
             _ = try await f.create("foo/bar", of: alice)
-            try await store.deleteMailbox(named: "foo", of: alice.id)
+            try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "foo"), as: .administrator)
             let revived = try await f.create("foo", of: alice, specialUse: .archive)
             try expect(revived.selectable, "foo is selectable again")
             try expect(revived.uidValidity != original.uidValidity, "foo has a new UIDVALIDITY")
             try expectEqual(revived.specialUse, .archive, "special use of the revived mailbox")
-            try expectEqual(try await store.status(of: revived.id).messages, 0, "no messages")
+            try expectEqual(try await store.mailboxes.status(of: revived.id, as: .administrator).messages, 0, "no messages")
             try await expectError(.mailboxExists("foo"), "create foo once more") { try await f.create("foo", of: alice) }
         },
 
@@ -121,14 +120,14 @@ extension MailStoreConformance {
             let alice = try await f.addUser("alice")
             _ = try await f.create("Lists", of: alice)
             for name in ["Lists", "Archive/2020", "does/not/exist", "Lists"] {
-                try await store.setSubscribed(true, name: name, of: alice.id)
+                try await store.mailboxes.setSubscribed(true, name: name, of: alice.id)
             }
-            try expectEqual(try await store.subscriptions(of: alice.id),
+            try expectEqual(try await store.mailboxes.subscriptions(of: alice.id),
                             ["Archive/2020", "Lists", "does/not/exist"], "subscriptions")
-            try await store.setSubscribed(false, name: "does/not/exist", of: alice.id)
-            try await store.setSubscribed(false, name: "never/subscribed", of: alice.id)
-            try await store.deleteMailbox(named: "Lists", of: alice.id)
-            try expectEqual(try await store.subscriptions(of: alice.id), ["Archive/2020", "Lists"],
+            try await store.mailboxes.setSubscribed(false, name: "does/not/exist", of: alice.id)
+            try await store.mailboxes.setSubscribed(false, name: "never/subscribed", of: alice.id)
+            try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "Lists"), as: .administrator)
+            try expectEqual(try await store.mailboxes.subscriptions(of: alice.id), ["Archive/2020", "Lists"],
                             "subscriptions after UNSUBSCRIBE and DELETE (RFC 9051 §6.3.7)")
         },
 
@@ -140,7 +139,7 @@ extension MailStoreConformance {
             try await f.append(texts[0], to: inbox)
             try await f.append(texts[1], to: inbox, flags: [.seen])
             try await f.append(texts[2], to: inbox, flags: [.seen, .deleted])
-            let status = try await store.status(of: inbox.id)
+            let status = try await store.mailboxes.status(of: inbox.id, as: .administrator)
             try expectEqual(status.messages, 3, "MESSAGES")
             try expectEqual(status.recent, 3, "RECENT before any SELECT")
             try expectEqual(status.unseen, 1, "UNSEEN")
@@ -148,9 +147,9 @@ extension MailStoreConformance {
             try expectEqual(status.size, UInt64(texts.map(\.utf8.count).reduce(0, +)), "SIZE")
             try expectEqual(status.uidNext, UID(4), "UIDNEXT")
             try expectEqual(status.uidValidity, inbox.uidValidity, "UIDVALIDITY")
-            let snapshot = try await store.open(inbox.id, claimRecent: true)
+            let snapshot = try await store.messages.open(inbox.id, claimRecent: true, as: .administrator)
             try expectEqual(status.highestModSeq, snapshot.highestModSeq, "HIGHESTMODSEQ")
-            try expectEqual(try await store.status(of: inbox.id).recent, 0, "RECENT after SELECT")
+            try expectEqual(try await store.mailboxes.status(of: inbox.id, as: .administrator).recent, 0, "RECENT after SELECT")
         },
     ]
 }

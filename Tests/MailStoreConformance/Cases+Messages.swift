@@ -11,12 +11,12 @@ extension MailStoreConformance {
             let uid = try await f.append(Fixture.sample(1), to: inbox)
             let staged = try await f.stage(Fixture.sample(1))
             try expect(!staged.structure.isEmpty, "an upload's structure is parsed when it finishes")
-            let records = try await store.messages(in: inbox.id, uids: [uid], withStructure: true)
+            let records = try await store.messages.records(in: inbox.id, uids: [uid], withStructure: true, as: .administrator)
             try expectEqual(records.first?.structure, staged.structure, "the stored structure is the parsed one")
-            try expectEqual(try await store.messages(in: inbox.id, uids: [uid]).first?.structure, nil,
+            try expectEqual(try await store.messages.records(in: inbox.id, uids: [uid], as: .administrator).first?.structure, nil,
                             "no structure unless asked for")
-            let copy = try await store.copy(from: inbox.id, uids: [uid], to: other.id)
-            let copied = try await store.messages(in: other.id, uids: copy.destinationUIDs, withStructure: true)
+            let copy = try await store.messages.copy(from: inbox.id, uids: [uid], to: other.id, as: .administrator)
+            let copied = try await store.messages.records(in: other.id, uids: copy.destinationUIDs, withStructure: true, as: .administrator)
             try expectEqual(copied.first?.structure, staged.structure, "a copy shares the structure")
         },
 
@@ -34,7 +34,7 @@ extension MailStoreConformance {
                 batch.append(NewMessage(blob: try await f.stage(Fixture.sample(index)),
                                         flags: MessageFlags([.draft]), internalDate: date))
             }
-            let result = try await store.append(batch, to: inbox.id)
+            let result = try await store.messages.append(batch, to: inbox.id, as: .administrator)
             try expectEqual(result.uids, [UID(2), UID(3), UID(4)], "MULTIAPPEND UIDs")
             try expectEqual(result.uidValidity, inbox.uidValidity, "APPENDUID UIDVALIDITY")
             let record = try await f.message(first, in: inbox)
@@ -45,10 +45,10 @@ extension MailStoreConformance {
             try expectEqual(record.size, UInt64(Fixture.sample(0).utf8.count), "RFC822.SIZE")
             try expectEqual(Array(try await f.contents(of: record.blob)), Array(Fixture.sample(0).utf8),
                             "stored bytes")
-            let records = try await store.messages(in: inbox.id, uids: result.uids)
+            let records = try await store.messages.records(in: inbox.id, uids: result.uids, as: .administrator)
             try expect(records.allSatisfy { $0.flags.sameFlags(as: MessageFlags([.draft])) }, "batch flags")
             try expectEqual(Set(records.map(\.blob)).count, 3, "different content, different blobs")
-            try expectEqual(try await store.status(of: inbox.id).uidNext, UID(5), "UIDNEXT after appends")
+            try expectEqual(try await store.mailboxes.status(of: inbox.id, as: .administrator).uidNext, UID(5), "UIDNEXT after appends")
         },
 
         ConformanceCase("append: without a date INTERNALDATE and SAVEDATE are now") { store in
@@ -73,22 +73,21 @@ extension MailStoreConformance {
             let staged = try await f.stage(bytes, chunk: 997)
             try expectEqual(staged.size, UInt64(bytes.count), "staged size")
             try expectEqual(staged.headerSize, UInt64(header.count), "staged header size")
-            let uid = try await store.append([NewMessage(blob: staged, flags: MessageFlags(), internalDate: nil)],
-                                             to: inbox.id).uids[0]
+            let uid = try await store.messages.append([NewMessage(blob: staged, flags: MessageFlags(), internalDate: nil)], to: inbox.id, as: .administrator).uids[0]
             let record = try await f.message(uid, in: inbox)
             try expectEqual(record.size, UInt64(bytes.count), "RFC822.SIZE")
             try expectEqual(record.headerSize, UInt64(header.count), "header size")
             try expectEqual(record.blob, staged.id, "blob of the message")
-            let reader = try await store.openBlob(record.blob)
+            let reader = try await store.blobs.openBlob(record.blob)
             defer { reader.close() }
             try expectEqual(reader.size, UInt64(bytes.count), "reader size")
-            try expectEqual(try reader.read(offset: 0, count: 40), Array(bytes[0..<40]), "first bytes")
-            try expectEqual(try reader.read(offset: 70_000, count: 1234), Array(bytes[70_000..<71_234]),
+            try expectEqual(try await reader.read(offset: 0, count: 40), Array(bytes[0..<40]), "first bytes")
+            try expectEqual(try await reader.read(offset: 70_000, count: 1234), Array(bytes[70_000..<71_234]),
                             "a middle range")
             let tail = UInt64(bytes.count - 10)
-            try expectEqual(try reader.read(offset: tail, count: 100), Array(bytes[(bytes.count - 10)...]),
+            try expectEqual(try await reader.read(offset: tail, count: 100), Array(bytes[(bytes.count - 10)...]),
                             "a read past the end is cut short")
-            try expectEqual(try reader.read(offset: UInt64(bytes.count) + 5, count: 10), [], "a read after the end")
+            try expectEqual(try await reader.read(offset: UInt64(bytes.count) + 5, count: 10), [], "a read after the end")
             try expectEqual(try await f.contents(of: record.blob, piece: 65_536), bytes, "whole message")
         },
 
@@ -103,18 +102,18 @@ extension MailStoreConformance {
             let two = try await f.stage(Fixture.sample(1), chunk: 1000)
             try expectEqual(one.id, two.id, "identical bytes, identical blob ID")
             try expectEqual(one.id.rawValue.count, 64, "a blob ID is a SHA-256 in hex")
-            let abandoned = try await store.beginUpload(expectedSize: 10)
-            try Array("0123456789".utf8).withUnsafeBytes { try abandoned.write($0) }
-            abandoned.abort()
+            let abandoned = try await store.blobs.beginUpload(expectedSize: 10)
+            try await abandoned.write(Array("0123456789".utf8))
+            abandoned.discard()
             let alice = try await f.addUser("alice")
             let inbox = try await f.mailbox("INBOX", of: alice)
-            let result = try await store.append([
+            let result = try await store.messages.append([
                 NewMessage(blob: one, flags: MessageFlags(), internalDate: nil),
                 NewMessage(blob: two, flags: MessageFlags(), internalDate: nil),
                 NewMessage(blob: noBody, flags: MessageFlags(), internalDate: nil),
                 NewMessage(blob: bareLF, flags: MessageFlags(), internalDate: nil),
-            ], to: inbox.id)
-            let records = try await store.messages(in: inbox.id, uids: result.uids)
+            ], to: inbox.id, as: .administrator)
+            let records = try await store.messages.records(in: inbox.id, uids: result.uids, as: .administrator)
             try expectEqual(records.map(\.headerSize), [one.headerSize, two.headerSize, noBody.size, bareLF.headerSize],
                             "header sizes")
             try expectEqual(try await f.contents(of: records[1].blob), Array(Fixture.sample(1).utf8), "shared content")
@@ -128,11 +127,10 @@ extension MailStoreConformance {
             let bogus = StagedBlob(id: BlobID(rawValue: String(repeating: "ab", count: 32)), size: 10,
                                    headerSize: 10, stagingKey: "/nonexistent/staged-file", structure: [])
             try await expectFailure("append of a batch with a missing upload") {
-                try await store.append([NewMessage(blob: good, flags: MessageFlags(), internalDate: nil),
-                                        NewMessage(blob: bogus, flags: MessageFlags(), internalDate: nil)],
-                                       to: inbox.id)
+                try await store.messages.append([NewMessage(blob: good, flags: MessageFlags(), internalDate: nil),
+                                        NewMessage(blob: bogus, flags: MessageFlags(), internalDate: nil)], to: inbox.id, as: .administrator)
             }
-            let status = try await store.status(of: inbox.id)
+            let status = try await store.mailboxes.status(of: inbox.id, as: .administrator)
             try expectEqual(status.messages, 0, "no message of the failed batch is stored")
             let uid = try await f.append(Fixture.sample(2), to: inbox)
             try expect(uid >= UID(1), "appending still works")
@@ -143,10 +141,10 @@ extension MailStoreConformance {
             let alice = try await f.addUser("alice")
             let inbox = try await f.mailbox("INBOX", of: alice)
             let uids = try await f.appendSamples(3, to: inbox, flags: [.deleted])
-            try expectEqual(try await store.expunge(in: inbox.id, uids: nil), uids, "expunged UIDs")
+            try expectEqual(try await store.messages.expunge(in: inbox.id, uids: nil, as: .administrator), uids, "expunged UIDs")
             let next = try await f.append(Fixture.sample(3), to: inbox)
             try expectEqual(next, UID(4), "the UID after an expunge of 1:3")
-            try expectEqual(try await store.status(of: inbox.id).uidNext, UID(5), "UIDNEXT")
+            try expectEqual(try await store.mailboxes.status(of: inbox.id, as: .administrator).uidNext, UID(5), "UIDNEXT")
         },
 
         ConformanceCase("messages(in:uids:): UID order, duplicates once, missing UIDs skipped") { store in
@@ -155,10 +153,10 @@ extension MailStoreConformance {
             let inbox = try await f.mailbox("INBOX", of: alice)
             try await f.appendSamples(5, to: inbox)
             try await f.setFlags(.add, [.deleted], uids: [UID(2), UID(4)], in: inbox)
-            _ = try await store.expunge(in: inbox.id, uids: nil)
-            let records = try await store.messages(in: inbox.id, uids: [5, 1, 3, 99, 3, 2].map { UID($0) })
+            _ = try await store.messages.expunge(in: inbox.id, uids: nil, as: .administrator)
+            let records = try await store.messages.records(in: inbox.id, uids: [5, 1, 3, 99, 3, 2].map { UID($0) }, as: .administrator)
             try expectEqual(records.map(\.uid), [1, 3, 5].map { UID($0) }, "records")
-            try expectEqual(try await store.messages(in: inbox.id, uids: []).count, 0, "no UIDs")
+            try expectEqual(try await store.messages.records(in: inbox.id, uids: [], as: .administrator).count, 0, "no UIDs")
         },
 
         ConformanceCase("messages(in:uids:): dense and sparse sets over many messages") { store in
@@ -170,14 +168,14 @@ extension MailStoreConformance {
                 batch.append(NewMessage(blob: try await f.stage(Fixture.sample(index)), flags: MessageFlags(),
                                         internalDate: nil))
             }
-            let uids = try await store.append(batch, to: inbox.id).uids
+            let uids = try await store.messages.append(batch, to: inbox.id, as: .administrator).uids
             try expectEqual(uids, (1...300).map { UID($0) }, "UIDs of a 300-message MULTIAPPEND")
-            let all = try await store.messages(in: inbox.id, uids: (1...400).map { UID($0) })
+            let all = try await store.messages.records(in: inbox.id, uids: (1...400).map { UID($0) }, as: .administrator)
             try expectEqual(all.map(\.uid), uids, "1:400")
             let sparse = stride(from: 7, through: 300, by: 29).map { UID($0) }
-            try expectEqual(try await store.messages(in: inbox.id, uids: sparse).map(\.uid), sparse, "sparse")
+            try expectEqual(try await store.messages.records(in: inbox.id, uids: sparse, as: .administrator).map(\.uid), sparse, "sparse")
             let runs = (10...20).map { UID($0) } + (200...205).map { UID($0) } + [UID(1000)]
-            try expectEqual(try await store.messages(in: inbox.id, uids: runs).map(\.uid), Array(runs.dropLast()),
+            try expectEqual(try await store.messages.records(in: inbox.id, uids: runs, as: .administrator).map(\.uid), Array(runs.dropLast()),
                             "runs")
         },
     ]

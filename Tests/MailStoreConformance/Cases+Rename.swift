@@ -11,7 +11,7 @@ extension MailStoreConformance {
             let abc = try await f.create("a/b/c", of: alice)
             let sibling = try await f.create("ab", of: alice)
             let uid = try await f.append(Fixture.sample(1), to: ab)
-            try await store.renameMailbox(from: "a", to: "x/y", of: alice.id)
+            try await store.mailboxes.rename(MailboxPath(owner: alice.id, name: "a"), to: "x/y", as: .administrator)
             try expectEqual(try await f.names(of: alice), ["INBOX", "ab", "x", "x/y", "x/y/b", "x/y/b/c"],
                             "mailboxes after RENAME a x/y")
             for (old, name) in [(a, "x/y"), (ab, "x/y/b"), (abc, "x/y/b/c")] {
@@ -29,8 +29,8 @@ extension MailStoreConformance {
             let f = Fixture(store)
             let alice = try await f.addUser("alice")
             _ = try await f.create("foo/bar", of: alice)
-            try await store.deleteMailbox(named: "foo", of: alice.id)
-            try await store.renameMailbox(from: "foo", to: "zowie", of: alice.id)
+            try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "foo"), as: .administrator)
+            try await store.mailboxes.rename(MailboxPath(owner: alice.id, name: "foo"), to: "zowie", as: .administrator)
             try expectEqual(try await f.names(of: alice), ["INBOX", "zowie", "zowie/bar"], "mailboxes")
             try expect(!(try await f.mailbox("zowie", of: alice).selectable), "zowie is still \\Noselect")
         },
@@ -41,22 +41,22 @@ extension MailStoreConformance {
             _ = try await f.create("a/b", of: alice)
             _ = try await f.create("c", of: alice)
             try await expectError(.mailboxExists("c"), "RENAME a c") {
-                try await store.renameMailbox(from: "a", to: "c", of: alice.id)
+                try await store.mailboxes.rename(MailboxPath(owner: alice.id, name: "a"), to: "c", as: .administrator)
             }
             try await expectError(.mailboxExists("a/b"), "RENAME c a/b") {
-                try await store.renameMailbox(from: "c", to: "a/b", of: alice.id)
+                try await store.mailboxes.rename(MailboxPath(owner: alice.id, name: "c"), to: "a/b", as: .administrator)
             }
             try await expectError(.mailboxNotFound("nothing"), "RENAME of a missing name") {
-                try await store.renameMailbox(from: "nothing", to: "other", of: alice.id)
+                try await store.mailboxes.rename(MailboxPath(owner: alice.id, name: "nothing"), to: "other", as: .administrator)
             }
             try await expectError(.renameIntoItself, "RENAME a a/b/z") {
-                try await store.renameMailbox(from: "a", to: "a/b/z", of: alice.id)
+                try await store.mailboxes.rename(MailboxPath(owner: alice.id, name: "a"), to: "a/b/z", as: .administrator)
             }
             try await expectError(oneOf: [.renameIntoItself, .mailboxExists("a")], "RENAME a a") {
-                try await store.renameMailbox(from: "a", to: "a", of: alice.id)
+                try await store.mailboxes.rename(MailboxPath(owner: alice.id, name: "a"), to: "a", as: .administrator)
             }
             try await expectError(.inboxOperationNotAllowed, "RENAME c INBOX") {
-                try await store.renameMailbox(from: "c", to: "INBOX", of: alice.id)
+                try await store.mailboxes.rename(MailboxPath(owner: alice.id, name: "c"), to: "INBOX", as: .administrator)
             }
             try expectEqual(try await f.names(of: alice), ["INBOX", "a", "a/b", "c"], "nothing changed")
         },
@@ -67,21 +67,21 @@ extension MailStoreConformance {
             let inbox = try await f.mailbox("INBOX", of: alice)
             let child = try await f.create("INBOX/Receipts", of: alice)
             let uids = try await f.appendSamples(2, to: inbox, flags: [.flagged])
-            let before = try await store.status(of: inbox.id)
-            let session = try await store.open(inbox.id, claimRecent: false)
-            try await store.renameMailbox(from: "INBOX", to: "Old/Mail", of: alice.id)
+            let before = try await store.mailboxes.status(of: inbox.id, as: .administrator)
+            let session = try await store.messages.open(inbox.id, claimRecent: false, as: .administrator)
+            try await store.mailboxes.rename(MailboxPath(owner: alice.id, name: "INBOX"), to: "Old/Mail", as: .administrator)
             try expectEqual(try await f.names(of: alice), ["INBOX", "INBOX/Receipts", "Old", "Old/Mail"],
                             "mailboxes after RENAME INBOX")
             try expectEqual(try await f.mailbox("INBOX/Receipts", of: alice), child, "INBOX's inferior stays")
-            let after = try await store.status(of: inbox.id)
+            let after = try await store.mailboxes.status(of: inbox.id, as: .administrator)
             try expectEqual(after.messages, 0, "INBOX is empty")
             try expectEqual(after.uidNext, before.uidNext, "INBOX keeps UIDNEXT")
             try expectEqual(after.uidValidity, before.uidValidity, "INBOX keeps UIDVALIDITY")
-            let changes = try await store.changes(in: inbox.id, since: session.highestModSeq)
+            let changes = try await store.messages.changes(in: inbox.id, since: session.highestModSeq, as: .administrator)
             try expectEqual(changes.vanished, uids, "the moved messages are gone from INBOX's view")
             let old = try await f.mailbox("Old/Mail", of: alice)
             try expect(old.id != inbox.id, "the messages moved to a new mailbox")
-            let moved = try await store.open(old.id, claimRecent: false)
+            let moved = try await store.messages.open(old.id, claimRecent: false, as: .administrator)
             try expectEqual(moved.messages.count, 2, "messages in Old/Mail")
             for message in moved.messages {
                 try expect(message.flags.contains(.flagged), "flags move with the messages")

@@ -1,12 +1,12 @@
 import MailCore
 public import MailStore
 
-/// One rule of the `MailStore` contract, checked against a fresh, empty store.
+/// One rule of the storage contract, checked against a fresh, empty store.
 public struct ConformanceCase: Sendable, CustomStringConvertible {
     public let name: String
-    public let run: @Sendable (any MailStore) async throws -> Void
+    public let run: @Sendable (MailStorage) async throws -> Void
 
-    public init(_ name: String, _ run: @escaping @Sendable (any MailStore) async throws -> Void) {
+    public init(_ name: String, _ run: @escaping @Sendable (MailStorage) async throws -> Void) {
         self.name = name
         self.run = run
     }
@@ -14,11 +14,11 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
     public var description: String { name }
 }
 
-/// The storage suite every backend runs: written only against the `MailStore` protocol.
+/// The storage suite every backend runs: written only against the storage protocols.
 public enum MailStoreConformance {
     public static let cases: [ConformanceCase] =
         accountCases + mailboxCases + renameCases + messageCases + flagCases + transferCases
-            + selectedCases
+            + selectedCases + principalCases
 }
 
 /// A broken rule: what was expected, what came, and where the check is.

@@ -5,9 +5,9 @@ import Synchronization
 /// Shortcuts the cases share: accounts with cheap credentials, messages written through the
 /// streaming upload, and reading blobs back.
 struct Fixture {
-    let store: any MailStore
+    let store: MailStorage
 
-    init(_ store: any MailStore) { self.store = store }
+    init(_ store: MailStorage) { self.store = store }
 
     /// Few PBKDF2 rounds: the suite checks storage, not key stretching.
     static func credentials(_ password: String) throws -> PasswordCredentials {
@@ -15,34 +15,39 @@ struct Fixture {
     }
 
     func addUser(_ name: String, password: String = "secret") async throws -> User {
-        try await store.addUser(name: name, credentials: Self.credentials(password))
+        try await store.accounts.addUser(name: name, credentials: Self.credentials(password))
     }
 
     func mailbox(_ name: String, of user: User) async throws -> MailboxRecord {
-        guard let record = try await store.mailbox(named: name, of: user.id) else {
+        guard let record = try await store.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name), as: .administrator) else {
             throw ConformanceFailure(message: "mailbox \(name) not found", location: "Fixture")
         }
         return record
     }
 
     func create(_ name: String, of user: User, specialUse: SpecialUse? = nil) async throws -> MailboxRecord {
-        try await store.createMailbox(named: name, of: user.id, specialUse: specialUse)
+        try await store.mailboxes.create(MailboxPath(owner: user.id, name: name), specialUse: specialUse, as: .administrator)
     }
 
     func names(of user: User) async throws -> [String] {
-        try await store.mailboxes(of: user.id).map(\.name)
+        try await store.mailboxes.list(of: user.id, as: .administrator).map(\.name)
     }
 
     /// Uploads bytes in chunks of `chunk` bytes.
     func stage(_ bytes: [UInt8], chunk: Int = 4096) async throws -> StagedBlob {
-        let upload = try await store.beginUpload(expectedSize: UInt64(bytes.count))
+        try await upload(bytes, chunk: chunk).finish()
+    }
+
+    /// An upload of `bytes` in chunks of `chunk` bytes, not finished yet.
+    func upload(_ bytes: [UInt8], chunk: Int = 4096) async throws -> MessageUpload {
+        let upload = try await store.blobs.beginUpload(expectedSize: UInt64(bytes.count))
         var offset = 0
         while offset < bytes.count {
             let end = min(offset + chunk, bytes.count)
-            try bytes[offset..<end].withUnsafeBytes { try upload.write($0) }
+            try await upload.write(bytes[offset..<end])
             offset = end
         }
-        return try await upload.finish()
+        return upload
     }
 
     func stage(_ text: String, chunk: Int = 4096) async throws -> StagedBlob {
@@ -54,8 +59,7 @@ struct Fixture {
     func append(_ text: String, to mailbox: MailboxRecord, flags: [Flag] = [],
                 date: ZonedDateTime? = nil) async throws -> UID {
         let staged = try await stage(text)
-        let result = try await store.append(
-            [NewMessage(blob: staged, flags: MessageFlags(flags), internalDate: date)], to: mailbox.id)
+        let result = try await store.messages.append([NewMessage(blob: staged, flags: MessageFlags(flags), internalDate: date)], to: mailbox.id, as: .administrator)
         try expectEqual(result.uids.count, 1, "APPENDUID of one message")
         return result.uids[0]
     }
@@ -71,7 +75,7 @@ struct Fixture {
     }
 
     func message(_ uid: UID, in mailbox: MailboxRecord) async throws -> MessageRecord {
-        let records = try await store.messages(in: mailbox.id, uids: [uid])
+        let records = try await store.messages.records(in: mailbox.id, uids: [uid], as: .administrator)
         guard let record = records.first, records.count == 1, record.uid == uid else {
             throw ConformanceFailure(message: "message \(uid) not found in \(mailbox.name)", location: "Fixture")
         }
@@ -79,20 +83,20 @@ struct Fixture {
     }
 
     func uids(in mailbox: MailboxRecord) async throws -> [UID] {
-        try await store.open(mailbox.id, claimRecent: false).messages.map(\.uid)
+        try await store.messages.open(mailbox.id, claimRecent: false, as: .administrator).messages.map(\.uid)
     }
 
     func highestModSeq(_ mailbox: MailboxRecord) async throws -> ModSeq {
-        try await store.status(of: mailbox.id).highestModSeq
+        try await store.mailboxes.status(of: mailbox.id, as: .administrator).highestModSeq
     }
 
     /// The whole blob, read in pieces of `piece` bytes.
     func contents(of blob: BlobID, piece: Int = 1000) async throws -> [UInt8] {
-        let reader = try await store.openBlob(blob)
+        let reader = try await store.blobs.openBlob(blob)
         defer { reader.close() }
         var bytes: [UInt8] = []
         while UInt64(bytes.count) < reader.size {
-            let part = try reader.read(offset: UInt64(bytes.count), count: piece)
+            let part = try await reader.read(offset: UInt64(bytes.count), count: piece)
             guard !part.isEmpty else { break }
             bytes += part
         }
@@ -102,8 +106,7 @@ struct Fixture {
     @discardableResult
     func setFlags(_ operation: StoreOperation, _ flags: [Flag], uids: [UID], in mailbox: MailboxRecord,
                   unchangedSince: ModSeq? = nil) async throws -> StoreResult {
-        try await store.storeFlags(in: mailbox.id, uids: uids, operation: operation,
-                                   flags: MessageFlags(flags), unchangedSince: unchangedSince)
+        try await store.messages.storeFlags(in: mailbox.id, uids: uids, operation: operation, flags: MessageFlags(flags), unchangedSince: unchangedSince, as: .administrator)
     }
 
     /// A small RFC 5322 message, different for each index.

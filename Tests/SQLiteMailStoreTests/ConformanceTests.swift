@@ -9,6 +9,6 @@ import Testing
 struct ConformanceTests {
     @Test(arguments: MailStoreConformance.cases)
     func conformance(_ rule: ConformanceCase) async throws {
-        try await withTemporaryStore { store in try await rule.run(store) }
+        try await withTemporaryStore { store in try await rule.run(MailStorage(store)) }
     }
 }

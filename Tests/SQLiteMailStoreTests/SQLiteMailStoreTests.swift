@@ -17,22 +17,22 @@ struct SQLiteMailStoreTests {
         Array("Subject: message \(index)\r\nFrom: a@example.org\r\n\r\nBody \(index)\r\n".utf8)
     }
 
-    static func stage(_ store: any MailStore, _ bytes: [UInt8]) async throws -> StagedBlob {
+    static func stage(_ store: SQLiteMailStore, _ bytes: [UInt8]) async throws -> StagedBlob {
         let upload = try await store.beginUpload(expectedSize: UInt64(bytes.count))
-        try bytes.withUnsafeBytes { try upload.write($0) }
+        try await upload.write(bytes)
         return try await upload.finish()
     }
 
     @discardableResult
-    static func append(_ store: any MailStore, _ bytes: [UInt8], to mailbox: MailboxID,
+    static func append(_ store: SQLiteMailStore, _ bytes: [UInt8], to mailbox: MailboxID,
                        flags: [Flag] = []) async throws -> UID {
         let staged = try await stage(store, bytes)
         let message = NewMessage(blob: staged, flags: MessageFlags(flags), internalDate: nil)
-        return try await store.append([message], to: mailbox).uids[0]
+        return try await store.append([message], to: mailbox, as: .administrator).uids[0]
     }
 
-    static func inbox(_ store: any MailStore, _ user: User) async throws -> MailboxRecord {
-        try #require(try await store.mailbox(named: "INBOX", of: user.id))
+    static func inbox(_ store: SQLiteMailStore, _ user: User) async throws -> MailboxRecord {
+        try #require(try await store.mailbox(at: MailboxPath(owner: user.id, name: "INBOX"), as: .administrator))
     }
 
     static func blobPath(_ directory: String, _ blob: BlobID) -> String {
@@ -48,7 +48,7 @@ struct SQLiteMailStoreTests {
             defer { store.close() }
             let user = try await store.addUser(name: "alice", credentials: Self.credentials())
             let uid = try await Self.append(store, Self.message(1), to: try await Self.inbox(store, user).id)
-            let record = try #require(try await store.messages(in: try await Self.inbox(store, user).id, uids: [uid]).first)
+            let record = try #require(try await store.records(in: try await Self.inbox(store, user).id, uids: [uid], as: .administrator).first)
             #expect(Self.exists(nested + "/tern.sqlite"))
             #expect(Self.exists(nested + "/tern.sqlite-wal"), "the database runs in WAL mode")
             #expect(Self.exists(nested + "/tmp"))
@@ -64,10 +64,10 @@ struct SQLiteMailStoreTests {
             let user = try await store.addUser(name: "alice", credentials: Self.credentials())
             let inbox = try await Self.inbox(store, user)
             for index in 1...3 { try await Self.append(store, Self.message(index), to: inbox.id, flags: [.deleted]) }
-            #expect(try await store.expunge(in: inbox.id, uids: [UID(3)]) == [UID(3)])
-            let before = try await store.status(of: inbox.id)
-            let work = try await store.createMailbox(named: "Work", of: user.id, specialUse: .archive)
-            try await store.deleteMailbox(named: "Work", of: user.id)
+            #expect(try await store.expunge(in: inbox.id, uids: [UID(3)], as: .administrator) == [UID(3)])
+            let before = try await store.status(of: inbox.id, as: .administrator)
+            let work = try await store.create(MailboxPath(owner: user.id, name: "Work"), specialUse: .archive, as: .administrator)
+            try await store.delete(MailboxPath(owner: user.id, name: "Work"), as: .administrator)
             store.close()
 
             store = try SQLiteMailStore(directory: directory)
@@ -75,11 +75,11 @@ struct SQLiteMailStoreTests {
             #expect(try await store.users().map(\.name) == ["alice"])
             let reopened = try await Self.inbox(store, user)
             #expect(reopened == inbox)
-            let after = try await store.status(of: inbox.id)
+            let after = try await store.status(of: inbox.id, as: .administrator)
             #expect(after == before)
             let next = try await Self.append(store, Self.message(4), to: inbox.id)
             #expect(next == UID(4), "UID 3 was expunged before the restart and is not reused")
-            let again = try await store.createMailbox(named: "Work", of: user.id, specialUse: nil)
+            let again = try await store.create(MailboxPath(owner: user.id, name: "Work"), specialUse: nil, as: .administrator)
             #expect(again.uidValidity != work.uidValidity)
             #expect(again.uidValidity.rawValue > work.uidValidity.rawValue)
             let credentials = try #require(try await store.credentials(forUser: "alice"))
@@ -120,7 +120,7 @@ struct SQLiteMailStoreTests {
             let kept = try #require(keptBlob)
             #expect(Self.exists(Self.blobPath(directory, kept)), "a referenced blob stays")
             let reader = try await store.openBlob(kept)
-            #expect(try reader.read(offset: 0, count: 1000) == Self.message(1))
+            #expect(try await reader.read(offset: 0, count: 1000) == Self.message(1))
             reader.close()
         }
     }
@@ -133,7 +133,7 @@ struct SQLiteMailStoreTests {
             let user = try await store.addUser(name: "alice", credentials: Self.credentials())
             let inbox = try await Self.inbox(store, user)
             let uid = try await Self.append(store, Self.message(1), to: inbox.id)
-            let blob = try #require(try await store.messages(in: inbox.id, uids: [uid]).first?.blob)
+            let blob = try #require(try await store.records(in: inbox.id, uids: [uid], as: .administrator).first?.blob)
             store.close()
             // What the expunge's own transaction commits, without the blob removal after it.
             let database = try DatabaseQueue(path: directory + "/tern.sqlite")
@@ -166,7 +166,7 @@ struct SQLiteMailStoreTests {
         let user = try await store.addUser(name: "alice", credentials: Self.credentials())
         let inbox = try await Self.inbox(store, user)
         let uid = try await Self.append(store, Self.message(1), to: inbox.id)
-        let blob = try await store.messages(in: inbox.id, uids: [uid]).first?.blob
+        let blob = try await store.records(in: inbox.id, uids: [uid], as: .administrator).first?.blob
         return (blob, try await Self.stage(store, Self.message(2)).stagingKey)
     }
 
@@ -182,8 +182,7 @@ struct SQLiteMailStoreTests {
             admin.close()
             #expect(Self.exists(staged.stagingKey), "the running instance's upload is untouched")
             let inbox = try await Self.inbox(server, user)
-            let result = try await server.append([NewMessage(blob: staged, flags: MessageFlags(), internalDate: nil)],
-                                                 to: inbox.id)
+            let result = try await server.append([NewMessage(blob: staged, flags: MessageFlags(), internalDate: nil)], to: inbox.id, as: .administrator)
             #expect(result.uids == [UID(1)])
             #expect(try await server.users().map(\.name) == ["alice", "bob"])
         }
@@ -194,7 +193,7 @@ struct SQLiteMailStoreTests {
             let store = try SQLiteMailStore(directory: directory)
             let staged = try await Self.stage(store, Self.message(1))
             let upload = try await store.beginUpload(expectedSize: 5)
-            try Array("12345".utf8).withUnsafeBytes { try upload.write($0) }
+            try await upload.write(Array("12345".utf8))
             store.close()
             #expect(!Self.exists(staged.stagingKey))
             #expect(try FileManager.default.contentsOfDirectory(atPath: directory + "/tmp").isEmpty)
@@ -207,22 +206,22 @@ struct SQLiteMailStoreTests {
             defer { store.close() }
             let user = try await store.addUser(name: "alice", credentials: Self.credentials())
             let inbox = try await Self.inbox(store, user)
-            let other = try await store.createMailbox(named: "Other", of: user.id, specialUse: nil)
+            let other = try await store.create(MailboxPath(owner: user.id, name: "Other"), specialUse: nil, as: .administrator)
             let first = try await Self.append(store, Self.message(1), to: inbox.id, flags: [.deleted])
             let second = try await Self.append(store, Self.message(1), to: inbox.id, flags: [.deleted])
-            _ = try await store.copy(from: inbox.id, uids: [first], to: other.id)
-            let blob = try #require(try await store.messages(in: inbox.id, uids: [first]).first?.blob)
+            _ = try await store.copy(from: inbox.id, uids: [first], to: other.id, as: .administrator)
+            let blob = try #require(try await store.records(in: inbox.id, uids: [first], as: .administrator).first?.blob)
             let path = Self.blobPath(directory, blob)
-            #expect(try await store.messages(in: inbox.id, uids: [second]).first?.blob == blob)
-            _ = try await store.expunge(in: inbox.id, uids: [first])
+            #expect(try await store.records(in: inbox.id, uids: [second], as: .administrator).first?.blob == blob)
+            _ = try await store.expunge(in: inbox.id, uids: [first], as: .administrator)
             #expect(Self.exists(path), "still referenced by the second message and the copy")
-            _ = try await store.expunge(in: inbox.id, uids: nil)
+            _ = try await store.expunge(in: inbox.id, uids: nil, as: .administrator)
             #expect(Self.exists(path), "still referenced by the copy")
-            try await store.deleteMailbox(named: "Other", of: user.id)
+            try await store.delete(MailboxPath(owner: user.id, name: "Other"), as: .administrator)
             #expect(!Self.exists(path), "removed with the last reference")
 
             try await Self.append(store, Self.message(2), to: inbox.id)
-            let blob2 = try #require(try await store.messages(in: inbox.id, uids: [UID(3)]).first?.blob)
+            let blob2 = try #require(try await store.records(in: inbox.id, uids: [UID(3)], as: .administrator).first?.blob)
             try await store.deleteUser(name: "alice")
             #expect(!Self.exists(Self.blobPath(directory, blob2)), "deleteUser removes the user's blobs")
         }
@@ -253,7 +252,7 @@ struct SQLiteMailStoreTests {
             let all = results.flatMap { $0 }
             #expect(Set(all).count == tasks * perTask)
             #expect(Set(all) == Set((1...(tasks * perTask)).map { UID(UInt32($0)) }))
-            let records = try await store.messages(in: inbox.id, uids: all)
+            let records = try await store.records(in: inbox.id, uids: all, as: .administrator)
             #expect(records.count == tasks * perTask)
             for record in records {
                 let reader = try await store.openBlob(record.blob)
@@ -280,22 +279,21 @@ struct SQLiteMailStoreTests {
             var forged = staged
             forged.stagingKey = outside
             await #expect(throws: MailStoreError.blobMissing(staged.id)) {
-                _ = try await store.append([NewMessage(blob: forged, flags: MessageFlags(), internalDate: nil)],
-                                           to: inbox.id)
+                _ = try await store.append([NewMessage(blob: forged, flags: MessageFlags(), internalDate: nil)], to: inbox.id, as: .administrator)
             }
             #expect(Self.exists(outside), "a file outside the upload directory is never moved")
-            #expect(try await store.status(of: inbox.id).messages == 0)
+            #expect(try await store.status(of: inbox.id, as: .administrator).messages == 0)
         }
     }
 
     @Test func uploadsRefuseWritesAfterFinish() async throws {
         try await withTemporaryStore { store in
             let upload = try await store.beginUpload(expectedSize: 3)
-            try Array("abc".utf8).withUnsafeBytes { try upload.write($0) }
+            try await upload.write(Array("abc".utf8))
             _ = try await upload.finish()
-            #expect(throws: (any Error).self) { try Array("d".utf8).withUnsafeBytes { try upload.write($0) } }
+            await #expect(throws: (any Error).self) { try await upload.write(Array("d".utf8)) }
             await #expect(throws: (any Error).self) { _ = try await upload.finish() }
-            upload.abort()
+            upload.discard()
         }
     }
 }

@@ -19,9 +19,9 @@ struct StoreBenchmark {
         return Array(text.utf8)
     }
 
-    static func stage(_ store: any MailStore, _ bytes: [UInt8]) async throws -> StagedBlob {
+    static func stage(_ store: SQLiteMailStore, _ bytes: [UInt8]) async throws -> StagedBlob {
         let upload = try await store.beginUpload(expectedSize: UInt64(bytes.count))
-        try bytes.withUnsafeBytes { try upload.write($0) }
+        try await upload.write(bytes)
         return try await upload.finish()
     }
 
@@ -29,28 +29,27 @@ struct StoreBenchmark {
         try await withTemporaryStore { store in
             let clock = ContinuousClock()
             let user = try await store.addUser(name: "bench", credentials: PasswordCredentials(password: "x", iterations: 64))
-            let inbox = try #require(try await store.mailbox(named: "INBOX", of: user.id))
+            let inbox = try #require(try await store.mailbox(at: MailboxPath(owner: user.id, name: "INBOX"), as: .administrator))
 
             let appends = 10_000
             let appendTime = try await clock.measure {
                 for index in 0..<appends {
                     let staged = try await Self.stage(store, Self.message(index))
-                    _ = try await store.append([NewMessage(blob: staged, flags: MessageFlags(), internalDate: nil)],
-                                               to: inbox.id)
+                    _ = try await store.append([NewMessage(blob: staged, flags: MessageFlags(), internalDate: nil)], to: inbox.id, as: .administrator)
                 }
             }
             print("APPEND: \(appends) single appends in \(Self.seconds(appendTime)) s = "
                   + "\(Int(Double(appends) / Self.seconds(appendTime))) appends/s")
             try await Self.reads(store, inbox.id, count: appends, clock: clock)
 
-            let big = try await store.createMailbox(named: "Big", of: user.id, specialUse: nil)
+            let big = try await store.create(MailboxPath(owner: user.id, name: "Big"), specialUse: nil, as: .administrator)
             let shared = try await Self.stage(store, Self.message(0))
             let fillTime = try await clock.measure {
                 for _ in 0..<100 {
                     let batch = (0..<1000).map { _ in
                         NewMessage(blob: shared, flags: MessageFlags([.seen]), internalDate: nil)
                     }
-                    _ = try await store.append(batch, to: big.id)
+                    _ = try await store.append(batch, to: big.id, as: .administrator)
                 }
             }
             print("MULTIAPPEND: 100,000 messages in batches of 1000 in \(Self.seconds(fillTime)) s")
@@ -58,19 +57,18 @@ struct StoreBenchmark {
         }
     }
 
-    static func reads(_ store: any MailStore, _ mailbox: MailboxID, count: Int, clock: ContinuousClock) async throws {
+    static func reads(_ store: SQLiteMailStore, _ mailbox: MailboxID, count: Int, clock: ContinuousClock) async throws {
         var snapshot: MailboxSnapshot?
-        let examine = try await clock.measure { snapshot = try await store.open(mailbox, claimRecent: false) }
-        let select = try await clock.measure { _ = try await store.open(mailbox, claimRecent: true) }
+        let examine = try await clock.measure { snapshot = try await store.open(mailbox, claimRecent: false, as: .administrator) }
+        let select = try await clock.measure { _ = try await store.open(mailbox, claimRecent: true, as: .administrator) }
         let uids = snapshot?.messages.map(\.uid) ?? []
         #expect(uids.count == count)
         var records: [MessageRecord] = []
-        let fetch = try await clock.measure { records = try await store.messages(in: mailbox, uids: uids) }
+        let fetch = try await clock.measure { records = try await store.records(in: mailbox, uids: uids, as: .administrator) }
         #expect(records.count == count)
-        let status = try await clock.measure { _ = try await store.status(of: mailbox) }
+        let status = try await clock.measure { _ = try await store.status(of: mailbox, as: .administrator) }
         let store1 = try await clock.measure {
-            _ = try await store.storeFlags(in: mailbox, uids: uids, operation: .add,
-                                           flags: MessageFlags([.flagged]), unchangedSince: nil)
+            _ = try await store.storeFlags(in: mailbox, uids: uids, operation: .add, flags: MessageFlags([.flagged]), unchangedSince: nil, as: .administrator)
         }
         print("\(count) messages: EXAMINE \(ms(examine)) ms, SELECT \(ms(select)) ms, "
               + "UID FETCH 1:* \(ms(fetch)) ms, STATUS \(ms(status)) ms, STORE 1:* +FLAGS \(ms(store1)) ms")

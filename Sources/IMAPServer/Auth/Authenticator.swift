@@ -12,15 +12,15 @@ import Synchronization
 /// record, so clients that log in often (phones, benchmarks) do not pay it every time; a
 /// changed password changes the record and misses the cache.
 final class Authenticator: Sendable {
-    private let store: any MailStore
+    private let credentials: any CredentialStore
     private let cache = Mutex<[SHA256Digest: (user: User, expires: ContinuousClock.Instant)]>([:])
     private static let cacheLifetime = Duration.seconds(3600)
     private static let cacheLimit = 10_000
     /// Verified against when the user does not exist, so that both failures take as long.
     private let decoy: PasswordCredentials?
 
-    init(store: any MailStore) {
-        self.store = store
+    init(credentials: any CredentialStore) {
+        self.credentials = credentials
         self.decoy = try? PasswordCredentials(password: "decoy")
     }
 
@@ -28,7 +28,7 @@ final class Authenticator: Sendable {
     /// part was wrong (RFC 9051 §6.2.3).
     func verify(username: String, password: String) async throws -> User? {
         let name = User.canonicalName(username)
-        guard let (user, credentials) = try await store.credentials(forUser: name) else {
+        guard let (user, credentials) = try await self.credentials.credentials(forUser: name) else {
             if let decoy { _ = await Self.check(password, against: decoy) }
             return nil
         }

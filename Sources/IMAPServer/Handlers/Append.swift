@@ -10,15 +10,21 @@ struct AppendInProgress {
     let tag: Tag
     let mailbox: MailboxRecord
     var messages: [NewMessage] = []
-    var upload: (any BlobUpload)?
+    /// Every upload of the command: the one arriving (last) and the finished ones, whose staged
+    /// bytes are discarded once the command is over.
+    var uploads: [MessageUpload] = []
+    /// The message literal arriving now is being written to the last upload.
+    var writing = false
     var options = AppendMessageOptions()
     /// The current message came as literal8 (`~{n}`, RFC 3516 §4.4).
     var binary = false
     /// Set when the message cannot be stored; the command then ends with this answer.
     var failure: CommandOutcome?
 
+    /// Removes every staged upload: the command is over (its messages, if stored, keep their
+    /// own reference to the bytes).
     func abort() {
-        upload?.abort()
+        for upload in uploads { upload.discard() }
     }
 }
 
@@ -34,7 +40,8 @@ extension Session {
             return
         }
         do {
-            append?.upload = try await store.beginUpload(expectedSize: start.size)
+            append?.uploads.append(try await store.blobs.beginUpload(expectedSize: start.size))
+            append?.writing = true
         } catch {
             logger.error("cannot start upload", metadata: ["error": "\(error)"])
             append = nil
@@ -64,7 +71,7 @@ extension Session {
             } catch {
                 return error.outcome
             }
-            guard let record = try await store.mailbox(named: name, of: user.id) else {
+            guard let record = try await store.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name), as: principal) else {
                 return .no("Mailbox does not exist", code: .tryCreate)
             }
             guard record.selectable else { return .no("Mailbox cannot hold messages", code: .cannot) }
@@ -88,11 +95,10 @@ extension Session {
     /// storing it from a literal8 would make BODYSTRUCTURE describe the part as something a
     /// client could not fetch with BODY[] (RFC 3516 §6); such a message is refused with
     /// `[UNKNOWN-CTE]`, as RFC 3516 §4.4 allows a store without binary content to do.
-    func appendBytes(_ bytes: ByteBuffer) {
-        guard let upload = append?.upload, append?.failure == nil else { return }
+    func appendBytes(_ bytes: ByteBuffer) async {
+        guard append?.writing == true, let upload = append?.uploads.last, append?.failure == nil else { return }
         if bytes.readableBytesView.contains(0) {
-            upload.abort()
-            append?.upload = nil
+            append?.writing = false
             let binary = append?.binary == true
             append?.failure = binary
                 ? .no("Messages with NUL bytes cannot be stored", code: .unknownCTE)
@@ -100,11 +106,10 @@ extension Session {
             return
         }
         do {
-            try bytes.withUnsafeReadableBytes { try upload.write($0) }
+            try await upload.write(bytes.readableBytesView)
         } catch {
             logger.error("upload write failed", metadata: ["error": "\(error)"])
-            upload.abort()
-            append?.upload = nil
+            append?.writing = false
             append?.failure = .no("Cannot store the message", code: .serverBug)
         }
     }
@@ -112,8 +117,8 @@ extension Session {
     func appendMessageEnd() async throws {
         guard var current = append else { return }
         defer { append = current }
-        guard current.failure == nil, let upload = current.upload else { return }
-        current.upload = nil
+        guard current.failure == nil, current.writing, let upload = current.uploads.last else { return }
+        current.writing = false
         do {
             let blob = try await upload.finish()
             let flags = MessageFlags(current.options.flags)
@@ -129,12 +134,13 @@ extension Session {
     func appendEnd(tag: Tag) async throws {
         guard let current = append else { return }
         append = nil
+        defer { current.abort() }
         var outcome: CommandOutcome
         if let failure = current.failure {
             outcome = failure
         } else {
             do {
-                let result = try await store.append(current.messages, to: current.mailbox.id)
+                let result = try await store.messages.append(current.messages, to: current.mailbox.id, as: principal)
                 outcome = .ok("APPEND completed", code: .appendUID(result.uidValidity, UIDSet(result.uids)))
             } catch let error as MailStoreError {
                 outcome = CommandOutcome(error)

@@ -11,7 +11,7 @@ extension Session {
         var uids: [UID]?
         if let set { uids = try resolve(set, byUID: true, in: selected).map(\.1) }
         if let uids, uids.isEmpty { return .ok("UID EXPUNGE completed") }
-        let expunged = try await store.expunge(in: selected.id, uids: uids)
+        let expunged = try await store.messages.expunge(in: selected.id, uids: uids, as: principal)
         reportExpunged(expunged, in: selected)
         var outcome = CommandOutcome.ok(set == nil ? "EXPUNGE completed" : "UID EXPUNGE completed")
         if qresyncEnabled && !expunged.isEmpty {

@@ -44,8 +44,7 @@ extension Session {
 
         var seenSet: Set<UID> = []
         if !selected.readOnly && attributes.contains(where: \.setsSeen) {
-            let result = try await store.storeFlags(in: selected.id, uids: targets.map(\.1), operation: .add,
-                                                    flags: MessageFlags(system: .seen), unchangedSince: nil)
+            let result = try await store.messages.storeFlags(in: selected.id, uids: targets.map(\.1), operation: .add, flags: MessageFlags(system: .seen), unchangedSince: nil, as: principal)
             selected.noteOwnChanges(result.messages, changed: result.changedUIDs)
             seenSet = result.changedUIDs
         }
@@ -74,7 +73,7 @@ extension Session {
     private func writeStates(_ attributes: [FetchAttribute], of targets: [(SequenceNumber, UID)],
                              changedSince: ModSeq?, in selected: SelectedMailbox,
                              into buffer: inout ByteBuffer) async throws -> Bool {
-        let states = try await store.messageStates(in: selected.id, uids: targets.map(\.1))
+        let states = try await store.messages.states(in: selected.id, uids: targets.map(\.1), as: principal)
         var index = 0
         var missing = false
         for (sequence, uid) in targets {
@@ -105,8 +104,7 @@ extension Session {
     private func writeMessages(_ attributes: [FetchAttribute], of targets: [(SequenceNumber, UID)],
                                changedSince: ModSeq?, seenSet: Set<UID>, in selected: SelectedMailbox,
                                into buffer: inout ByteBuffer) async throws -> (Bool, CommandOutcome?) {
-        let records = try await store.messages(in: selected.id, uids: targets.map(\.1),
-                                               withStructure: attributes.contains(where: \.needsStructure))
+        let records = try await store.messages.records(in: selected.id, uids: targets.map(\.1), withStructure: attributes.contains(where: \.needsStructure), as: principal)
         var index = 0
         var missing = false
         var failure: CommandOutcome?
@@ -211,7 +209,7 @@ extension Session {
 
     func reportVanishedEarlier(since modSeq: ModSeq, in selected: SelectedMailbox,
                                where include: (UID) -> Bool) async throws {
-        let vanished = try await store.changes(in: selected.id, since: modSeq).vanished.filter(include)
+        let vanished = try await store.messages.changes(in: selected.id, since: modSeq, as: principal).vanished.filter(include)
         if !vanished.isEmpty { send(.vanished(earlier: true, UIDSet(vanished))) }
     }
 
@@ -241,7 +239,7 @@ extension Session {
             }
             let blob = try await message.blob(store)
             if UInt64(range.count) <= Self.streamingThreshold {
-                var bytes = try blob.read(offset: range.lowerBound, count: range.count)
+                var bytes = try await blob.read(offset: range.lowerBound, count: range.count)
                 guard bytes.count == range.count else { throw MailStoreError.blobMissing(message.record.blob) }
                 if !binary { Self.replaceNUL(&bytes) }
                 writer.write(.section(name, bytes), into: &buffer)
@@ -251,7 +249,7 @@ extension Session {
             var offset = range.lowerBound
             while offset < range.upperBound {
                 let count = Int(min(UInt64(Self.chunkSize), range.upperBound - offset))
-                var chunk = try blob.read(offset: offset, count: count)
+                var chunk = try await blob.read(offset: offset, count: count)
                 guard chunk.count == count else { throw MailStoreError.blobMissing(message.record.blob) }
                 Self.replaceNUL(&chunk)
                 buffer.writeBytes(chunk)

@@ -19,8 +19,8 @@ extension Session {
             return .ok("LIST completed")
         }
         let options = try ListOptions(command)
-        let mailboxes = try await store.mailboxes(of: user.id)
-        let subscribed = Set(try await store.subscriptions(of: user.id))
+        let mailboxes = try await store.mailboxes.list(of: user.id, as: principal)
+        let subscribed = Set(try await store.mailboxes.subscriptions(of: user.id))
         let listing = MailboxListing(mailboxes: mailboxes, subscribed: subscribed, options: options)
         let matchers = patterns.map { ListPattern(reference: reference, pattern: $0) }
         for entry in listing.entries(matching: matchers) {
@@ -35,7 +35,7 @@ extension Session {
 
     /// The LIST response for one mailbox, as SELECT sends it in IMAP4rev2 (RFC 9051 §6.3.2).
     func listResponse(for record: MailboxRecord, of user: User) async throws -> ListResponse {
-        let names = try await store.mailboxes(of: user.id).map(\.name)
+        let names = try await store.mailboxes.list(of: user.id, as: principal).map(\.name)
         let tree = MailboxTree(names: names)
         var attributes: [MailboxAttribute] = [tree.hasChildren(record.name) ? .hasChildren : .hasNoChildren]
         if let use = record.specialUse { attributes.append(MailboxAttribute(use)) }
@@ -48,7 +48,7 @@ extension Session {
         guard let user = state.user else { return .bad("Log in first") }
         let pattern = ListPattern(reference: try decodeListText(wireReference.bytes),
                                   pattern: try decodeListText(wirePattern.bytes))
-        let subscribed = try await store.subscriptions(of: user.id)
+        let subscribed = try await store.mailboxes.subscriptions(of: user.id)
         let subscribedSet = Set(subscribed)
         let tree = MailboxTree(names: subscribed)
         for name in tree.matching(pattern) {

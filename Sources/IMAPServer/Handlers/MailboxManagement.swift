@@ -13,7 +13,7 @@ extension Session {
         guard specialUse.count <= 1, specialUse.allSatisfy(\.isSpecialUse) else {
             return .no("A mailbox can have one special-use attribute", code: .other("USEATTR", nil))
         }
-        let record = try await store.createMailbox(named: name, of: user.id, specialUse: specialUse.first?.specialUse)
+        let record = try await store.mailboxes.create(MailboxPath(owner: user.id, name: name), specialUse: specialUse.first?.specialUse, as: principal)
         return .ok("CREATE completed", code: .mailboxID(MailboxNames.objectID(of: record)))
     }
 
@@ -27,7 +27,7 @@ extension Session {
             deselect(selected)
             state = .authenticated(user)
         }
-        try await store.deleteMailbox(named: name, of: user.id)
+        try await store.mailboxes.delete(MailboxPath(owner: user.id, name: name), as: principal)
         return .ok("DELETE completed")
     }
 
@@ -38,7 +38,7 @@ extension Session {
         let to = try decodeMailboxName(wireTo, forCreate: true)
         if to == "INBOX" { return .no("Cannot rename onto INBOX", code: .cannot) }
         if from == to { return .no("Mailbox already exists", code: .alreadyExists) }
-        try await store.renameMailbox(from: from, to: to, of: user.id)
+        try await store.mailboxes.rename(MailboxPath(owner: user.id, name: from), to: to, as: principal)
         return .ok("RENAME completed")
     }
 
@@ -47,10 +47,10 @@ extension Session {
     func subscribe(_ wireName: MailboxName, _ subscribed: Bool) async throws -> CommandOutcome {
         guard let user = state.user else { return .bad("Log in first") }
         let name = try decodeMailboxName(wireName)
-        if subscribed, try await store.mailbox(named: name, of: user.id) == nil {
+        if subscribed, try await store.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name), as: principal) == nil {
             return .no("Mailbox does not exist", code: .nonExistent)
         }
-        try await store.setSubscribed(subscribed, name: name, of: user.id)
+        try await store.mailboxes.setSubscribed(subscribed, name: name, of: user.id)
         return .ok(subscribed ? "SUBSCRIBE completed" : "UNSUBSCRIBE completed")
     }
 
@@ -58,7 +58,7 @@ extension Session {
     func status(_ wireName: MailboxName, _ attributes: [StatusAttribute]) async throws -> CommandOutcome {
         guard let user = state.user else { return .bad("Log in first") }
         let name = try decodeMailboxName(wireName)
-        guard let record = try await store.mailbox(named: name, of: user.id) else {
+        guard let record = try await store.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name), as: principal) else {
             return .no("Mailbox does not exist", code: .nonExistent)
         }
         guard record.selectable else { return .no("Mailbox cannot be selected", code: .cannot) }
@@ -70,7 +70,7 @@ extension Session {
     /// SIZE, RFC 7889 APPENDLIMIT, RFC 8474 MAILBOXID), also for LIST-STATUS (RFC 5819).
     func statusValues(of record: MailboxRecord, _ attributes: [StatusAttribute]) async throws -> [StatusValue] {
         if attributes.contains(.highestModSeq) { noteCondstoreUse() }
-        let status = try await store.status(of: record.id)
+        let status = try await store.mailboxes.status(of: record.id, as: principal)
         return attributes.map { attribute in
             switch attribute {
             case .messages: return .messages(status.messages)

@@ -9,7 +9,7 @@ extension Session {
         guard let user = state.user, let selected = state.selected else { return .bad("No mailbox selected") }
         if selected.readOnly { return .no("Mailbox is read-only", code: .readOnly) }
         let name = try decodeMailboxName(wireName)
-        guard let destination = try await store.mailbox(named: name, of: user.id) else {
+        guard let destination = try await store.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name), as: principal) else {
             return .no("Mailbox does not exist", code: .tryCreate)
         }
         guard destination.selectable else { return .no("Mailbox cannot hold messages", code: .cannot) }
@@ -19,7 +19,7 @@ extension Session {
         if destination.id == selected.id {
             return .no("Cannot move messages into the mailbox they are in", code: .cannot)
         }
-        let result = try await store.move(from: selected.id, uids: targets.map(\.1), to: destination.id)
+        let result = try await store.messages.move(from: selected.id, uids: targets.map(\.1), to: destination.id, as: principal)
         if !result.sourceUIDs.isEmpty {
             send(.condition(.ok, ResponseText(code: .copyUID(result.uidValidity, source: result.sourceUIDs,
                                                              destination: result.destinationUIDs), "Moved")))

@@ -35,13 +35,13 @@ extension Session {
         }
         let wantsModSeq = command.key.mentionsModSeq
         if wantsModSeq { noteCondstoreUse() }
-        let found = try await SearchRunner(store: store, mailbox: selected.id)
+        let found = try await SearchRunner(store: store, mailbox: selected.id, principal: principal)
             .run(program, uids: uids, recent: selected.recent)
         let foundUIDs = found.map { uids[$0] }
         let numbers = command.byUID ? foundUIDs.map(\.rawValue) : found.map { UInt32($0 + 1) }
         var highest: ModSeq?
         if wantsModSeq && !foundUIDs.isEmpty {
-            highest = try await store.messageStates(in: selected.id, uids: foundUIDs).map(\.modSeq).max()
+            highest = try await store.messages.states(in: selected.id, uids: foundUIDs, as: principal).map(\.modSeq).max()
         }
         if let options {
             respondExtended(options, numbers: numbers, uids: foundUIDs, modSeq: highest,

@@ -21,11 +21,11 @@ extension Session {
         }
         if parameters.condstore || parameters.qresync != nil { noteCondstoreUse() }
         let name = try decodeMailboxName(wireName)
-        guard let record = try await store.mailbox(named: name, of: user.id) else {
+        guard let record = try await store.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name), as: principal) else {
             return .no("Mailbox does not exist", code: .nonExistent)
         }
         guard record.selectable else { return .no("Mailbox cannot be selected", code: .cannot) }
-        let snapshot = try await store.open(record.id, claimRecent: !readOnly)
+        let snapshot = try await store.messages.open(record.id, claimRecent: !readOnly, as: principal)
         let selected = SelectedMailbox(snapshot: snapshot, readOnly: readOnly)
         selected.reportsRecent = !rev2
 
@@ -72,7 +72,7 @@ extension Session {
             try await reportVanishedEarlier(since: parameters.modSeq, in: selected) { _ in true }
             known = { _ in true }
         }
-        let changed = try await store.changes(in: selected.id, since: parameters.modSeq).changed
+        let changed = try await store.messages.changes(in: selected.id, since: parameters.modSeq, as: principal).changed
         let reporting = self.reporting(includeUID: true)
         for state in changed where known(state.uid) {
             guard let sequence = selected.sequenceNumber(of: state.uid) else { continue }
@@ -86,7 +86,7 @@ extension Session {
         guard let user = state.user, let selected = state.selected else { return .bad("No mailbox selected") }
         deselect(selected)
         state = .authenticated(user)
-        if !selected.readOnly { _ = try await store.expunge(in: selected.id, uids: nil) }
+        if !selected.readOnly { _ = try await store.messages.expunge(in: selected.id, uids: nil, as: principal) }
         return .ok("CLOSE completed")
     }
 

@@ -20,10 +20,7 @@ extension Session {
         var outcome = CommandOutcome.ok(command.byUID ? "UID STORE completed" : "STORE completed")
         outcome.includeUIDInUpdates = command.byUID
         guard !targets.isEmpty else { return outcome }
-        let result = try await store.storeFlags(in: selected.id, uids: targets.map(\.1),
-                                                operation: command.operation,
-                                                flags: MessageFlags(command.flags),
-                                                unchangedSince: command.unchangedSince)
+        let result = try await store.messages.storeFlags(in: selected.id, uids: targets.map(\.1), operation: command.operation, flags: MessageFlags(command.flags), unchangedSince: command.unchangedSince, as: principal)
         selected.noteOwnChanges(result.messages, changed: result.changedUIDs)
         let modified = Set(result.modified)
         let reporting = self.reporting(includeUID: command.byUID)
@@ -60,7 +57,7 @@ extension Session {
     func copy(_ set: SequenceSet, to wireName: MailboxName, byUID: Bool) async throws -> CommandOutcome {
         guard let user = state.user, let selected = state.selected else { return .bad("No mailbox selected") }
         let name = try decodeMailboxName(wireName)
-        guard let destination = try await store.mailbox(named: name, of: user.id) else {
+        guard let destination = try await store.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name), as: principal) else {
             return .no("Mailbox does not exist", code: .tryCreate)
         }
         guard destination.selectable else { return .no("Mailbox cannot hold messages", code: .cannot) }
@@ -68,8 +65,7 @@ extension Session {
         let verb = byUID ? "UID COPY" : "COPY"
         guard !targets.isEmpty else { return .ok("\(verb) completed") }
         // By sequence number, every message named must still exist (RFC 2180 §4.4.1).
-        let result = try await store.copy(from: selected.id, uids: targets.map(\.1), to: destination.id,
-                                          requireAll: !byUID)
+        let result = try await store.messages.copy(from: selected.id, uids: targets.map(\.1), to: destination.id, requireAll: !byUID, as: principal)
         var outcome = CommandOutcome.ok("\(verb) completed")
         if !result.sourceUIDs.isEmpty {
             outcome.code = .copyUID(result.uidValidity, source: result.sourceUIDs,

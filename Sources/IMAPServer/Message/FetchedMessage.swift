@@ -34,16 +34,16 @@ struct FetchedMessage {
         reader = nil
     }
 
-    mutating func blob(_ store: any MailStore) async throws -> any BlobReader {
+    mutating func blob(_ store: MailStorage) async throws -> any BlobReader {
         if let reader { return reader }
-        let opened = try await store.openBlob(record.blob)
+        let opened = try await store.blobs.openBlob(record.blob)
         reader = opened
         return opened
     }
 
     /// The structure parsed when the message was stored. A missing or unreadable stored form
     /// (which only a damaged database can produce) is rebuilt from the message bytes.
-    mutating func structure(_ store: any MailStore) async throws -> MessageStructure {
+    mutating func structure(_ store: MailStorage) async throws -> MessageStructure {
         if let decoded { return decoded }
         var structure: MessageStructure
         if let stored = record.structure, let value = try? MessageStructure(decoding: stored) {
@@ -58,7 +58,7 @@ struct FetchedMessage {
 
     /// The bytes a `BODY[section]` names (RFC 9051 §6.4.5). A part that does not exist gives
     /// an empty string, as Dovecot answers.
-    mutating func source(of section: SectionSpecifier, store: any MailStore) async throws -> SectionSource {
+    mutating func source(of section: SectionSpecifier, store: MailStorage) async throws -> SectionSource {
         if section.part.isEmpty {
             switch section.text {
             case nil: return .range(0..<record.size)
@@ -92,7 +92,7 @@ struct FetchedMessage {
     /// `HEADER.FIELDS (…)` / `HEADER.FIELDS.NOT (…)` of a header block: the chosen fields in
     /// message order and the empty line (RFC 3501 §6.4.5).
     private mutating func selectFields(_ names: [String], excluding: Bool, in range: Range<UInt64>,
-                                       store: any MailStore) async throws -> [UInt8] {
+                                       store: MailStorage) async throws -> [UInt8] {
         let header = try await blob(store).read(offset: range.lowerBound, count: range.count)
         return HeaderFieldSelection(names: names, excluding: excluding).select(from: header)
     }
@@ -100,7 +100,7 @@ struct FetchedMessage {
     /// The content of `BINARY[part]` (RFC 3516 §4.1): the part's body with its transfer
     /// encoding undone; nil for an encoding this server cannot undo (`[UNKNOWN-CTE]`). The
     /// whole message, or a part whose encoding is already binary-safe, is sent as stored.
-    mutating func decodedPart(_ part: SectionPart, store: any MailStore) async throws -> SectionSource? {
+    mutating func decodedPart(_ part: SectionPart, store: MailStorage) async throws -> SectionSource? {
         guard !part.isEmpty else { return .range(0..<record.size) }
         let structure = try await self.structure(store)
         guard let entity = structure.part(at: part), let body = structure.range(of: part, .full) else {

@@ -15,14 +15,16 @@ import MailStore
 ///
 /// AND, OR and NOT short-circuit at every step (see `SearchCriterion.evaluate`).
 struct SearchRunner {
-    let store: any MailStore
+    let store: MailStorage
     let mailbox: MailboxID
+    let principal: Principal
     /// Messages per batch of stage 3 (one structure query per batch).
     var batchSize = 256
 
-    init(store: any MailStore, mailbox: MailboxID) {
+    init(store: MailStorage, mailbox: MailboxID, principal: Principal) {
         self.store = store
         self.mailbox = mailbox
+        self.principal = principal
     }
 
     /// The zero-based positions in `uids` (sequence number - 1) of the matching messages,
@@ -44,7 +46,7 @@ struct SearchRunner {
         }
         guard !pending.isEmpty else { return matches }
 
-        let records = try await store.messages(in: mailbox, uids: pending.map { uids[$0] })
+        let records = try await store.messages.records(in: mailbox, uids: pending.map { uids[$0] }, as: principal)
         var undecided: [SearchSubject] = []
         var cursor = 0
         for index in pending {
@@ -94,8 +96,7 @@ struct SearchRunner {
         }
         guard !needBody.isEmpty, program.cost == .body else { return matches }
 
-        let structures = try await store.messages(in: mailbox, uids: needBody.map { UID($0.uid) },
-                                                  withStructure: true)
+        let structures = try await store.messages.records(in: mailbox, uids: needBody.map { UID($0.uid) }, withStructure: true, as: principal)
         var cursor = 0
         for var subject in needBody {
             guard let record = subject.record else { continue }
@@ -115,13 +116,13 @@ struct SearchRunner {
     private func read(_ record: MessageRecord, count: UInt64) async throws -> [UInt8]? {
         let blob: any BlobReader
         do {
-            blob = try await store.openBlob(record.blob)
+            blob = try await store.blobs.openBlob(record.blob)
         } catch MailStoreError.blobMissing(let id) {
-            if try await store.messages(in: mailbox, uids: [record.uid]).isEmpty { return nil }
+            if try await store.messages.records(in: mailbox, uids: [record.uid], as: principal).isEmpty { return nil }
             throw MailStoreError.blobMissing(id)
         }
         defer { blob.close() }
-        return try blob.read(offset: 0, count: Int(count))
+        return try await blob.read(offset: 0, count: Int(count))
     }
 
     /// The stored MIME structure (parsed once when the message was stored); the message is

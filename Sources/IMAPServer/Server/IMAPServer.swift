@@ -14,7 +14,7 @@ import Synchronization
 /// session gets `* BYE` and closes, `run()` returns once all are gone.
 public final class IMAPServer: Sendable {
     public let configuration: ServerConfiguration
-    let store: any MailStore
+    let storage: MailStorage
     let logger: Logger
     let registry = ConnectionRegistry()
     let authenticator: Authenticator
@@ -32,11 +32,11 @@ public final class IMAPServer: Sendable {
         case implicitTLS
     }
 
-    public init(configuration: ServerConfiguration, store: any MailStore, logger: Logger) throws {
+    public init(configuration: ServerConfiguration, storage: MailStorage, logger: Logger) throws {
         self.configuration = configuration
-        self.store = store
+        self.storage = storage
         self.logger = logger
-        self.authenticator = Authenticator(store: store)
+        self.authenticator = Authenticator(credentials: storage.credentials)
         self.penalties = LoginPenalties(initialDelay: configuration.loginFailureDelaySeconds,
                                         maximumDelay: configuration.maxLoginFailureDelaySeconds)
         self.tls = try configuration.tls.map(TLSProvider.init(files:))

@@ -46,6 +46,8 @@ struct CommandOutcome {
             self = .no("Cannot rename a mailbox into itself", code: .cannot)
         case .mailboxDeleted:
             self = .no("Mailbox has been deleted", code: .nonExistent)
+        case .permissionDenied:
+            self = .no("Permission denied", code: .noPerm)
         case .userNotFound, .userExists:
             self = .no("Account operation failed", code: .cannot)
         case .messagesExpunged:

@@ -26,11 +26,11 @@ extension Session {
         let changes: MailboxChanges
         var claimed: [UID] = []
         do {
-            changes = try await store.changes(in: selected.id, since: selected.knownModSeq)
+            changes = try await store.messages.changes(in: selected.id, since: selected.knownModSeq, as: principal)
             // New messages are recent for the first read-write session told of them
             // (RFC 3501 §2.3.2); once one has claimed them the others skip the write.
             if !selected.readOnly && changes.recentUnclaimed && selected.hasNewMessages(in: changes) {
-                claimed = try await store.claimRecent(in: selected.id)
+                claimed = try await store.messages.claimRecent(in: selected.id, as: principal)
             }
         } catch MailStoreError.mailboxDeleted {
             try await finish(bye: "Selected mailbox was deleted")

@@ -46,7 +46,10 @@ final class Session {
     /// Set by a handler that ends the connection once its tagged response is out.
     var closeAfterCommand: String?
 
-    var store: any MailStore { server.store }
+    var store: MailStorage { server.storage }
+    /// Who acts on the store: the logged-in user. The command gate keeps sessions that have not
+    /// logged in away from every store call.
+    var principal: Principal { .user(state.user?.id ?? UserID(rawValue: 0)) }
     var configuration: ServerConfiguration { server.configuration }
 
     init(server: IMAPServer, connection: ConnectionContext, output: ResponseOutput,
@@ -167,7 +170,7 @@ final class Session {
         case .appendMessage(let start):
             try await appendMessageStart(start)
         case .appendBytes(let bytes):
-            appendBytes(bytes)
+            await appendBytes(bytes)
         case .appendMessageEnd:
             try await appendMessageEnd()
         case .appendEnd(let tag):

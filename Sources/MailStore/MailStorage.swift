@@ -1,0 +1,48 @@
+public import MailCore
+
+/// Everything one backend implements: `SQLiteMailStore` (embedded default), the in-memory
+/// reference store and, for many nodes, PostgreSQL. All pass the one conformance suite
+/// (`MailStoreConformance`).
+public typealias MailStoreBackend = AccountStore & CredentialStore & MailboxStore & MessageStore
+    & BlobStore & ChangeNotifying
+
+/// The store as the servers use it: one value per concern, so that a decorator (quota, ACL,
+/// metrics) wraps only the concern it changes and forwards nothing else.
+public struct MailStorage: Sendable {
+    public var accounts: any AccountStore
+    public var credentials: any CredentialStore
+    public var mailboxes: any MailboxStore
+    public var messages: any MessageStore
+    public var blobs: any BlobStore
+    /// Where committed changes are announced (RFC 2180, IDLE).
+    public var notifications: ChangeNotifier
+
+    /// Every concern served by one backend.
+    public init(_ backend: some MailStoreBackend) {
+        accounts = backend
+        credentials = backend
+        mailboxes = backend
+        messages = backend
+        blobs = backend
+        notifications = backend.notifications
+    }
+}
+
+extension MailStorage {
+    /// The mailboxes every new account gets besides INBOX, with their special use
+    /// (RFC 6154 §2), so that every client finds the same Drafts, Sent and Trash.
+    public static let standardMailboxes: [(name: String, use: SpecialUse)] =
+        [("Drafts", .drafts), ("Sent", .sent), ("Trash", .trash), ("Junk", .junk), ("Archive", .archive)]
+
+    /// Creates an account with INBOX and the standard special-use mailboxes, all subscribed.
+    public func provisionAccount(name: String, credentials: PasswordCredentials) async throws -> User {
+        let user = try await accounts.addUser(name: name, credentials: credentials)
+        try await mailboxes.setSubscribed(true, name: "INBOX", of: user.id)
+        for (mailbox, use) in Self.standardMailboxes {
+            _ = try await mailboxes.create(MailboxPath(owner: user.id, name: mailbox), specialUse: use,
+                                           as: .administrator)
+            try await mailboxes.setSubscribed(true, name: mailbox, of: user.id)
+        }
+        return user
+    }
+}
