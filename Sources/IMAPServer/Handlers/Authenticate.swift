@@ -2,14 +2,6 @@ import IMAPSyntax
 import MailCore
 import MailStore
 
-/// A command that continues with lines from the client (RFC 9051 §7.5).
-enum PendingContinuation {
-    /// AUTHENTICATE waiting for the client's next SASL response.
-    case authenticate(tag: Tag, SASLState)
-    /// IDLE waiting for DONE (RFC 2177).
-    case idle(tag: Tag)
-}
-
 /// Where one SASL exchange stands (RFC 4422 §3).
 enum SASLState {
     /// PLAIN (RFC 4616): one message with the credentials.
@@ -42,7 +34,7 @@ extension Session {
     /// SCRAM-SHA-256-PLUS (RFC 7677), the initial response allowed on the command line
     /// (SASL-IR, RFC 4959). Plaintext mechanisms are refused with `[PRIVACYREQUIRED]` where
     /// passwords may not travel in the clear.
-    func authenticate(tag: Tag, mechanism: String, initialResponse: SASLInitialResponse?) async throws -> CommandOutcome {
+    func authenticate(tag: Tag, mechanism: String, initialResponse: SASLInitialResponse?) async throws -> CommandStep {
         let name = mechanism.uppercased()
         let state: SASLState
         switch name {
@@ -52,11 +44,11 @@ extension Session {
             let decoy = SCRAMDecoy(iterations: configuration.passwordIterations)
             let exchange = SCRAMServerExchange(plus: name.hasSuffix("-PLUS"), binding: offeredChannelBinding, decoy: decoy)
             state = .scram(exchange, user: nil)
-        default: return .no("Unsupported authentication mechanism \(mechanism)", code: .cannot)
+        default: return .done(.no("Unsupported authentication mechanism \(mechanism)", code: .cannot))
         }
         guard offeredMechanisms.contains(name) else {
-            if name.hasSuffix("-PLUS") { return .no("\(name) needs TLS channel binding", code: .cannot) }
-            return .no("Authenticate over TLS (STARTTLS or the TLS port)", code: .privacyRequired)
+            if name.hasSuffix("-PLUS") { return .done(.no("\(name) needs TLS channel binding", code: .cannot)) }
+            return .done(.no("Authenticate over TLS (STARTTLS or the TLS port)", code: .privacyRequired))
         }
         let step: SASLStep
         switch initialResponse {
@@ -66,30 +58,22 @@ extension Session {
             step = try await advance(state, with: [])
         case .base64(let text):
             guard let bytes = GrammarParser.decodeBase64(Array(text.utf8)) else {
-                return .bad("Invalid base64 in initial response")
+                return .done(.bad("Invalid base64 in initial response"))
             }
             step = try await advance(state, with: bytes)
         }
         return continueExchange(step, tag: tag)
     }
 
-    /// A client line for the command waiting for one.
-    func continuationLine(_ line: [UInt8]) async throws {
-        guard let pending = pendingContinuation else { return }
-        pendingContinuation = nil
-        switch pending {
-        case .authenticate(let tag, let state):
-            let step: SASLStep
-            switch GrammarParser.parseSASLResponse(line) {
-            case .cancel?: step = .done(.bad("Authentication cancelled"))  // RFC 9051 §6.2.2
-            case .data(let bytes)?: step = try await advance(state, with: bytes)
-            case nil: step = .done(.bad("Invalid base64 in authentication response"))
-            }
-            let outcome = continueExchange(step, tag: tag)
-            if !outcome.deferred { try await complete(tag: tag, outcome) }
-        case .idle(let tag):
-            try await endIdle(tag: tag, line: line)
+    /// The client's next response in an exchange (RFC 9051 §6.2.2): `*` cancels it.
+    func continueAuthentication(_ state: SASLState, response line: [UInt8], tag: Tag) async throws -> CommandStep {
+        let step: SASLStep
+        switch GrammarParser.parseSASLResponse(line) {
+        case .cancel?: step = .done(.bad("Authentication cancelled"))
+        case .data(let bytes)?: step = try await advance(state, with: bytes)
+        case nil: step = .done(.bad("Invalid base64 in authentication response"))
         }
+        return continueExchange(step, tag: tag)
     }
 
     /// The mechanisms AUTHENTICATE accepts on this connection now.
@@ -98,18 +82,16 @@ extension Session {
     }
 
     /// The channel binding SCRAM-SHA-256-PLUS can use: only once TLS is running.
-    private var offeredChannelBinding: ChannelBinding? { tlsActive ? channelBinding : nil }
+    private var offeredChannelBinding: ChannelBinding? { transport.tls ? transport.channelBinding : nil }
 
-    /// Sends a challenge and waits, or hands back the final answer.
-    private func continueExchange(_ step: SASLStep, tag: Tag) -> CommandOutcome {
+    /// Sends a challenge and waits for the answer, or hands back the final outcome.
+    private func continueExchange(_ step: SASLStep, tag: Tag) -> CommandStep {
         switch step {
         case .challenge(let bytes, let state):
             output.send(.continuationChallenge(bytes))
-            pendingContinuation = .authenticate(tag: tag, state)
-            framer.expectContinuationLine()
-            return .deferred
+            return .awaitLine(.authenticating(tag: tag, state))
         case .done(let outcome):
-            return outcome
+            return .done(outcome)
         }
     }
 

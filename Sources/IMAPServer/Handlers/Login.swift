@@ -16,8 +16,8 @@ extension Session {
     var plaintextAllowed: Bool {
         switch configuration.plaintextAuthentication {
         case .always: return true
-        case .tlsOnly: return tlsActive
-        case .tlsOrLoopback: return tlsActive || connection.isLoopback
+        case .tlsOnly: return transport.tls
+        case .tlsOrLoopback: return transport.tls || connection.isLoopback
         }
     }
 
@@ -25,7 +25,7 @@ extension Session {
     /// whether the user or the password was wrong (RFC 9051 §6.2.3); answers to an address
     /// that failed recently are delayed, and a connection that fails too often is closed.
     func authenticateUser(_ username: String, _ password: String) async throws -> CommandOutcome {
-        let user = try await verifyWithPenalty { try await self.server.authenticator.verify(username: username, password: password) }
+        let user = try await verifyWithPenalty { try await self.environment.authenticator.verify(username: username, password: password) }
         guard let user else {
             logger.notice("login failed", metadata: ["user": "\(username)"])
             return try await loginFailed()
@@ -41,31 +41,31 @@ extension Session {
 
     /// Waits as long as the client's address must before its next credential check.
     func waitOutLoginPenalty() async throws {
-        let delay = server.penalties.delay(for: connection.remote)
+        let delay = environment.penalties.delay(for: connection.remote)
         if delay > .zero { try await Task.sleep(for: delay) }
     }
 
     /// The answer to a failed login; the connection closes after too many.
     func loginFailed() async throws -> CommandOutcome {
-        server.penalties.recordFailure(from: connection.remote)
+        environment.penalties.recordFailure(from: connection.remote)
         loginFailures += 1
+        var outcome = CommandOutcome.no("Authentication failed", code: .authenticationFailed)
         if loginFailures >= configuration.maxLoginFailuresPerConnection {
-            closeAfterCommand = "Too many failed logins"  // after the tagged NO (RFC 9051 §7.1.5)
+            outcome.closeConnection = "Too many failed logins"  // after the tagged NO (RFC 9051 §7.1.5)
         }
-        return .no("Authentication failed", code: .authenticationFailed)
+        return outcome
     }
 
     /// Logs the user in, unless they already have the most connections allowed.
     func enterAuthenticatedState(as user: User) throws -> CommandOutcome {
-        guard server.registry.bind(connection.id, toUser: user.name, limit: configuration.maxConnectionsPerUser) else {
+        guard environment.registry.bind(connection.id, toUser: user.name, limit: configuration.maxConnectionsPerUser) else {
             logger.notice("login refused: too many connections", metadata: ["user": "\(user.name)"])
             return .no("Too many connections for this account", code: .limit)
         }
-        server.penalties.recordSuccess(from: connection.remote)
+        environment.penalties.recordSuccess(from: connection.remote)
         logger[metadataKey: "user"] = "\(user.name)"
         logger.info("login succeeded")
-        state = .authenticated(user)
-        framer.limits = configuration.framing
+        state = .authenticated(UserSession(user: user))
         return .ok("Logged in", code: .capability(capabilities))
     }
 }

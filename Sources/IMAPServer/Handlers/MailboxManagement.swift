@@ -22,10 +22,8 @@ extension Session {
         guard let user = state.user else { return .bad("Log in first") }
         let name = try decodeMailboxName(wireName)
         if name == "INBOX" { return .no("INBOX cannot be deleted", code: .cannot) }
-        if let selected = state.selected, selected.record.name == name {
-            // Deleting the selected mailbox: close it first, as Dovecot does.
-            deselect(selected)
-            state = .authenticated(user)
+        if state.selected?.record.name == name {
+            leaveSelectedState()  // deleting the selected mailbox closes it first, as Dovecot does
         }
         try await store.mailboxes.delete(MailboxPath(owner: user.id, name: name), as: principal)
         return .ok("DELETE completed")

@@ -12,9 +12,7 @@ extension Session {
         }
         // Any selected mailbox is closed first, even if the new one fails (RFC 9051 §6.3.2);
         // with QRESYNC the client is told where the old mailbox's responses end (§3.2.11).
-        if let previous = state.selected {
-            deselect(previous)
-            state = .authenticated(user)
+        if leaveSelectedState() {
             if qresyncEnabled || rev2 {
                 send(.condition(.ok, ResponseText(code: .closed, "Previous mailbox closed")))
             }
@@ -50,7 +48,7 @@ extension Session {
         send(.condition(.ok, ResponseText(code: .mailboxID(MailboxNames.objectID(of: record)), "Mailbox ID")))
 
         observe(selected)
-        state = .selected(user, selected)
+        if let session = state.session { state = .selected(session, selected) }
         if let qresync = parameters.qresync, qresync.uidValidity == record.uidValidity {
             try await resynchronize(selected, from: qresync)
         }
@@ -83,18 +81,15 @@ extension Session {
     /// CLOSE (RFC 9051 §6.4.1): silently expunges `\Deleted` messages if the mailbox was
     /// opened read-write, then returns to the authenticated state.
     func close() async throws -> CommandOutcome {
-        guard let user = state.user, let selected = state.selected else { return .bad("No mailbox selected") }
-        deselect(selected)
-        state = .authenticated(user)
+        guard let selected = state.selected else { return .bad("No mailbox selected") }
+        leaveSelectedState()
         if !selected.readOnly { _ = try await store.messages.expunge(in: selected.id, uids: nil, as: principal) }
         return .ok("CLOSE completed")
     }
 
     /// UNSELECT (RFC 3691): returns to the authenticated state without expunging.
     func unselect() -> CommandOutcome {
-        guard let user = state.user, let selected = state.selected else { return .bad("No mailbox selected") }
-        deselect(selected)
-        state = .authenticated(user)
+        guard leaveSelectedState() else { return .bad("No mailbox selected") }
         return .ok("UNSELECT completed")
     }
 

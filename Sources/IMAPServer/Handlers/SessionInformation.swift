@@ -26,12 +26,14 @@ extension Session {
     func enable(_ names: [String]) -> CommandOutcome {
         if state.selected != nil { return .bad("ENABLE is only valid before a mailbox is selected") }
         var newlyEnabled: [String] = []
+        var enabled = state.session?.enabled ?? []
         for name in names {
             let upper = name.uppercased()
             guard let spelling = Self.enableable[upper], !enabled.contains(upper) else { continue }
             enabled.insert(upper)
             newlyEnabled.append(spelling)
         }
+        state.updateSession { $0.enabled = enabled }
         // ENABLE CONDSTORE or QRESYNC (which implies it, RFC 7162 §3.2.3) is a CONDSTORE
         // enabling command.
         if enabled.contains("CONDSTORE") || enabled.contains("QRESYNC") { noteCondstoreUse() }

@@ -15,8 +15,6 @@ struct ConnectionContext: Sendable {
     let implicitTLS: Bool
     /// What SCRAM-SHA-256-PLUS binds to on an implicit-TLS connection (RFC 5929 §4).
     let implicitTLSBinding: ChannelBinding?
-    /// The channel, to start TLS on (STARTTLS).
-    let channel: any Channel
 }
 
 extension IMAPServer {
@@ -52,11 +50,11 @@ extension IMAPServer {
         let context = ConnectionContext(id: id, remote: address?.ipAddress ?? remote,
                                         isLoopback: address?.isLoopback ?? false,
                                         implicitTLS: listener == .implicitTLS,
-                                        implicitTLSBinding: accepted.channelBinding, channel: channel.channel)
+                                        implicitTLSBinding: accepted.channelBinding)
         do {
             try await channel.executeThenClose { inbound, outbound in
-                let output = ResponseOutput(writer: outbound)
-                let session = Session(server: self, connection: context, output: output,
+                let output = ResponseOutput(transport: ChannelTransport(writer: outbound, channel: channel.channel))
+                let session = Session(environment: environment, connection: context, output: output,
                                       signals: signals, logger: logger)
                 defer { session.end() }
                 try await session.greet()
@@ -68,58 +66,5 @@ extension IMAPServer {
         } catch {
             logger.debug("connection ended with error", metadata: ["error": "\(error)"])
         }
-    }
-}
-
-/// Buffers responses and writes them to the channel: one write per batch of pipelined
-/// commands, and earlier writes when a large FETCH fills the buffer, waiting for the client
-/// to read (back-pressure) before producing more.
-///
-/// Between batches the buffer holds no storage: an idle connection (thousands of them in
-/// IDLE) keeps no output memory. (`clear()` on a buffer whose storage is still being written
-/// would allocate a fresh one of the same capacity, kept for as long as the session idles.)
-final class ResponseOutput {
-    private let writer: NIOAsyncChannelOutboundWriter<ByteBuffer>
-    var encoder = ResponseEncoder()
-    var buffer = ByteBuffer()
-    /// Flush early once this much is buffered.
-    static let flushThreshold = 64 * 1024
-    /// What the first response of a batch reserves, so that small batches grow at most once.
-    static let initialCapacity = 1024
-
-    init(writer: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
-        self.writer = writer
-    }
-
-    func send(_ response: Response) {
-        if buffer.capacity == 0 { buffer.reserveCapacity(Self.initialCapacity) }
-        encoder.encode(response, into: &buffer)
-    }
-
-    func flush() async throws {
-        guard buffer.readableBytes > 0 else { return }
-        let pending = buffer
-        buffer = ByteBuffer()
-        try await writer.write(pending)
-    }
-
-    func flushIfFull() async throws {
-        if buffer.readableBytes >= Self.flushThreshold { try await flush() }
-    }
-
-    /// Writes what a handler encoded into its own buffer once it is large, leaving the buffer
-    /// empty; responses already queued here go first. Encoding into a local buffer avoids an
-    /// exclusivity check per write on this class's property (hot in large FETCHes).
-    func flushIfFull(_ local: inout ByteBuffer) async throws {
-        guard local.readableBytes >= Self.flushThreshold else { return }
-        try await flush()
-        let pending = local
-        local.clear()
-        try await writer.write(pending)
-    }
-
-    /// Queues what a handler encoded into its own buffer.
-    func append(_ local: inout ByteBuffer) {
-        buffer.writeBuffer(&local)
     }
 }

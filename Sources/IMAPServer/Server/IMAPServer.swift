@@ -14,13 +14,12 @@ import Synchronization
 /// session gets `* BYE` and closes, `run()` returns once all are gone.
 public final class IMAPServer: Sendable {
     public let configuration: ServerConfiguration
-    let storage: MailStorage
     let logger: Logger
-    let registry = ConnectionRegistry()
-    let authenticator: Authenticator
-    let penalties: LoginPenalties
+    let registry: ConnectionRegistry
+    /// What every session shares: the store, the limits, the login checks, the TLS identity.
+    let environment: SessionEnvironment
     /// The TLS identity, nil when TLS is not configured.
-    public let tls: TLSProvider?
+    public var tls: TLSProvider? { environment.tls }
     private let listeners = Mutex<[any Channel]>([])
     private let stopped = Mutex(false)
 
@@ -34,12 +33,15 @@ public final class IMAPServer: Sendable {
 
     public init(configuration: ServerConfiguration, storage: MailStorage, logger: Logger) throws {
         self.configuration = configuration
-        self.storage = storage
         self.logger = logger
-        self.authenticator = Authenticator(credentials: storage.credentials)
-        self.penalties = LoginPenalties(initialDelay: configuration.loginFailureDelaySeconds,
-                                        maximumDelay: configuration.maxLoginFailureDelaySeconds)
-        self.tls = try configuration.tls.map(TLSProvider.init(files:))
+        let registry = ConnectionRegistry()
+        self.registry = registry
+        environment = SessionEnvironment(
+            configuration: configuration, storage: storage, registry: registry,
+            authenticator: Authenticator(credentials: storage.credentials),
+            penalties: LoginPenalties(initialDelay: configuration.loginFailureDelaySeconds,
+                                      maximumDelay: configuration.maxLoginFailureDelaySeconds),
+            tls: try configuration.tls.map(TLSProvider.init(files:)))
     }
 
     /// Binds the listening sockets and serves until `shutDown()`. `onBound` receives each bound
@@ -111,7 +113,7 @@ public final class IMAPServer: Sendable {
                         try pipeline.addHandler(NIOSSLServerHandler(context: identity.context))
                         binding = identity.binding
                     }
-                    try pipeline.addHandler(TLSSwitchHandler())
+                    try pipeline.addHandler(TransportSwitchHandler())
                     return AcceptedConnection(
                         channel: try NIOAsyncChannel(wrappingChannelSynchronously: channel),
                         channelBinding: binding)

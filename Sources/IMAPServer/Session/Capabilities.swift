@@ -10,7 +10,7 @@ extension Session {
 
     /// Whether the client enabled IMAP4rev2 (RFC 9051 §3.3 / Appendix E): UTF-8 mailbox
     /// names, ESEARCH answers, no `\Recent`, a LIST response at SELECT.
-    var rev2: Bool { enabled.contains("IMAP4REV2") }
+    var rev2: Bool { state.session?.enabled.contains("IMAP4REV2") ?? false }
 
     /// What this server can do (RFC 9051 §7.2.2): only what works end to end is listed.
     var capabilities: [Capability] {
@@ -21,7 +21,7 @@ extension Session {
                                    "OBJECTID", "SAVEDATE",
                                    Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
         if state.user == nil {
-            if server.tls != nil && !tlsActive { list.append("STARTTLS") }
+            if environment.tls != nil && !transport.tls { list.append("STARTTLS") }
             if !plaintextAllowed { list.append("LOGINDISABLED") }  // RFC 9051 §6.2.3, RFC 2595 §3.2
             list += offeredMechanisms.map { Capability("AUTH=\($0)") }
         }
@@ -35,7 +35,7 @@ extension Session {
     }
 
     /// LOGOUT (RFC 9051 §6.1.3): BYE, then the tagged OK, then the connection closes.
-    func logout() async throws -> CommandOutcome {
+    func logout() -> CommandOutcome {
         send(.condition(.bye, ResponseText("\(configuration.serverName) logging out")))
         if let selected = state.selected { deselect(selected) }
         state = .logout

@@ -2,17 +2,20 @@ import IMAPSyntax
 import MailCore
 import MailStore
 
-/// What a command handler decides: the tagged response the session sends after catching up
-/// on other sessions' changes (so untagged updates come before the tagged completion).
+/// How a command ends: the tagged response the session sends after catching up on other
+/// sessions' changes (so untagged updates come before the tagged completion), and what
+/// happens to the connection then.
 struct CommandOutcome {
     var status: ResponseStatus
     var code: ResponseCode?
     var text: String
     /// Whether unsolicited FETCH responses that follow should carry UID (UID commands).
     var includeUIDInUpdates = false
-    /// The command is not complete yet (it waits for a continuation line or more literals):
-    /// no tagged response now.
-    var deferred = false
+    /// Close the connection with `* BYE` and this text after the tagged response (RFC 9051
+    /// §7.1.5), e.g. after too many failed logins.
+    var closeConnection: String?
+    /// Put this layer under the session right after the tagged response (STARTTLS).
+    var switchTransport: TransportLayer?
 
     static func ok(_ text: String, code: ResponseCode? = nil) -> CommandOutcome {
         CommandOutcome(status: .ok, code: code, text: text)
@@ -25,9 +28,6 @@ struct CommandOutcome {
     static func bad(_ text: String, code: ResponseCode? = nil) -> CommandOutcome {
         CommandOutcome(status: .bad, code: code, text: text)
     }
-
-    /// The command continues with client lines; its handler will answer later.
-    static let deferred = CommandOutcome(status: .ok, code: nil, text: "", deferred: true)
 
     /// Storage errors mapped to response codes in one place (RFC 5530, RFC 9051 §7.1).
     init(_ error: MailStoreError) {
@@ -59,14 +59,20 @@ struct CommandOutcome {
         }
     }
 
-    init(status: ResponseStatus, code: ResponseCode?, text: String,
-         includeUIDInUpdates: Bool = false, deferred: Bool = false) {
+    init(status: ResponseStatus, code: ResponseCode?, text: String) {
         self.status = status
         self.code = code
         self.text = text
-        self.includeUIDInUpdates = includeUIDInUpdates
-        self.deferred = deferred
     }
+}
+
+/// What a command handler hands back: the command is over, or it goes on with client lines.
+enum CommandStep {
+    /// Complete the command with this outcome.
+    case done(CommandOutcome)
+    /// Wait for a client line in this mode (AUTHENTICATE's next response, IDLE's DONE); the
+    /// handler has sent the continuation request.
+    case awaitLine(SessionMode)
 }
 
 /// A handler's early exit with a complete outcome (e.g. a bad mailbox name).

@@ -18,6 +18,16 @@ extension Session {
         selected.observation = nil
     }
 
+    /// Closes the selected mailbox and returns to the authenticated state (RFC 9051 §3);
+    /// false if no mailbox was selected.
+    @discardableResult
+    func leaveSelectedState() -> Bool {
+        guard case .selected(let session, let selected) = state else { return false }
+        deselect(selected)
+        state = .authenticated(session)
+        return true
+    }
+
     /// Tells the client what other sessions changed, at a point where RFC 3501 §7 allows it:
     /// new messages (EXISTS), flag changes (FETCH) and, if allowed, expunges (EXPUNGE).
     func synchronize(allowExpunge: Bool, includeUID: Bool = false) async throws {
@@ -46,21 +56,26 @@ extension Session {
     /// (RFC 2177 §3); otherwise the client hears of it with its next command, since untagged
     /// updates go out only while a command is in progress (RFC 3501 §5.3).
     func mailboxChangedWhileWaiting() async throws {
-        if isIdling { try await synchronize(allowExpunge: true) }
+        guard mode.isIdling else { return }
+        do {
+            try await synchronize(allowExpunge: true)
+        } catch {
+            recordIdleFailure(try outcome(for: error, in: "IDLE"))
+        }
     }
 }
 
 extension Session {
     /// Whether CONDSTORE is in use: ENABLE CONDSTORE/QRESYNC or any CONDSTORE enabling
     /// command (RFC 7162 §3.1).
-    var condstoreEnabled: Bool { condstoreActive }
-    var qresyncEnabled: Bool { enabled.contains("QRESYNC") }
+    var condstoreEnabled: Bool { state.session?.condstoreInUse ?? false }
+    var qresyncEnabled: Bool { state.session?.enabled.contains("QRESYNC") ?? false }
 
     /// Records a CONDSTORE enabling command (RFC 7162 §3.1): from now on FETCH responses carry
     /// MODSEQ; the first one with a mailbox selected reports its HIGHESTMODSEQ.
     func noteCondstoreUse() {
-        guard !condstoreActive else { return }
-        condstoreActive = true
+        guard !condstoreEnabled else { return }
+        state.updateSession { $0.condstoreInUse = true }
         if let selected = state.selected {
             send(.condition(.ok, ResponseText(code: .highestModSeq(selected.knownModSeq), "Highest")))
         }

@@ -4,67 +4,86 @@ import MailCore
 import MailStore
 import NIOCore
 
-/// One client connection's IMAP session (RFC 9051 §3): its state, the framer that cuts its
-/// byte stream into commands, and the dispatch of each command to its handler.
+/// What every session of one server shares.
+struct SessionEnvironment: Sendable {
+    let configuration: ServerConfiguration
+    let storage: MailStorage
+    let registry: ConnectionRegistry
+    let authenticator: Authenticator
+    let penalties: LoginPenalties
+    /// The TLS identity, nil when TLS is not configured.
+    let tls: TLSProvider?
+}
+
+/// What a session knows of the security of its transport.
+struct TransportSecurity {
+    /// TLS protects the connection (implicit TLS, or after STARTTLS).
+    var tls: Bool
+    /// What SCRAM-SHA-256-PLUS binds to once TLS is active (RFC 5929 §4): the certificate the
+    /// TLS layer was given for this connection.
+    var channelBinding: ChannelBinding?
+}
+
+/// One client connection's IMAP session (RFC 9051 §3): a state machine fed with the client's
+/// bytes and the server's signals.
+///
+/// - `state` is where the protocol stands (RFC 9051 §3) and `mode` what the connection waits
+///   for; both are enums whose cases carry their data, so no impossible mix can be expressed.
+/// - Every command ends in `complete`: the catch-up on other sessions' changes, the mapping of
+///   every error to its answer, the tagged response, and what follows it (BYE, a transport
+///   switch). APPEND, IDLE and AUTHENTICATE end there too.
+/// - Only this file drives the framer; handlers return what they decided.
 ///
 /// A session belongs to the one task that runs its connection, so it needs no locks. Commands
 /// run strictly one after the other, in the order received (RFC 9051 §5.5): responses to
 /// pipelined commands come out in order, and nothing more is read while a command runs.
 final class Session {
-    let server: IMAPServer
+    let environment: SessionEnvironment
     let connection: ConnectionContext
     let output: ResponseOutput
     var logger: Logger
-    var framer: CommandFramer
     var state = SessionState.notAuthenticated
-    /// The connection's signal stream, for the store's change notifications.
+    private(set) var mode = SessionMode.command
+    var transport: TransportSecurity
+    /// Wakes the session when its selected mailbox changes (IDLE).
     let signals: SignalSink
-    /// A command waiting for a continuation line from the client.
-    var pendingContinuation: PendingContinuation?
-    /// The APPEND whose message literals are arriving.
-    var append: AppendInProgress?
-    /// Extensions the client turned on with ENABLE (RFC 5161), upper case.
-    var enabled: Set<String> = []
-    /// A CONDSTORE enabling command was issued (RFC 7162 §3.1): FETCH responses carry MODSEQ.
-    var condstoreActive = false
-    private(set) var isFinished = false
-    private var lastActivity = ContinuousClock.now
-    /// When the last IDLE keepalive (or the `+ idling`) went out.
-    var lastKeepalive = ContinuousClock.now
-    /// TLS protects the connection (implicit TLS, or after STARTTLS).
-    var tlsActive: Bool
-    /// What SCRAM-SHA-256-PLUS binds to once TLS is active (RFC 5929 §4): the certificate the
-    /// TLS layer was given for this connection.
-    var channelBinding: ChannelBinding?
-    /// STARTTLS was answered and the TLS handler is being put in place: bytes read until then
-    /// were sent before the handshake and are dropped (RFC 2595 §3.1).
-    var awaitingTLS = false
     /// Failed logins on this connection so far.
     var loginFailures = 0
+    private var framer: CommandFramer
+    private var lastActivity = ContinuousClock.now
     /// Commands answered since the client's input last ran dry.
     private var pipelined = 0
-    /// Set by a handler that ends the connection once its tagged response is out.
-    var closeAfterCommand: String?
 
-    var store: MailStorage { server.storage }
-    /// Who acts on the store: the logged-in user. The command gate keeps sessions that have not
-    /// logged in away from every store call.
-    var principal: Principal { .user(state.user?.id ?? UserID(rawValue: 0)) }
-    var configuration: ServerConfiguration { server.configuration }
+    var store: MailStorage { environment.storage }
+    var configuration: ServerConfiguration { environment.configuration }
+    /// Who acts on the store. The command gate keeps sessions that have not logged in away
+    /// from every store call, so a session without a user names a user that owns nothing.
+    var principal: Principal { state.session?.principal ?? .user(UserID(rawValue: 0)) }
 
-    init(server: IMAPServer, connection: ConnectionContext, output: ResponseOutput,
+    init(environment: SessionEnvironment, connection: ConnectionContext, output: ResponseOutput,
          signals: SignalSink, logger: Logger) {
-        self.server = server
+        self.environment = environment
         self.connection = connection
         self.output = output
         self.signals = signals
         self.logger = logger
-        self.tlsActive = connection.implicitTLS
-        self.channelBinding = connection.implicitTLSBinding
-        var limits = server.configuration.framing
-        limits.maxInlineLiteralSize = min(limits.maxInlineLiteralSize, server.configuration.maxLiteralSizeBeforeLogin)
-        self.framer = CommandFramer(limits: limits, parserLimits: server.configuration.parser)
+        transport = TransportSecurity(tls: connection.implicitTLS, channelBinding: connection.implicitTLSBinding)
+        framer = CommandFramer(limits: Self.framingLimits(environment.configuration, loggedIn: false),
+                               parserLimits: environment.configuration.parser)
     }
+
+    /// The framer's limits: before login a literal is kept small (LOGIN and AUTHENTICATE need
+    /// little), after it the configured ones.
+    private static func framingLimits(_ configuration: ServerConfiguration, loggedIn: Bool) -> FramingLimits {
+        var limits = configuration.framing
+        if !loggedIn {
+            limits.maxInlineLiteralSize = min(limits.maxInlineLiteralSize, configuration.maxLiteralSizeBeforeLogin)
+        }
+        return limits
+    }
+
+    /// Whether the connection is over: BYE was sent, or the client logged out.
+    var isFinished: Bool { mode.isClosed }
 
     /// The greeting (RFC 9051 §7.1.1): `* OK [CAPABILITY ...]`, so clients skip a round trip.
     func greet() async throws {
@@ -78,14 +97,18 @@ final class Session {
         switch event {
         case .bytes(let bytes):
             lastActivity = .now
-            guard !awaitingTLS else { return }  // plaintext sent before the handshake
+            if case .switchingTransport = mode { return }  // sent before the new layer was there
             framer.feed(bytes)
             try await processFramedInput()
-        case .tlsStarted:
-            awaitingTLS = false
-            tlsActive = true
+        case .transportSwitched:
+            guard case .switchingTransport(let layer) = mode else { return }
             framer.discardBufferedInput()
-            logger.info("TLS started")
+            mode = .command
+            switch layer {
+            case .tls(let identity):
+                transport = TransportSecurity(tls: true, channelBinding: identity.binding)
+                logger.info("TLS started")
+            }
         case .signal(.mailboxChanged):
             try await mailboxChangedWhileWaiting()
         case .signal(.tick):
@@ -98,19 +121,18 @@ final class Session {
 
     /// Releases what the session holds: uploads in progress, change observation.
     func end() {
-        append?.abort()
-        append = nil
+        if case .appending(let append) = mode { append.abort() }
         if let selected = state.selected { deselect(selected) }
         state = .logout
+        mode = .closed
     }
 
-    /// Sends `* BYE` and marks the session finished; the connection closes after the flush.
+    /// Sends `* BYE` and ends the session; the connection closes after the flush.
     func finish(bye text: String, code: ResponseCode? = nil) async throws {
-        guard !isFinished else { return }
+        guard !mode.isClosed else { return }
         output.send(.untagged(.condition(.bye, ResponseText(code: code, text))))
-        try await output.flush()
-        isFinished = true
         end()
+        try await output.flush()
     }
 
     // MARK: - Timeouts (RFC 9051 §5.4)
@@ -120,11 +142,11 @@ final class Session {
     private func checkTimeout() async throws {
         let now = ContinuousClock.now
         let limit: Double
-        if isIdling {
+        if case .idling(let tag, let lastKeepalive, let failure) = mode {
             limit = configuration.idleCommandTimeoutSeconds
             if lastKeepalive.duration(to: now) >= .seconds(configuration.idleKeepaliveSeconds) {
                 send(.condition(.ok, ResponseText("Still here")))
-                lastKeepalive = now
+                mode = .idling(tag: tag, lastKeepalive: now, failure: failure)
             }
         } else {
             limit = state.user == nil ? configuration.preAuthTimeoutSeconds : configuration.idleTimeoutSeconds
@@ -135,11 +157,11 @@ final class Session {
         }
     }
 
-    // MARK: - Commands
+    // MARK: - Input
 
     /// Runs every event the framer can produce from the bytes received so far.
     private func processFramedInput() async throws {
-        while !isFinished, let event = framer.next() {
+        while !mode.isClosed, let event = framer.next() {
             if case .command = event {
                 pipelined += 1
                 if pipelined > configuration.maxPipelinedCommands {
@@ -148,7 +170,16 @@ final class Session {
                     return
                 }
             }
-            try await process(event)
+            do {
+                try await process(event)
+            } catch let error as ConnectionClosed {
+                throw error
+            } catch {
+                // Command failures were answered in `complete`; this is the session's own, in
+                // the middle of an exchange where no tagged answer fits (inside a literal).
+                logger.error("session failed", metadata: ["error": "\(error)"])
+                try await finish(bye: "Internal error, the administrator has been told", code: .serverBug)
+            }
             try await output.flushIfFull()
         }
         pipelined = 0
@@ -157,13 +188,11 @@ final class Session {
     private func process(_ event: FramingEvent) async throws {
         switch event {
         case .command(let command):
-            try await execute(command)
+            try await run(command)
         case .invalid(let error):
-            respond(tag: error.tag, .bad, ResponseText(error.description))
+            respond(tag: error.tag, .bad(error.description))
         case .rejected(let tag, let rejection):
-            append?.abort()
-            append = nil
-            respond(tag: tag, rejection)
+            try await rejected(tag: tag, rejection)
         case .continuationRequest:
             output.send(.continuation("Ready for literal data"))
             try await output.flush()
@@ -172,13 +201,16 @@ final class Session {
         case .appendBytes(let bytes):
             await appendBytes(bytes)
         case .appendMessageEnd:
-            try await appendMessageEnd()
+            await appendMessageEnd()
         case .appendEnd(let tag):
-            try await appendEnd(tag: tag)
+            guard case .appending(let append) = mode else { return }
+            mode = .command
+            try await complete(tag, .append, try await appendEnd(append))
         case .appendInvalid(let error):
-            append?.abort()
-            append = nil
-            respond(tag: error.tag, .bad, ResponseText(error.description))
+            guard case .appending(let append) = mode else { return }
+            append.abort()
+            mode = .command
+            try await complete(error.tag ?? append.tag, .append, .bad(error.description))
         case .continuationLine(let line):
             try await continuationLine(line)
         case .fatal(let rejection):
@@ -186,105 +218,216 @@ final class Session {
         }
     }
 
-    /// The gate, the dispatch, the catch-up on other sessions' changes, and the tagged
-    /// response, in that order.
-    private func execute(_ tagged: TaggedCommand) async throws {
+    /// A command line or literal turned away by a framing limit. If the connection was in the
+    /// middle of a command (an APPEND, an AUTHENTICATE exchange, IDLE), that command ends with
+    /// the tagged BAD; otherwise the rejected command gets it.
+    private func rejected(tag: Tag?, _ rejection: FramingRejection) async throws {
+        let outcome: CommandOutcome = rejection == .literalTooLarge
+            ? .bad(rejection.text, code: .tooBig) : .bad(rejection.text)
+        switch mode {
+        case .appending(let append):
+            append.abort()
+            mode = .command
+            try await complete(tag ?? append.tag, .append, outcome)
+        case .authenticating(let pendingTag, _):
+            mode = .command
+            try await complete(pendingTag, .authenticate, outcome)
+        case .idling(let pendingTag, _, _):
+            mode = .command
+            try await complete(pendingTag, .idle, outcome)
+        case .command, .switchingTransport, .closed:
+            respond(tag: tag, outcome)
+        }
+    }
+
+    // MARK: - Commands
+
+    /// The gate (RFC 9051 §6: is the command valid in this state?), the handler, and the
+    /// command's completion.
+    private func run(_ tagged: TaggedCommand) async throws {
         let command = tagged.command
         let scope = CommandRegistry.scope(of: command)
         guard scope.allows(state) else {
-            respond(tag: tagged.tag, .bad, ResponseText("\(command.name): \(scope.refusal)"))
+            respond(tag: tagged.tag, .bad("\(command.name): \(scope.refusal)"))
             return
         }
-        var outcome: CommandOutcome
+        let step: CommandStep
         do {
-            outcome = try await dispatch(command, tag: tagged.tag)
-        } catch let error as MailStoreError {
-            outcome = CommandOutcome(error)
-        } catch let error as CommandError {
-            outcome = error.outcome
+            step = try await dispatch(command, tag: tagged.tag)
         } catch {
-            logger.error("command failed", metadata: ["command": "\(command.name)", "error": "\(error)"])
-            outcome = .no("Internal error, the administrator has been told", code: .serverBug)
+            step = .done(try outcome(for: error, in: command.name))
         }
-        guard !outcome.deferred else { return }
-        if state.selected != nil {
-            try await synchronize(allowExpunge: CommandRegistry.allowsExpungeResponses(after: command),
-                                  includeUID: outcome.includeUIDInUpdates)
+        switch step {
+        case .done(let outcome): try await complete(tagged.tag, CompletedCommand(command), outcome)
+        case .awaitLine(let mode): waitForLine(in: mode)
         }
-        try await complete(tag: tagged.tag, outcome)
     }
 
-    /// Ends a command: its tagged response, then the connection's end if the command asked for
-    /// it (too many failed logins) or logged out.
-    func complete(tag: Tag, _ outcome: CommandOutcome) async throws {
-        respond(tag: tag, outcome.status, ResponseText(code: outcome.code, outcome.text))
-        if let reason = closeAfterCommand {
-            try await finish(bye: reason)
+    /// Ends a command, whichever way it ran: catches up on other sessions' changes where the
+    /// command allows it (so untagged updates precede the tagged response, RFC 9051 §7), sends
+    /// the tagged response, and then what the outcome asks for (BYE, a transport switch, the
+    /// end of the connection after LOGOUT).
+    func complete(_ tag: Tag, _ command: CompletedCommand, _ outcome: CommandOutcome) async throws {
+        var outcome = outcome
+        if state.selected != nil {
+            do {
+                try await synchronize(allowExpunge: command.allowsExpunge, includeUID: outcome.includeUIDInUpdates)
+            } catch {
+                outcome = try self.outcome(for: error, in: command.name)
+            }
+            if mode.isClosed { return }  // the selected mailbox was deleted: BYE went out
+        }
+        framer.limits = Self.framingLimits(configuration, loggedIn: state.user != nil)
+        if let layer = outcome.switchTransport, outcome.status == .ok {
+            try await switchTransport(to: layer, reply: .tagged(tag, outcome.status, outcome.text(code: outcome.code)))
             return
         }
-        if case .logout = state {
-            try await output.flush()
-            isFinished = true
+        respond(tag: tag, outcome)
+        if let reason = outcome.closeConnection {
+            try await finish(bye: reason)
+        } else if case .logout = state {
+            mode = .closed
         }
     }
 
-    private func dispatch(_ command: Command, tag: Tag) async throws -> CommandOutcome {
-        switch command {
-        case .capability: return capability()
-        case .noop: return .ok("NOOP completed")
-        case .logout: return try await logout()
-        case .login(let username, let password): return try await login(username, password)
-        case .authenticate(let mechanism, let initial):
-            return try await authenticate(tag: tag, mechanism: mechanism, initialResponse: initial)
-        case .select(let name, let parameters): return try await select(name, parameters, readOnly: false)
-        case .examine(let name, let parameters): return try await select(name, parameters, readOnly: true)
-        case .create(let name, let specialUse): return try await create(name, specialUse: specialUse)
-        case .delete(let name): return try await delete(name)
-        case .rename(let from, let to): return try await rename(from: from, to: to)
-        case .subscribe(let name): return try await subscribe(name, true)
-        case .unsubscribe(let name): return try await subscribe(name, false)
-        case .list(let arguments): return try await list(arguments)
-        case .lsub(let reference, let pattern): return try await lsub(reference: reference, pattern: pattern)
-        case .status(let name, let attributes): return try await status(name, attributes)
-        case .check: return .ok("CHECK completed")
-        case .close: return try await close()
-        case .unselect: return unselect()
-        case .expunge: return try await expunge(uids: nil)
-        case .uidExpunge(let set): return try await expunge(uids: set)
-        case .fetch(let arguments): return try await fetch(arguments)
-        case .store(let arguments): return try await storeFlags(arguments)
-        case .copy(let set, let mailbox, let byUID): return try await copy(set, to: mailbox, byUID: byUID)
-        case .id(let fields): return id(fields)
-        case .enable(let names): return enable(names)
-        case .namespace: return namespace()
-        case .idle: return try await idle(tag: tag)
-        case .move(let set, let mailbox, let byUID): return try await move(set, to: mailbox, byUID: byUID)
-        case .search(let arguments): return try await search(arguments, tag: tag)
-        case .starttls: return try await startTLS(tag: tag)
+    /// Maps an error thrown while running a command to its answer, in one place: storage
+    /// errors to their response codes (RFC 5530), a handler's early exit to its outcome, and
+    /// anything unexpected to `NO [SERVERBUG]`, logged with the command's name. Failures of the
+    /// connection itself end the session instead.
+    func outcome(for error: any Error, in command: String) throws -> CommandOutcome {
+        switch error {
+        case let error as MailStoreError:
+            return CommandOutcome(error)
+        case let error as CommandError:
+            return error.outcome
+        case is ConnectionClosed, is CancellationError:
+            throw error
+        default:
+            logger.error("command failed", metadata: ["command": "\(command)", "error": "\(error)"])
+            return .no("Internal error, the administrator has been told", code: .serverBug)
+        }
+    }
+
+    /// Waits for a client line in `mode` (AUTHENTICATE, IDLE).
+    private func waitForLine(in mode: SessionMode) {
+        self.mode = mode
+        framer.expectContinuationLine()
+    }
+
+    /// A client line for the command waiting for one.
+    private func continuationLine(_ line: [UInt8]) async throws {
+        switch mode {
+        case .authenticating(let tag, let exchange):
+            mode = .command
+            let step: CommandStep
+            do {
+                step = try await continueAuthentication(exchange, response: line, tag: tag)
+            } catch {
+                step = .done(try outcome(for: error, in: "AUTHENTICATE"))
+            }
+            switch step {
+            case .done(let outcome): try await complete(tag, .authenticate, outcome)
+            case .awaitLine(let next): waitForLine(in: next)
+            }
+        case .idling(let tag, _, let failure):
+            mode = .command
+            try await complete(tag, .idle, endIdle(line: line, failure: failure))
+        case .command, .appending, .switchingTransport, .closed:
+            break  // the framer reads continuation lines only when a mode asked for one
+        }
+    }
+
+    /// Sends the tagged reply as the last bytes of the current transport and puts the new
+    /// layer under the session (RFC 2595 §3.1): everything the client sent after the command
+    /// and before the switch is thrown away, so nothing injected in the clear can act inside
+    /// the new layer.
+    private func switchTransport(to layer: TransportLayer, reply: Response) async throws {
+        framer.discardBufferedInput()
+        try await output.flush()  // every earlier response, before the reply
+        mode = .switchingTransport(layer)
+        try await output.switchLayer(to: layer, after: reply)
+    }
+
+    // MARK: - APPEND (RFC 9051 §6.3.12, RFC 3502)
+
+    /// A message literal is announced: the handler checks what can be checked before the
+    /// client sends the bytes, then the literal is accepted (with `+` if synchronizing) or the
+    /// command ends, refused, before any byte of it is read.
+    private func appendMessageStart(_ start: AppendMessageStart) async throws {
+        let refusal: CommandOutcome?
+        do {
+            refusal = try await prepareAppendMessage(start)
+        } catch {
+            refusal = try outcome(for: error, in: "APPEND")
+        }
+        if let refusal {
+            if case .appending(let append) = mode { append.abort() }
+            mode = .command
+            try await complete(start.tag, .append, refusal)
+            framer.rejectAppendMessage()
+            return
+        }
+        framer.acceptAppendMessage()
+        if start.synchronizing {
+            output.send(.continuation("Ready for literal data"))
+            try await output.flush()
+        }
+    }
+
+    /// Enters or updates the APPEND mode (the handlers' only way to change it).
+    func setAppending(_ append: AppendInProgress) {
+        mode = .appending(append)
+    }
+
+    /// Records, during IDLE, the answer owed once the client sends DONE: catching up on a
+    /// change failed (the first failure is kept).
+    func recordIdleFailure(_ failure: CommandOutcome) {
+        if case .idling(let tag, let keepalive, nil) = mode {
+            mode = .idling(tag: tag, lastKeepalive: keepalive, failure: failure)
         }
     }
 
     // MARK: - Responses
 
-    func respond(tag: Tag?, _ status: ResponseStatus, _ text: ResponseText) {
+    func respond(tag: Tag?, _ outcome: CommandOutcome) {
+        let text = outcome.text(code: outcome.code)
         if let tag {
-            output.send(.tagged(tag, status, text))
+            output.send(.tagged(tag, outcome.status, text))
         } else {
             // No readable tag: an untagged status response (RFC 9051 §7.1).
-            output.send(.untagged(.condition(status == .ok ? .ok : status == .no ? .no : .bad, text)))
-        }
-    }
-
-    private func respond(tag: Tag?, _ rejection: FramingRejection) {
-        switch rejection {
-        case .lineTooLong, .commandTooLarge: respond(tag: tag, .bad, ResponseText(rejection.text))
-        case .literalTooLarge: respond(tag: tag, .bad, ResponseText(code: .tooBig, rejection.text))
+            let condition: UntaggedCondition = outcome.status == .ok ? .ok : outcome.status == .no ? .no : .bad
+            output.send(.untagged(.condition(condition, text)))
         }
     }
 
     func send(_ response: UntaggedResponse) {
         output.send(.untagged(response))
     }
+}
+
+/// Which command is being completed: its name for logs, and whether untagged EXPUNGE may
+/// precede its tagged response (RFC 3501 §7.4.1).
+struct CompletedCommand {
+    let name: String
+    let allowsExpunge: Bool
+
+    init(_ command: Command) {
+        name = command.name
+        allowsExpunge = CommandRegistry.allowsExpungeResponses(after: command)
+    }
+
+    init(name: String, allowsExpunge: Bool) {
+        self.name = name
+        self.allowsExpunge = allowsExpunge
+    }
+
+    static let append = CompletedCommand(name: "APPEND", allowsExpunge: true)
+    static let authenticate = CompletedCommand(name: "AUTHENTICATE", allowsExpunge: true)
+    static let idle = CompletedCommand(name: "IDLE", allowsExpunge: true)
+}
+
+extension CommandOutcome {
+    func text(code: ResponseCode?) -> ResponseText { ResponseText(code: code, text) }
 }
 
 extension FramingRejection {

@@ -5,20 +5,82 @@ import MailStore
 /// The four states of an IMAP connection (RFC 9051 §3), each carrying what it needs.
 enum SessionState {
     case notAuthenticated
-    case authenticated(User)
-    case selected(User, SelectedMailbox)
+    case authenticated(UserSession)
+    case selected(UserSession, SelectedMailbox)
     case logout
 
-    var user: User? {
+    var session: UserSession? {
         switch self {
-        case .authenticated(let user), .selected(let user, _): return user
+        case .authenticated(let session), .selected(let session, _): return session
         case .notAuthenticated, .logout: return nil
         }
     }
 
+    var user: User? { session?.user }
+
     var selected: SelectedMailbox? {
         if case .selected(_, let mailbox) = self { return mailbox }
         return nil
+    }
+
+    /// Changes what the logged-in session carries, in whichever of the two states it is.
+    mutating func updateSession(_ change: (inout UserSession) -> Void) {
+        switch self {
+        case .authenticated(var session):
+            change(&session)
+            self = .authenticated(session)
+        case .selected(var session, let mailbox):
+            change(&session)
+            self = .selected(session, mailbox)
+        case .notAuthenticated, .logout:
+            break
+        }
+    }
+}
+
+/// What a logged-in session carries from login to logout: who acts, and the extensions the
+/// client turned on (RFC 5161 ENABLE; RFC 7162 §3.1 CONDSTORE enabling commands).
+struct UserSession {
+    let user: User
+    /// Extensions enabled with ENABLE, upper case.
+    var enabled: Set<String> = []
+    /// A CONDSTORE enabling command was issued (RFC 7162 §3.1): FETCH responses carry MODSEQ.
+    var condstoreInUse = false
+
+    init(user: User) {
+        self.user = user
+    }
+
+    /// The principal every store call of this session names.
+    var principal: Principal { .user(user.id) }
+}
+
+/// What the connection is waiting for from the client: one value, so that no two waits can
+/// overlap (an APPEND literal during IDLE, a SASL response during a TLS switch).
+enum SessionMode {
+    /// The next command.
+    case command
+    /// The message literals of an APPEND, and the rest of its command line (RFC 3502).
+    case appending(AppendInProgress)
+    /// AUTHENTICATE's next client response (RFC 9051 §6.2.2).
+    case authenticating(tag: Tag, SASLState)
+    /// IDLE's `DONE` (RFC 2177 §3); changes are pushed meanwhile. `failure` is the answer owed
+    /// if catching up on a change failed.
+    case idling(tag: Tag, lastKeepalive: ContinuousClock.Instant, failure: CommandOutcome?)
+    /// A new transport layer is being put in place (STARTTLS): bytes read until it is there
+    /// were sent before it and are dropped (RFC 2595 §3.1).
+    case switchingTransport(TransportLayer)
+    /// `* BYE` went out; the connection closes once the output is flushed.
+    case closed
+
+    var isIdling: Bool {
+        if case .idling = self { return true }
+        return false
+    }
+
+    var isClosed: Bool {
+        if case .closed = self { return true }
+        return false
     }
 }
 

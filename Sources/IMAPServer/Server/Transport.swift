@@ -1,0 +1,109 @@
+import NIOCore
+import NIOSSL
+
+/// What a connection's loop reads from the network.
+enum ConnectionInput: Sendable {
+    case bytes(ByteBuffer)
+    /// A new layer is now in front of the session: every byte read before this marker came
+    /// through the old layers and must be ignored (RFC 2595 §3.1, the STARTTLS
+    /// command-injection attack).
+    case transportSwitched
+    /// A signal from the server (`SignalSink`), in line with the client's bytes.
+    case signal(ConnectionSignal)
+}
+
+/// A layer a session can put under itself while it runs: TLS after STARTTLS (RFC 2595 §3.1,
+/// RFC 9051 §6.2.1); COMPRESS=DEFLATE (RFC 4978) is the next.
+enum TransportLayer: Sendable {
+    /// TLS with this server identity; the session binds SCRAM-SHA-256-PLUS to its certificate.
+    case tls(TLSProvider.Identity)
+}
+
+/// The connection under a session: where its responses go, and how its layers change. A
+/// session's transport is used by the session's one task only.
+protocol SessionTransport: AnyObject {
+    /// Writes bytes, waiting while the client does not read (back-pressure).
+    func write(_ bytes: ByteBuffer) async throws
+    /// Writes `reply`, the last bytes in the current form, and puts `layer` in place in the
+    /// same event-loop turn, so that nothing the client sends in answer is read through the
+    /// old layers; the session then receives `.transportSwitched`.
+    func switchLayer(to layer: TransportLayer, after reply: ByteBuffer) async throws
+}
+
+/// The transport of a real connection: a channel wrapped in an async channel.
+final class ChannelTransport: SessionTransport {
+    private let writer: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    private let channel: any Channel
+
+    init(writer: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: any Channel) {
+        self.writer = writer
+        self.channel = channel
+    }
+
+    func write(_ bytes: ByteBuffer) async throws {
+        try await writer.write(bytes)
+    }
+
+    func switchLayer(to layer: TransportLayer, after reply: ByteBuffer) async throws {
+        let event = TransportSwitchHandler.Switch(layer: layer, reply: reply)
+        try await channel.triggerUserOutboundEvent(event).get()
+    }
+}
+
+/// The first handler of every connection (after implicit TLS): passes the client's bytes and
+/// the server's signals on as `ConnectionInput`, and puts new layers in front of itself when
+/// the session asks.
+///
+/// The session asks with an outbound user event that carries its last reply: the handler
+/// writes the reply and adds the layer in the same event-loop turn, so no byte can be read in
+/// between. A client answers STARTTLS's OK with its ClientHello at once; were the TLS handler
+/// added later, a fast ClientHello could arrive first and be taken for plaintext, and the
+/// handshake would never finish.
+final class TransportSwitchHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ConnectionInput
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// The outbound user event that switches layers.
+    struct Switch: Sendable {
+        let layer: TransportLayer
+        /// The session's last bytes through the old layers.
+        let reply: ByteBuffer
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        context.fireChannelRead(wrapInboundOut(.bytes(unwrapInboundIn(data))))
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let signal = event as? ConnectionSignal {
+            // The async channel hands reads over at the read-complete mark.
+            context.fireChannelRead(wrapInboundOut(.signal(signal)))
+            context.fireChannelReadComplete()
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let request = event as? Switch else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(request.reply), promise: nil)
+        do {
+            let handler: any ChannelHandler
+            switch request.layer {
+            case .tls(let identity): handler = NIOSSLServerHandler(context: identity.context)
+            }
+            // Outside this handler, inside any layer already there (TLS before compression).
+            try context.pipeline.syncOperations.addHandler(handler, position: .before(self))
+            context.fireChannelRead(wrapInboundOut(.transportSwitched))
+            promise?.succeed()
+        } catch {
+            promise?.fail(error)
+            context.close(promise: nil)
+        }
+    }
+}
