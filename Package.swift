@@ -83,6 +83,7 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "IMAPServerTests", dependencies: [
             "IMAPServer", "IMAPSyntax", "MailCore", "MailStore", "SQLiteMailStore", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),

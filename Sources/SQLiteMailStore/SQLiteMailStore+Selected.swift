@@ -41,15 +41,17 @@ extension SQLiteMailStore {
         }
     }
 
-    public func claimRecent(in mailbox: MailboxID, as principal: Principal) async throws -> [UID] {
+    public func claimRecent(in mailbox: MailboxID, through last: UID,
+                            as principal: Principal) async throws -> [UID] {
         try await write { db in
             let row = try MailboxRow.selectable(db, mailbox, as: principal)
-            guard row.recentFloor < row.uidNext else { return [] }
+            let floor = min(Int64(last.rawValue) + 1, row.uidNext)
+            guard row.recentFloor < floor else { return [] }
             try db.cachedStatement(sql: "UPDATE mailboxes SET recent_floor = ? WHERE id = ?")
-                .execute(arguments: [row.uidNext, row.id])
+                .execute(arguments: [floor, row.id])
             let statement = try db.cachedStatement(
                 sql: "SELECT uid FROM messages WHERE mailbox_id = ? AND uid >= ? AND uid < ? ORDER BY uid")
-            return try Int64.fetchAll(statement, arguments: [row.id, row.recentFloor, row.uidNext])
+            return try Int64.fetchAll(statement, arguments: [row.id, row.recentFloor, floor])
                 .map { UID(UInt32(truncatingIfNeeded: $0)) }
         }
     }

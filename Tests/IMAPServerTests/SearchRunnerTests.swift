@@ -97,8 +97,8 @@ final class CountingStore: MessageStore, BlobStore {
     func open(_ mailbox: MailboxID, claimRecent: Bool, as principal: Principal) async throws -> MailboxSnapshot {
         try await base.messages.open(mailbox, claimRecent: claimRecent, as: principal)
     }
-    func claimRecent(in mailbox: MailboxID, as principal: Principal) async throws -> [UID] {
-        try await base.messages.claimRecent(in: mailbox, as: principal)
+    func claimRecent(in mailbox: MailboxID, through last: UID, as principal: Principal) async throws -> [UID] {
+        try await base.messages.claimRecent(in: mailbox, through: last, as: principal)
     }
     func changes(in mailbox: MailboxID, since modSeq: ModSeq, as principal: Principal) async throws -> MailboxChanges {
         try await base.messages.changes(in: mailbox, since: modSeq, as: principal)

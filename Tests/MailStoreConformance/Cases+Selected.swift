@@ -22,13 +22,30 @@ extension MailStoreConformance {
             try expectEqual(try await store.mailboxes.status(of: inbox.id, as: .administrator).recent, 0, "RECENT after claiming")
         },
 
+        ConformanceCase("claimRecent: only up to the last UID the claimer reports; later ones stay unclaimed") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let uids = try await f.appendSamples(3, to: inbox)
+            try expectEqual(try await store.messages.claimRecent(in: inbox.id, through: uids[1], as: .administrator),
+                            Array(uids[0...1]), "claimed up to the bound")
+            try expectEqual(try await store.messages.changes(in: inbox.id, since: ModSeq(0), as: .administrator)
+                                .recentUnclaimed, true, "the one above the bound is still unclaimed")
+            try expectEqual(try await store.mailboxes.status(of: inbox.id, as: .administrator).recent, 1,
+                            "RECENT counts the unclaimed one")
+            try expectEqual(try await store.messages.claimRecent(in: inbox.id, through: uids[0], as: .administrator),
+                            [], "a bound below the floor claims nothing")
+            try expectEqual(try await store.messages.claimRecent(in: inbox.id, through: UID(.max), as: .administrator),
+                            [uids[2]], "the rest, by the next claimer")
+        },
+
         ConformanceCase("claimRecent: new messages are recent for exactly one claimer (RFC 3501 §2.3.2)") { store in
             let f = Fixture(store)
             let alice = try await f.addUser("alice")
             let inbox = try await f.mailbox("INBOX", of: alice)
             _ = try await f.appendSamples(2, to: inbox)
             _ = try await store.messages.open(inbox.id, claimRecent: true, as: .administrator)
-            try expectEqual(try await store.messages.claimRecent(in: inbox.id, as: .administrator), [], "nothing new to claim")
+            try expectEqual(try await store.messages.claimRecent(in: inbox.id, through: UID(.max), as: .administrator), [], "nothing new to claim")
             try expectEqual(try await store.messages.changes(in: inbox.id, since: ModSeq(0), as: .administrator).recentUnclaimed, false,
                             "changes: nothing left to claim")
             let added = try await f.appendSamples(2, to: inbox)
@@ -36,10 +53,10 @@ extension MailStoreConformance {
             _ = try await store.messages.expunge(in: inbox.id, uids: [expunged], as: .administrator)
             try expectEqual(try await store.messages.changes(in: inbox.id, since: ModSeq(0), as: .administrator).recentUnclaimed, true,
                             "changes: new messages to claim")
-            try expectEqual(try await store.messages.claimRecent(in: inbox.id, as: .administrator), added, "the first claimer gets the new ones")
+            try expectEqual(try await store.messages.claimRecent(in: inbox.id, through: UID(.max), as: .administrator), added, "the first claimer gets the new ones")
             try expectEqual(try await store.messages.changes(in: inbox.id, since: ModSeq(0), as: .administrator).recentUnclaimed, false,
                             "changes: claimed")
-            try expectEqual(try await store.messages.claimRecent(in: inbox.id, as: .administrator), [], "a second claimer gets none")
+            try expectEqual(try await store.messages.claimRecent(in: inbox.id, through: UID(.max), as: .administrator), [], "a second claimer gets none")
             try expectEqual(try await store.mailboxes.status(of: inbox.id, as: .administrator).recent, 0, "RECENT after claiming")
             try expectEqual(try await store.messages.open(inbox.id, claimRecent: true, as: .administrator).recentUIDs, [], "nor does a later SELECT")
         },

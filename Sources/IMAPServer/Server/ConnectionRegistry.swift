@@ -12,21 +12,35 @@ enum ConnectionSignal: Sendable {
 }
 
 /// Delivers signals into a connection's inbound stream, where its session reads them between
-/// the client's bytes (`TLSSwitchHandler` turns them into ``ConnectionInput/signal(_:)``). One
-/// stream per connection keeps one task per connection: an idle connection costs no more.
+/// the client's bytes (`TransportSwitchHandler` turns them into ``ConnectionInput/signal(_:)``).
+/// One stream per connection keeps one task per connection: an idle connection costs no more.
 struct SignalSink: Sendable {
-    let channel: any Channel
+    private let deliver: @Sendable (ConnectionSignal) -> Void
+    private let closeConnection: @Sendable () -> Void
+
+    /// Signals for a live channel.
+    init(channel: any Channel) {
+        deliver = { signal in
+            channel.eventLoop.execute {
+                channel.pipeline.syncOperations.fireUserInboundEventTriggered(signal)
+            }
+        }
+        closeConnection = { channel.close(promise: nil) }
+    }
+
+    /// Signals handed to a function (sessions driven in-process, in tests).
+    init(deliver: @escaping @Sendable (ConnectionSignal) -> Void, close: @escaping @Sendable () -> Void = {}) {
+        self.deliver = deliver
+        closeConnection = close
+    }
 
     func yield(_ signal: ConnectionSignal) {
-        let channel = self.channel
-        channel.eventLoop.execute {
-            channel.pipeline.syncOperations.fireUserInboundEventTriggered(signal)
-        }
+        deliver(signal)
     }
 
     /// Closes the connection from outside its task.
     func close() {
-        channel.close(promise: nil)
+        closeConnection()
     }
 }
 

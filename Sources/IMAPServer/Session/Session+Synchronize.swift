@@ -38,13 +38,18 @@ extension Session {
         do {
             changes = try await store.messages.changes(in: selected.id, since: selected.knownModSeq, as: principal)
             // New messages are recent for the first read-write session told of them
-            // (RFC 3501 §2.3.2); once one has claimed them the others skip the write.
-            if !selected.readOnly && changes.recentUnclaimed && selected.hasNewMessages(in: changes) {
-                claimed = try await store.messages.claimRecent(in: selected.id, as: principal)
+            // (RFC 3501 §2.3.2), up to the last one this catch-up reports; once one session
+            // has claimed them the others skip the write.
+            if !selected.readOnly && changes.recentUnclaimed && selected.hasNewMessages(in: changes),
+               let last = changes.changed.last?.uid {
+                claimed = try await store.messages.claimRecent(in: selected.id, through: last, as: principal)
             }
         } catch MailStoreError.mailboxDeleted {
             try await finish(bye: "Selected mailbox was deleted")
             return
+        } catch {
+            _ = selected.changeFlag.raise()  // nothing was reported: the next catch-up tries again
+            throw error
         }
         for response in selected.apply(changes, claimedRecent: claimed, allowExpunge: allowExpunge,
                                        reporting: reporting(includeUID: includeUID)) {

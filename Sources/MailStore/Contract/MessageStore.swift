@@ -20,11 +20,13 @@ public protocol MessageStore: Sendable {
     /// not yet claimed by any session become recent for this one (RFC 3501 §2.3.2); without it
     /// they are listed as recent but stay unclaimed (EXAMINE changes nothing, §6.3.2).
     func open(_ mailbox: MailboxID, claimRecent: Bool, as principal: Principal) async throws -> MailboxSnapshot
-    /// Claims the messages no session has yet seen as recent (RFC 3501 §2.3.2): moves the
-    /// mailbox's recent floor to UIDNEXT and returns the UIDs of existing messages that were
-    /// between the old floor and it. A session with the mailbox selected read-write calls this
-    /// when it learns of new messages, so that exactly one session sees each as `\Recent`.
-    func claimRecent(in mailbox: MailboxID, as principal: Principal) async throws -> [UID]
+    /// Claims the messages up to `last` that no session has yet seen as recent (RFC 3501
+    /// §2.3.2): moves the mailbox's recent floor past `last` and returns the UIDs of existing
+    /// messages between the old floor and it. A session with the mailbox selected read-write
+    /// calls this with the last UID it is about to report, so that exactly one session sees
+    /// each message as `\Recent`, and only once it is in that session's view (a message
+    /// appended meanwhile stays unclaimed, for the next catch-up).
+    func claimRecent(in mailbox: MailboxID, through last: UID, as principal: Principal) async throws -> [UID]
     /// What changed after `modSeq` (new and changed messages, expunged UIDs).
     func changes(in mailbox: MailboxID, since modSeq: ModSeq, as principal: Principal) async throws -> MailboxChanges
     /// FETCH metadata for the given UIDs, in UID order; UIDs that no longer exist are skipped.

@@ -1,0 +1,90 @@
+@testable import IMAPServer
+import MailCore
+import MailStore
+import Testing
+
+/// Many sessions on one mailbox (RFC 2180 §4, RFC 3501 §7.4.1): each keeps its own view, and
+/// learns of the others' changes only where the protocol allows.
+@Suite("Session: views of one mailbox shared by several sessions")
+struct SessionViewTests {
+    @Test("Another session's EXPUNGE is withheld during FETCH, STORE and SEARCH, told by NOOP (RFC 2180 §4.1)")
+    func expungeWithheld() async throws {
+        try await SessionHarness.with { harness async throws in
+            for index in 1...3 { try await harness.deliver(SessionHarness.message(index), to: "alice") }
+            let reader = try harness.connect()
+            let writer = try harness.connect()
+            try await reader.logInAndSelect("alice")
+            try await writer.logInAndSelect("alice")
+            #expect(try await writer.send("w STORE 2 +FLAGS.SILENT (\\Deleted)\r\nx EXPUNGE\r\n")
+                    == "w OK STORE completed\r\n* 2 EXPUNGE\r\nx OK EXPUNGE completed\r\n")
+            let fetch = try await reader.send("a FETCH 1:3 (UID)\r\n")
+            #expect(!fetch.contains("* 2 EXPUNGE"), "\(fetch)")
+            #expect(fetch.contains("* 1 FETCH (UID 1)") && fetch.contains("* 3 FETCH (UID 3)"))
+            let store = try await reader.send("b STORE 1 +FLAGS.SILENT (\\Seen)\r\n")
+            #expect(store == "b OK STORE completed\r\n")
+            let search = try await reader.send("c SEARCH ALL\r\n")
+            #expect(search == "* SEARCH 1 2 3\r\nc OK SEARCH completed\r\n", "the view still has 3 messages")
+            #expect(try await reader.send("d NOOP\r\n") == "* 2 EXPUNGE\r\nd OK NOOP completed\r\n")
+            #expect(try await reader.send("e SEARCH ALL\r\n") == "* SEARCH 1 2\r\ne OK SEARCH completed\r\n")
+        }
+    }
+
+    @Test("UID FETCH may carry another session's EXPUNGE (RFC 3501 §7.4.1)")
+    func uidCommandsAllowExpunge() async throws {
+        try await SessionHarness.with { harness async throws in
+            for index in 1...2 { try await harness.deliver(SessionHarness.message(index), to: "alice") }
+            let reader = try harness.connect()
+            let writer = try harness.connect()
+            try await reader.logInAndSelect("alice")
+            try await writer.logInAndSelect("alice")
+            try await writer.send("w STORE 1 +FLAGS.SILENT (\\Deleted)\r\nx EXPUNGE\r\n")
+            let fetch = try await reader.send("a UID FETCH 2 (FLAGS)\r\n")
+            #expect(fetch == "* 2 FETCH (UID 2 FLAGS (\\Recent))\r\n* 1 EXPUNGE\r\na OK UID FETCH completed\r\n",
+                    "\(fetch)")
+        }
+    }
+
+    @Test("Flag changes of another session arrive as FETCH; the session's own are not told twice")
+    func flagChanges() async throws {
+        try await SessionHarness.with { harness async throws in
+            try await harness.deliver(SessionHarness.message(1), to: "alice")
+            let first = try harness.connect()
+            let second = try harness.connect()
+            try await first.logInAndSelect("alice")
+            try await second.logInAndSelect("alice")
+            #expect(try await first.send("a STORE 1 +FLAGS (\\Flagged)\r\n")
+                    == "* 1 FETCH (FLAGS (\\Flagged \\Recent))\r\na OK STORE completed\r\n")
+            #expect(try await first.send("b NOOP\r\n") == "b OK NOOP completed\r\n", "own change not repeated")
+            #expect(try await second.send("c NOOP\r\n") == "* 1 FETCH (FLAGS (\\Flagged))\r\nc OK NOOP completed\r\n")
+        }
+    }
+
+    @Test("RECENT never exceeds EXISTS: a message appended during a catch-up waits for the next (RFC 3501 §7.3.2)")
+    func recentNeverAboveExists() async throws {
+        try await SessionHarness.with { harness async throws in
+            let client = try harness.connect()
+            try await client.logInAndSelect("alice")
+            try await harness.deliver(SessionHarness.message(1), to: "alice")
+            // A second message lands after the catch-up read the changes and before it claims
+            // the recent ones.
+            harness.faults.afterNextChanges { try await harness.deliver(SessionHarness.message(2), to: "alice") }
+            #expect(try await client.send("a NOOP\r\n") == "* 1 EXISTS\r\n* 1 RECENT\r\na OK NOOP completed\r\n")
+            #expect(try await client.send("b NOOP\r\n") == "* 2 EXISTS\r\n* 2 RECENT\r\nb OK NOOP completed\r\n")
+            #expect(try await client.send("c FETCH 1:2 (FLAGS)\r\n")
+                    == "* 1 FETCH (FLAGS (\\Recent))\r\n* 2 FETCH (FLAGS (\\Recent))\r\nc OK FETCH completed\r\n")
+        }
+    }
+
+    @Test("New messages are \\Recent in exactly one session (RFC 3501 §2.3.2)")
+    func recentInOneSession() async throws {
+        try await SessionHarness.with { harness async throws in
+            let first = try harness.connect()
+            let second = try harness.connect()
+            try await first.logInAndSelect("alice")
+            try await second.logInAndSelect("alice")
+            try await harness.deliver(SessionHarness.message(1), to: "alice")
+            #expect(try await first.send("a NOOP\r\n") == "* 1 EXISTS\r\n* 1 RECENT\r\na OK NOOP completed\r\n")
+            #expect(try await second.send("b NOOP\r\n") == "* 1 EXISTS\r\n* 0 RECENT\r\nb OK NOOP completed\r\n")
+        }
+    }
+}
