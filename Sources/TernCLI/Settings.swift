@@ -40,6 +40,15 @@ import TOMLKit
 /// max_connections_per_user = 50
 /// max_literal_size_before_login = 8192
 /// max_pipelined_commands = 1000
+///
+/// [tuning]
+/// fetch_page_size = 1000           # message records read from the store per call
+/// fetch_streaming_threshold = 131072   # larger FETCH sections are streamed
+/// fetch_chunk_size = 65536         # the pieces they are streamed in
+/// search_batch_size = 256          # messages SEARCH reads per batch
+/// login_cache_size = 10000         # successful logins remembered
+/// login_cache_lifetime = 3600      # seconds
+/// listen_backlog = 512             # connections queued by the kernel per listener
 /// ```
 struct Settings {
     var dataDirectory = "tern-data"
@@ -68,7 +77,7 @@ struct Settings {
 
     private mutating func apply(_ table: TOMLTable, file: String) throws {
         let reader = TableReader(table: table, file: file, section: nil)
-        try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security"])
+        try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security", "tuning"])
         if let value = try reader.string("data_dir") { dataDirectory = value }
         if let value = try reader.string("log_level") {
             guard let level = Logger.Level(rawValue: value) else {
@@ -129,6 +138,17 @@ struct Settings {
             if let v = try security.int("max_connections_per_user") { server.maxConnectionsPerUser = v }
             if let v = try security.int("max_literal_size_before_login") { server.maxLiteralSizeBeforeLogin = v }
             if let v = try security.int("max_pipelined_commands") { server.maxPipelinedCommands = v }
+        }
+        if let tuning = try reader.section("tuning") {
+            try tuning.checkKeys(["fetch_page_size", "fetch_streaming_threshold", "fetch_chunk_size",
+                                  "search_batch_size", "login_cache_size", "login_cache_lifetime", "listen_backlog"])
+            if let v = try tuning.int("fetch_page_size") { server.reading.pageSize = v }
+            if let v = try tuning.int("fetch_streaming_threshold") { server.reading.streamingThreshold = v }
+            if let v = try tuning.int("fetch_chunk_size") { server.reading.chunkSize = v }
+            if let v = try tuning.int("search_batch_size") { server.reading.searchBatchSize = v }
+            if let v = try tuning.int("login_cache_size") { server.loginCacheSize = v }
+            if let v = try tuning.double("login_cache_lifetime") { server.loginCacheLifetimeSeconds = v }
+            if let v = try tuning.int("listen_backlog") { server.listenBacklog = v }
         }
         server.tickIntervalSeconds = min(5, server.preAuthTimeoutSeconds / 4, server.idleTimeoutSeconds / 4,
                                          server.idleCommandTimeoutSeconds / 4, server.idleKeepaliveSeconds / 2)

@@ -71,6 +71,27 @@ struct SettingsTests {
         #expect(settings.server.maxConnectionsPerUser == 7 && settings.server.maxPipelinedCommands == 9)
     }
 
+    @Test("[tuning]: page and chunk sizes, the login cache and the listen backlog")
+    func tuning() throws {
+        let settings = try load("""
+            [tuning]
+            fetch_page_size = 250
+            fetch_streaming_threshold = 4096
+            fetch_chunk_size = 1024
+            search_batch_size = 32
+            login_cache_size = 10
+            login_cache_lifetime = 60
+            listen_backlog = 64
+            """)
+        let reading = settings.server.reading
+        #expect(reading.pageSize == 250 && reading.streamingThreshold == 4096 && reading.chunkSize == 1024)
+        #expect(reading.searchBatchSize == 32)
+        #expect(settings.server.loginCacheSize == 10 && settings.server.loginCacheLifetimeSeconds == 60)
+        #expect(settings.server.listenBacklog == 64)
+        #expect(refusal("[tuning]\nfetch_page_size = 0").contains("tuning.fetch_page_size must be a positive integer"))
+        #expect(refusal("[tuning]\npage_size = 5").contains("unknown setting tuning.page_size"))
+    }
+
     @Test("mistakes are refused, naming the key")
     func mistakes() {
         #expect(refusal("colour = 1").contains("unknown setting colour"))

@@ -14,13 +14,15 @@ import Synchronization
 final class Authenticator: Sendable {
     private let credentials: any CredentialStore
     private let cache = Mutex<[SHA256Digest: (user: User, expires: ContinuousClock.Instant)]>([:])
-    private static let cacheLifetime = Duration.seconds(3600)
-    private static let cacheLimit = 10_000
+    private let cacheLifetime: Duration
+    private let cacheLimit: Int
     /// Verified against when the user does not exist, so that both failures take as long.
     private let decoy: PasswordCredentials?
 
-    init(credentials: any CredentialStore) {
+    init(credentials: any CredentialStore, cacheSize: Int = 10_000, cacheLifetime: Duration = .seconds(3600)) {
         self.credentials = credentials
+        cacheLimit = cacheSize
+        self.cacheLifetime = cacheLifetime
         self.decoy = try? PasswordCredentials(password: "decoy")
     }
 
@@ -40,8 +42,8 @@ final class Authenticator: Sendable {
         if let hit = cache.withLock({ $0[key] }), hit.expires > now { return hit.user }
         guard await Self.check(password, against: credentials) else { return nil }
         cache.withLock { cache in
-            if cache.count >= Self.cacheLimit { cache.removeAll() }
-            cache[key] = (user, now + Self.cacheLifetime)
+            if cache.count >= cacheLimit { cache.removeAll() }
+            cache[key] = (user, now + cacheLifetime)
         }
         return user
     }

@@ -44,7 +44,9 @@ extension Session {
 
         var seenSet: Set<UID> = []
         if !selected.readOnly && attributes.contains(where: \.setsSeen) {
-            let result = try await store.messages.storeFlags(in: selected.id, uids: targets.map(\.1), operation: .add, flags: MessageFlags(system: .seen), unchangedSince: nil, as: principal)
+            let result = try await store.messages.storeFlags(in: selected.id, uids: targets.map(\.1), operation: .add,
+                                                             flags: MessageFlags(system: .seen), unchangedSince: nil,
+                                                             as: principal)
             selected.noteOwnChanges(result.messages, changed: result.changedUIDs)
             seenSet = result.changedUIDs
         }
@@ -68,12 +70,23 @@ extension Session {
     }
 
     /// The fast path for FETCH of UID, FLAGS and MODSEQ only (what clients send to resync):
-    /// one narrow store read, no suspension per message. Returns whether any message was
-    /// expunged by another session meanwhile.
+    /// narrow store reads, a page of messages at a time, no suspension per message. Returns
+    /// whether any message was expunged by another session meanwhile.
     private func writeStates(_ attributes: [FetchAttribute], of targets: [(SequenceNumber, UID)],
                              changedSince: ModSeq?, in selected: SelectedMailbox,
                              into buffer: inout ByteBuffer) async throws -> Bool {
-        let states = try await store.messages.states(in: selected.id, uids: targets.map(\.1), as: principal)
+        var missing = false
+        for page in targets.pages(of: configuration.reading.pageSize) {
+            let states = try await store.messages.states(in: selected.id, uids: page.map(\.1), as: principal)
+            missing = try await writeStates(attributes, of: page, states: states, changedSince: changedSince,
+                                            in: selected, into: &buffer) || missing
+        }
+        return missing
+    }
+
+    private func writeStates(_ attributes: [FetchAttribute], of targets: ArraySlice<(SequenceNumber, UID)>,
+                             states: [MessageState], changedSince: ModSeq?, in selected: SelectedMailbox,
+                             into buffer: inout ByteBuffer) async throws -> Bool {
         var index = 0
         var missing = false
         for (sequence, uid) in targets {
@@ -98,13 +111,31 @@ extension Session {
         return missing
     }
 
-    /// FETCH of anything: records (and structures when needed) from the store, message
-    /// bytes from the blob. Returns whether any message was expunged meanwhile, and the
-    /// answer to give if an item could not be written as asked.
+    /// FETCH of anything: records (and structures when needed) from the store a page at a
+    /// time, message bytes from the blob. Returns whether any message was expunged meanwhile,
+    /// and the answer to give if an item could not be written as asked.
     private func writeMessages(_ attributes: [FetchAttribute], of targets: [(SequenceNumber, UID)],
                                changedSince: ModSeq?, seenSet: Set<UID>, in selected: SelectedMailbox,
                                into buffer: inout ByteBuffer) async throws -> (Bool, CommandOutcome?) {
-        let records = try await store.messages.records(in: selected.id, uids: targets.map(\.1), withStructure: attributes.contains(where: \.needsStructure), as: principal)
+        let withStructure = attributes.contains(where: \.needsStructure)
+        var missing = false
+        var failure: CommandOutcome?
+        for page in targets.pages(of: configuration.reading.pageSize) {
+            let records = try await store.messages.records(in: selected.id, uids: page.map(\.1),
+                                                           withStructure: withStructure, as: principal)
+            let (pageMissing, pageFailure) = try await writeMessages(
+                attributes, of: page, records: records, changedSince: changedSince, seenSet: seenSet,
+                in: selected, into: &buffer)
+            missing = missing || pageMissing
+            failure = failure ?? pageFailure
+        }
+        return (missing, failure)
+    }
+
+    private func writeMessages(_ attributes: [FetchAttribute], of targets: ArraySlice<(SequenceNumber, UID)>,
+                               records: [MessageRecord], changedSince: ModSeq?, seenSet: Set<UID>,
+                               in selected: SelectedMailbox,
+                               into buffer: inout ByteBuffer) async throws -> (Bool, CommandOutcome?) {
         var index = 0
         var missing = false
         var failure: CommandOutcome?
@@ -214,8 +245,6 @@ extension Session {
     }
 
     /// Sections up to this size are read whole; larger ones are streamed in chunks.
-    private static let streamingThreshold: UInt64 = 128 * 1024
-    private static let chunkSize = 64 * 1024
 
     /// Writes a section's bytes, narrowed by a partial fetch (RFC 9051 §6.4.5
     /// `<origin.octets>`). Body sections never carry NUL, which a literal may not hold
@@ -238,7 +267,7 @@ extension Session {
                 return
             }
             let blob = try await message.blob(store)
-            if UInt64(range.count) <= Self.streamingThreshold {
+            if range.count <= configuration.reading.streamingThreshold {
                 var bytes = try await blob.read(offset: range.lowerBound, count: range.count)
                 guard bytes.count == range.count else { throw MailStoreError.blobMissing(message.record.blob) }
                 if !binary { Self.replaceNUL(&bytes) }
@@ -248,7 +277,7 @@ extension Session {
             writer.beginStreamedSection(name, size: UInt64(range.count), into: &buffer)
             var offset = range.lowerBound
             while offset < range.upperBound {
-                let count = Int(min(UInt64(Self.chunkSize), range.upperBound - offset))
+                let count = Int(min(UInt64(configuration.reading.chunkSize), range.upperBound - offset))
                 var chunk = try await blob.read(offset: offset, count: count)
                 guard chunk.count == count else { throw MailStoreError.blobMissing(message.record.blob) }
                 Self.replaceNUL(&chunk)

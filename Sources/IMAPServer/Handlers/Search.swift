@@ -35,8 +35,10 @@ extension Session {
         }
         let wantsModSeq = command.key.mentionsModSeq
         if wantsModSeq { noteCondstoreUse() }
-        let found = try await SearchRunner(store: store, mailbox: selected.id, principal: principal)
-            .run(program, uids: uids, recent: selected.recent)
+        var runner = SearchRunner(store: store, mailbox: selected.id, principal: principal)
+        runner.pageSize = configuration.reading.pageSize
+        runner.batchSize = configuration.reading.searchBatchSize
+        let found = try await runner.run(program, uids: uids, recent: selected.recent)
         let foundUIDs = found.map { uids[$0] }
         let numbers = command.byUID ? foundUIDs.map(\.rawValue) : found.map { UInt32($0 + 1) }
         var highest: ModSeq?

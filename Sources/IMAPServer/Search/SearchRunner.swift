@@ -7,10 +7,11 @@ import MailStore
 ///
 /// 1. Keys on the view alone (sequence numbers, UIDs, RECENT) are decided for every message
 ///    without touching the store.
-/// 2. The messages still undecided get their metadata from one `messages(in:uids:)` call;
+/// 2. The messages still undecided get their metadata from the store, a page at a time;
 ///    flag, date, size and MODSEQ keys are decided on it.
 /// 3. The rest are read one message at a time, never all at once, in batches that share one
-///    store call: first only the header bytes when a header key may decide, then, for those
+///    store call (both steps go a page of messages at a time, so memory stays bounded however
+///    large the mailbox): first only the header bytes when a header key may decide, then, for those
 ///    still undecided, the whole message with its stored MIME structure.
 ///
 /// AND, OR and NOT short-circuit at every step (see `SearchCriterion.evaluate`).
@@ -20,6 +21,8 @@ struct SearchRunner {
     let principal: Principal
     /// Messages per batch of stage 3 (one structure query per batch).
     var batchSize = 256
+    /// Records read per store call in stage 2.
+    var pageSize = 1000
 
     init(store: MailStorage, mailbox: MailboxID, principal: Principal) {
         self.store = store
@@ -46,27 +49,25 @@ struct SearchRunner {
         }
         guard !pending.isEmpty else { return matches }
 
-        let records = try await store.messages.records(in: mailbox, uids: pending.map { uids[$0] }, as: principal)
-        var undecided: [SearchSubject] = []
-        var cursor = 0
-        for index in pending {
-            let uid = uids[index]
-            while cursor < records.count && records[cursor].uid < uid { cursor += 1 }
-            guard cursor < records.count, records[cursor].uid == uid else { continue }
-            let subject = SearchSubject(sequence: UInt32(index + 1), uid: uid.rawValue,
-                                        isRecent: recent.contains(uid), record: records[cursor])
-            switch program.criterion.evaluate(subject) {
-            case true?: matches.append(index)
-            case nil: undecided.append(subject)
-            case false?: break
+        for page in pending.pages(of: pageSize) {
+            let records = try await store.messages.records(in: mailbox, uids: page.map { uids[$0] }, as: principal)
+            var undecided: [SearchSubject] = []
+            var cursor = 0
+            for index in page {
+                let uid = uids[index]
+                while cursor < records.count && records[cursor].uid < uid { cursor += 1 }
+                guard cursor < records.count, records[cursor].uid == uid else { continue }
+                let subject = SearchSubject(sequence: UInt32(index + 1), uid: uid.rawValue,
+                                            isRecent: recent.contains(uid), record: records[cursor])
+                switch program.criterion.evaluate(subject) {
+                case true?: matches.append(index)
+                case nil: undecided.append(subject)
+                case false?: break
+                }
             }
-        }
-
-        var start = 0
-        while start < undecided.count {
-            let batch = undecided[start..<min(start + batchSize, undecided.count)]
-            matches += try await readAndEvaluate(batch, program)
-            start += batchSize
+            for batch in undecided.pages(of: batchSize) {
+                matches += try await readAndEvaluate(batch, program)
+            }
         }
         matches.sort()
         return matches
@@ -96,7 +97,8 @@ struct SearchRunner {
         }
         guard !needBody.isEmpty, program.cost == .body else { return matches }
 
-        let structures = try await store.messages.records(in: mailbox, uids: needBody.map { UID($0.uid) }, withStructure: true, as: principal)
+        let structures = try await store.messages.records(in: mailbox, uids: needBody.map { UID($0.uid) },
+                                                          withStructure: true, as: principal)
         var cursor = 0
         for var subject in needBody {
             guard let record = subject.record else { continue }

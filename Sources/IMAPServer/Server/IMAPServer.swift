@@ -38,7 +38,8 @@ public final class IMAPServer: Sendable {
         self.registry = registry
         environment = SessionEnvironment(
             configuration: configuration, storage: storage, registry: registry,
-            authenticator: Authenticator(credentials: storage.credentials),
+            authenticator: Authenticator(credentials: storage.credentials, cacheSize: configuration.loginCacheSize,
+                                         cacheLifetime: .milliseconds(Int64(configuration.loginCacheLifetimeSeconds * 1000))),
             penalties: LoginPenalties(initialDelay: configuration.loginFailureDelaySeconds,
                                       maximumDelay: configuration.maxLoginFailureDelaySeconds),
             tls: try configuration.tls.map(TLSProvider.init(files:)))
@@ -100,7 +101,7 @@ public final class IMAPServer: Sendable {
         async throws -> NIOAsyncChannel<AcceptedConnection, Never>
     {
         try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 512)
+            .serverChannelOption(.backlog, value: Int32(clamping: configuration.listenBacklog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
             .childChannelOption(.socketOption(.so_keepalive), value: 1)

@@ -62,6 +62,15 @@ public struct ServerConfiguration: Sendable {
     /// PBKDF2 iterations for new passwords (stored as SCRAM-SHA-256 keys).
     public var passwordIterations = 210_000
 
+    /// How FETCH and SEARCH read from the store and write to the client.
+    public var reading = ReadingLimits()
+    /// Successful logins remembered (like Dovecot's auth cache), so that clients that log in
+    /// often do not pay PBKDF2 each time; a changed password misses the cache.
+    public var loginCacheSize = 10_000
+    public var loginCacheLifetimeSeconds: Double = 3600
+    /// Connections the kernel queues for each listener before they are accepted.
+    public var listenBacklog = 512
+
     public init() {}
 }
 
@@ -75,4 +84,20 @@ public enum PlaintextAuthentication: String, Sendable, CaseIterable {
     case tlsOnly = "tls"
     /// Always (only for networks that are otherwise protected).
     case always
+}
+
+/// How FETCH and SEARCH read messages: in pages from the store, so that no answer holds every
+/// record of a large mailbox, and large sections in chunks, so that no message is held whole.
+public struct ReadingLimits: Hashable, Sendable {
+    /// Message records (with their structure, for FETCH ENVELOPE or BODYSTRUCTURE) read from
+    /// the store in one call.
+    public var pageSize = 1000
+    /// A FETCH section up to this size is read in one piece; a larger one is streamed.
+    public var streamingThreshold = 128 * 1024
+    /// The pieces a streamed section is read and written in.
+    public var chunkSize = 64 * 1024
+    /// Messages whose bytes SEARCH reads per batch (one structure query per batch).
+    public var searchBatchSize = 256
+
+    public init() {}
 }

@@ -88,3 +88,27 @@ struct SessionViewTests {
         }
     }
 }
+
+/// Large answers are read from the store a page at a time (issue: bounded memory).
+@Suite("Session: FETCH and SEARCH read in pages")
+struct SessionPagingTests {
+    @Test("FETCH and SEARCH across page boundaries answer every message, in order")
+    func pagesAnswerEverything() async throws {
+        var configuration = ServerConfiguration()
+        configuration.reading.pageSize = 2
+        configuration.reading.searchBatchSize = 1
+        try await SessionHarness.with(configuration: configuration) { harness async throws in
+            for index in 1...5 {
+                try await harness.deliver(SessionHarness.message(index), to: "alice", flags: index % 2 == 0 ? [.seen] : [])
+            }
+            let client = try harness.connect()
+            try await client.logInAndSelect("alice")
+            let states = try await client.send("a FETCH 1:* (UID FLAGS)\r\n")
+            #expect(states.components(separatedBy: "FETCH (UID").count - 1 == 5, "\(states)")
+            let envelopes = try await client.send("b FETCH 1:* (ENVELOPE)\r\n")
+            for index in 1...5 { #expect(envelopes.contains("\"message \(index)\""), "\(envelopes)") }
+            #expect(try await client.send("c SEARCH SEEN\r\n") == "* SEARCH 2 4\r\nc OK SEARCH completed\r\n")
+            #expect(try await client.send("d SEARCH BODY \"Body 5\"\r\n") == "* SEARCH 5\r\nd OK SEARCH completed\r\n")
+        }
+    }
+}
