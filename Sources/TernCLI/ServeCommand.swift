@@ -1,13 +1,15 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import IMAPServer
 import Logging
 import MailCore
 import MailStore
+import ServiceLifecycle
 import SQLiteMailStore
+import UnixSignals
 
-/// `tern serve`: runs the IMAP server on the embedded store until SIGINT or SIGTERM.
+/// `tern serve`: runs the IMAP server on the embedded store until SIGINT or SIGTERM, as
+/// services of one `ServiceGroup` (swift-service-lifecycle).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -67,31 +69,34 @@ struct ServeCommand: AsyncParsableCommand {
         let storage = MailStorage(store)
         try await FirstRun.createAccountIfEmpty(storage, settings: settings)
 
-        let server = try IMAPServer(configuration: settings.server, storage: storage, logger: logger)
-        let signals = [SIGINT, SIGTERM, SIGHUP].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                if number == SIGHUP {
-                    // Reload the certificate and key; open connections keep theirs.
-                    do {
-                        try server.reloadTLS()
-                        logger.info("TLS certificate reloaded")
-                    } catch {
-                        logger.error("TLS reload failed; the old certificate stays", metadata: ["error": "\(error)"])
-                    }
-                    return
-                }
-                logger.info("shutting down", metadata: ["signal": "\(number)"])
-                server.shutDown()
-            }
-            source.resume()
-            return source
-        }
-        defer { signals.forEach { $0.cancel() } }
         let dataDirectory = settings.dataDirectory
-        try await server.run { address in
+        let server = try IMAPServer(configuration: settings.server, storage: storage, logger: logger) { address in
             Console.line("Tern is serving IMAP on \(address.displayString), data in \(dataDirectory)")
+        }
+        // The listeners and the certificate reloader run as services of one group: SIGTERM or
+        // SIGINT shut them down gracefully (every session gets BYE), in reverse order.
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: server), .init(service: CertificateReloader(server: server, logger: logger))],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        try await group.run()
+    }
+}
+
+/// Reloads the TLS certificate and key on SIGHUP (after a renewal); open connections keep
+/// theirs, new ones get the new certificate. A reload that fails keeps the old one.
+struct CertificateReloader: Service {
+    let server: IMAPServer
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            do {
+                try server.reloadTLS()
+                logger.info("TLS certificate reloaded")
+            } catch {
+                logger.error("TLS reload failed; the old certificate stays", metadata: ["error": "\(error)"])
+            }
         }
     }
 }

@@ -4,15 +4,18 @@ public import MailStore
 public import NIOCore
 import NIOPosix
 import NIOSSL
+public import ServiceLifecycle
 import Synchronization
 
 /// The IMAP listeners (RFC 3501, RFC 9051): one with STARTTLS and, when TLS is configured,
 /// one with implicit TLS (RFC 8314 §3.3). Each connection runs one session until the server
 /// is shut down.
 ///
-/// Use `run()` in a task; call `shutDown()` for a graceful stop: no new connections, every
-/// session gets `* BYE` and closes, `run()` returns once all are gone.
-public final class IMAPServer: Sendable {
+/// A `Service` (swift-service-lifecycle): run it in a `ServiceGroup`, whose graceful shutdown
+/// (SIGTERM, SIGINT) stops it: no new connections, every session gets `* BYE` and closes, and
+/// `run()` returns once all are gone (or the grace period is over). `shutDown()` does the same
+/// outside a group.
+public final class IMAPServer: Service, Sendable {
     public let configuration: ServerConfiguration
     let logger: Logger
     let registry: ConnectionRegistry
@@ -31,7 +34,12 @@ public final class IMAPServer: Sendable {
         case implicitTLS
     }
 
-    public init(configuration: ServerConfiguration, storage: MailStorage, logger: Logger) throws {
+    /// Told each bound address once the listeners are up (useful with port 0).
+    private let onBound: @Sendable (SocketAddress) -> Void
+
+    public init(configuration: ServerConfiguration, storage: MailStorage, logger: Logger,
+                onBound: @escaping @Sendable (SocketAddress) -> Void = { _ in }) throws {
+        self.onBound = onBound
         self.configuration = configuration
         self.logger = logger
         let registry = ConnectionRegistry()
@@ -45,9 +53,17 @@ public final class IMAPServer: Sendable {
             tls: try configuration.tls.map(TLSProvider.init(files:)))
     }
 
-    /// Binds the listening sockets and serves until `shutDown()`. `onBound` receives each bound
-    /// address (useful with port 0).
-    public func run(onBound: @Sendable (SocketAddress) -> Void = { _ in }) async throws {
+    /// Serves until the service group shuts down gracefully (or `shutDown()` is called).
+    public func run() async throws {
+        try await withGracefulShutdownHandler {
+            try await serve()
+        } onGracefulShutdown: {
+            self.shutDown()
+        }
+    }
+
+    /// Binds the listening sockets and serves until `shutDown()`.
+    private func serve() async throws {
         var bound: [(NIOAsyncChannel<AcceptedConnection, Never>, Listener)] = []
         bound.append((try await bind(host: configuration.host, port: configuration.port, listener: .plain), .plain))
         if let tls, let host = configuration.tlsHost {
