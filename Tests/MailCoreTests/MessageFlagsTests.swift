@@ -1,5 +1,4 @@
 import MailCore
-import MailStore
 import Testing
 
 @Suite("MessageFlags")

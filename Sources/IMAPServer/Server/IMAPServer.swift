@@ -131,6 +131,9 @@ public final class IMAPServer: Service, Sendable {
                         binding = identity.binding
                     }
                     try pipeline.addHandler(TransportSwitchHandler())
+                    try pipeline.addHandler(ConnectionGuard(
+                        loginTimeout: .seconds(fractional: self.configuration.preAuthTimeoutSeconds),
+                        writeTimeout: .seconds(fractional: self.configuration.writeTimeoutSeconds)))
                     return AcceptedConnection(
                         channel: try NIOAsyncChannel(wrappingChannelSynchronously: channel),
                         channelBinding: binding)
@@ -162,6 +165,13 @@ public final class IMAPServer: Service, Sendable {
 }
 
 extension IMAPServer.Listener: Equatable {}
+
+extension TimeAmount {
+    /// A time amount from seconds that may have a fraction (the configuration's form).
+    static func seconds(fractional seconds: Double) -> TimeAmount {
+        .nanoseconds(Int64(seconds * 1_000_000_000))
+    }
+}
 
 extension SocketAddress {
     /// `host:port` (or `[v6]:port`) for logs and messages.

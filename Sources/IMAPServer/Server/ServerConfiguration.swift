@@ -46,8 +46,19 @@ public struct ServerConfiguration: Sendable {
     /// Autologout of an authenticated session after this much silence (RFC 3501 §5.4: at
     /// least 30 minutes).
     public var idleTimeoutSeconds: Double = 30 * 60
-    /// Autologout of a connection that has not logged in.
+    /// The time a connection has to log in, from its first byte to its last, however busy it
+    /// keeps the server (slowloris).
     public var preAuthTimeoutSeconds: Double = 60
+    /// How long a connection may leave output unread (its send buffer full) before it is
+    /// closed: a client that stopped reading.
+    public var writeTimeoutSeconds: Double = 120
+    /// A command started must keep coming: its line and literals must arrive within this grace
+    /// period plus one second per `minimumInputRate` bytes received (a slow APPEND goes on, a
+    /// line trickled a byte at a time does not).
+    public var commandTimeoutSeconds: Double = 60
+    /// The slowest average rate, in bytes per second, at which a command may keep arriving
+    /// after the grace period.
+    public var minimumInputRate = 1024
     /// How long an IDLE command may run without the client saying anything (RFC 2177: clients
     /// re-issue IDLE at least every 29 minutes); separate from the autologout timer.
     public var idleCommandTimeoutSeconds: Double = 31 * 60

@@ -28,6 +28,8 @@ protocol SessionTransport: AnyObject {
     /// same event-loop turn, so that nothing the client sends in answer is read through the
     /// old layers; the session then receives `.transportSwitched`.
     func switchLayer(to layer: TransportLayer, after reply: ByteBuffer) async throws
+    /// The session has logged in: the login deadline no longer applies.
+    func authenticated() async
 }
 
 /// The transport of a real connection: a channel wrapped in an async channel.
@@ -47,6 +49,10 @@ final class ChannelTransport: SessionTransport {
     func switchLayer(to layer: TransportLayer, after reply: ByteBuffer) async throws {
         let event = TransportSwitchHandler.Switch(layer: layer, reply: reply)
         try await channel.triggerUserOutboundEvent(event).get()
+    }
+
+    func authenticated() async {
+        try? await channel.triggerUserOutboundEvent(ConnectionGuard.Authenticated()).get()
     }
 }
 

@@ -72,6 +72,11 @@ final class ResponseOutput {
         }
     }
 
+    /// Tells the transport the session has logged in (the login deadline is over).
+    func authenticated() async {
+        await transport.authenticated()
+    }
+
     private func write(_ bytes: ByteBuffer) async throws {
         do {
             try await transport.write(bytes)

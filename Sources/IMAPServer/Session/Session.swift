@@ -51,6 +51,14 @@ final class Session {
     var loginFailures = 0
     private var framer: CommandFramer
     private var lastActivity = ContinuousClock.now
+    /// When the connection opened: it has `preauth_timeout` from here to log in.
+    private let openedAt = ContinuousClock.now
+    /// Bytes received so far, and where the command being received began (time, bytes): it
+    /// must go on arriving at the configured minimum rate.
+    private var receivedBytes = 0
+    private var commandBegan: (at: ContinuousClock.Instant, bytes: Int)?
+    /// The transport was told of the login.
+    private var toldOfLogin = false
     /// Commands answered since the client's input last ran dry.
     private var pipelined = 0
 
@@ -98,8 +106,11 @@ final class Session {
         case .bytes(let bytes):
             lastActivity = .now
             if case .switchingTransport = mode { return }  // sent before the new layer was there
+            receivedBytes += bytes.readableBytes
+            if commandBegan == nil { commandBegan = (lastActivity, receivedBytes - bytes.readableBytes) }
             framer.feed(bytes)
             try await processFramedInput()
+            if !framer.isInsideCommand { commandBegan = nil }
         case .transportSwitched:
             guard case .switchingTransport(let layer) = mode else { return }
             framer.discardBufferedInput()
@@ -137,10 +148,25 @@ final class Session {
 
     // MARK: - Timeouts (RFC 9051 §5.4)
 
-    /// The autologout timers (RFC 9051 §5.4): before login, after login, and a separate one
-    /// for IDLE, which also sends its keepalive from here (RFC 2177 §3).
+    /// The timers (RFC 9051 §5.4): the time to log in (counted from the connection's start,
+    /// however active it is), autologout after login, IDLE's own limit and keepalive
+    /// (RFC 2177 §3), and the rate at which a command that has begun must keep arriving.
     private func checkTimeout() async throws {
         let now = ContinuousClock.now
+        if state.user == nil, openedAt.duration(to: now) > .seconds(configuration.preAuthTimeoutSeconds) {
+            logger.info("login time is over")
+            try await finish(bye: "Login time is over")
+            return
+        }
+        if let began = commandBegan {
+            let allowed = configuration.commandTimeoutSeconds
+                + Double(receivedBytes - began.bytes) / Double(max(1, configuration.minimumInputRate))
+            if began.at.duration(to: now) > .seconds(allowed) {
+                logger.info("command not completed in time")
+                try await finish(bye: "Command not completed in time")
+                return
+            }
+        }
         let limit: Double
         if case .idling(let tag, let lastKeepalive, let failure) = mode {
             limit = configuration.idleCommandTimeoutSeconds
@@ -149,9 +175,9 @@ final class Session {
                 mode = .idling(tag: tag, lastKeepalive: now, failure: failure)
             }
         } else {
-            limit = state.user == nil ? configuration.preAuthTimeoutSeconds : configuration.idleTimeoutSeconds
+            limit = configuration.idleTimeoutSeconds
         }
-        if lastActivity.duration(to: now) > .seconds(limit) {
+        if state.user != nil, lastActivity.duration(to: now) > .seconds(limit) {
             logger.info("autologout after inactivity")
             try await finish(bye: "Autologout; idle for too long")
         }
@@ -278,6 +304,10 @@ final class Session {
             if mode.isClosed { return }  // the selected mailbox was deleted: BYE went out
         }
         framer.limits = Self.framingLimits(configuration, loggedIn: state.user != nil)
+        if state.user != nil && !toldOfLogin {
+            toldOfLogin = true
+            await output.authenticated()
+        }
         if let layer = outcome.switchTransport, outcome.status == .ok {
             try await switchTransport(to: layer, reply: .tagged(tag, outcome.status, outcome.text(code: outcome.code)))
             return

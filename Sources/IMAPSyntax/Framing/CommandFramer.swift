@@ -80,6 +80,19 @@ public struct CommandFramer: Sendable {
         return false
     }
 
+    /// Whether a command has begun and is not complete: bytes of an unfinished line are
+    /// buffered, or a literal is being read or skipped. Between commands, and while waiting for
+    /// a continuation line that has not begun (IDLE's DONE), it is false.
+    public var isInsideCommand: Bool {
+        if input.readableBytes > 0 || !command.isEmpty { return true }
+        switch state {
+        case .command, .continuationLine, .failed: return false
+        case .inlineLiteral, .awaitingDecision, .appendLiteral, .appendLiteralDone, .afterAppendMessage,
+             .skipLiteral, .skipLine, .fatalPending:
+            return true
+        }
+    }
+
     /// Drops every byte received so far: after STARTTLS, bytes sent before the handshake must
     /// not be read as commands (RFC 2595 §3.1; the STARTTLS injection attack).
     public mutating func discardBufferedInput() {

@@ -24,6 +24,13 @@ final class RecordingTransport: SessionTransport {
         switches.append(layer)
     }
 
+    /// The session said it logged in.
+    private(set) var toldOfLogin = false
+
+    func authenticated() async {
+        toldOfLogin = true
+    }
+
     /// What was written since the last call.
     func take() -> String {
         defer { written.clear() }
