@@ -45,6 +45,8 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
+        // The in-memory reference backend, for in-process tests of everything above the store.
+        .target(name: "MemoryMailStore", dependencies: ["MailCore", "MailStore"], swiftSettings: strict),
         .target(name: "IMAPServer", dependencies: [
             "MailCore", "IMAPSyntax", "MailMessage", "MailStore",
             .product(name: "NIOCore", package: "swift-nio"),
