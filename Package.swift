@@ -83,6 +83,9 @@ let package = Package(
             "SQLiteMailStore", "MailStore", "MailStoreConformance", "MailCore",
             .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
+        .testTarget(name: "MemoryMailStoreTests", dependencies: [
+            "MemoryMailStore", "MailStore", "MailStoreConformance", "MailCore",
+        ], swiftSettings: strict),
         .testTarget(name: "IMAPServerTests", dependencies: [
             "IMAPServer", "IMAPSyntax", "MailCore", "MailStore", "SQLiteMailStore", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
