@@ -85,6 +85,8 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "MemoryMailStoreTests", dependencies: [
             "MemoryMailStore", "MailStore", "MailStoreConformance", "MailCore",
+            // The differential tests run one workload on both backends.
+            "SQLiteMailStore",
         ], swiftSettings: strict),
         .testTarget(name: "IMAPServerTests", dependencies: [
             "IMAPServer", "IMAPSyntax", "MailCore", "MailStore", "SQLiteMailStore", "TestSupport",
