@@ -46,6 +46,8 @@ let package = Package(
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
+        // The in-memory reference backend, for in-process tests of everything above the store.
+        .target(name: "MemoryMailStore", dependencies: ["MailCore", "MailStore"], swiftSettings: strict),
         .target(name: "IMAPServer", dependencies: [
             "MailCore", "IMAPSyntax", "MailMessage", "MailStore",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -78,12 +80,17 @@ let package = Package(
             "IMAPSyntax", "MailCore", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "MailCoreTests", dependencies: ["MailCore"], swiftSettings: strict),
+        .testTarget(name: "MailCoreTests", dependencies: ["MailCore", "MailStore"], swiftSettings: strict),
         .testTarget(name: "MailStoreTests", dependencies: ["MailStore", "MailCore"],
                     swiftSettings: strict),
         .testTarget(name: "SQLiteMailStoreTests", dependencies: [
             "SQLiteMailStore", "MailStore", "MailStoreConformance", "MailCore",
             .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: strict),
+        .testTarget(name: "MemoryMailStoreTests", dependencies: [
+            "MemoryMailStore", "MailStore", "MailStoreConformance", "MailCore",
+            // The differential tests run one workload on both backends.
+            "SQLiteMailStore",
         ], swiftSettings: strict),
         .testTarget(name: "IMAPServerTests", dependencies: [
             "IMAPServer", "IMAPSyntax", "MailCore", "MailStore", "SQLiteMailStore", "TestSupport",

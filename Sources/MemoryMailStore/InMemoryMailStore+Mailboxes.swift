@@ -1,0 +1,133 @@
+public import MailCore
+public import MailStore
+
+extension InMemoryMailStore {
+    /// Every mailbox of `owner` in name order (bytes), placeholders included; nothing for a
+    /// principal that may not reach them (RFC 3501 §6.3.8 lists only what the user can see).
+    public func list(of owner: UserID, as principal: Principal) async throws -> [MailboxRecord] {
+        guard principal.mayAccess(mailboxesOf: owner) else { return [] }
+        return state.withLock { state in
+            guard let names = state.users[owner]?.mailboxes else { return [] }
+            return names.sorted { $0.key < $1.key }.compactMap { state.mailboxes[$0.value]?.record }
+        }
+    }
+
+    public func mailbox(at path: MailboxPath, as principal: Principal) async throws -> MailboxRecord? {
+        guard principal.mayAccess(mailboxesOf: path.owner) else { return nil }
+        return state.withLock { state in
+            state.mailboxID(of: path.owner, named: path.name).flatMap { state.mailboxes[$0]?.record }
+        }
+    }
+
+    /// CREATE (RFC 3501 §6.3.3): the mailbox and each missing superior, all selectable, each
+    /// with a fresh UIDVALIDITY; a `\Noselect` placeholder of the name becomes selectable again
+    /// under its ID with a fresh UIDVALIDITY.
+    public func create(_ path: MailboxPath, specialUse: SpecialUse?,
+                       as principal: Principal) async throws -> MailboxRecord {
+        guard principal.mayAccess(mailboxesOf: path.owner) else { throw MailStoreError.permissionDenied }
+        let (owner, name) = (path.owner, path.name)
+        let now = Self.now()
+        return try state.withLock { state in
+            guard state.users[owner] != nil else { throw MailStoreError.userNotFound(String(owner.rawValue)) }
+            if let existing = state.mailboxID(of: owner, named: name) {
+                guard state.mailboxes[existing]?.selectable == false else { throw MailStoreError.mailboxExists(name) }
+                let uidValidity = try state.allocateUIDValidities(1, now: now)[0]
+                guard let record = state.update(existing, { entry in
+                    entry.revive(specialUse: specialUse, uidValidity: uidValidity)
+                    return entry.record
+                }) else { throw MailStoreError.mailboxNotFound(name) }
+                return record
+            }
+            let superiors = state.missingSuperiors(of: name, owner: owner)
+            let values = try state.allocateUIDValidities(superiors.count + 1, now: now)
+            for (superior, uidValidity) in zip(superiors, values) {
+                state.insertMailbox(owner: owner, name: superior, selectable: true, specialUse: nil,
+                                    uidValidity: uidValidity)
+            }
+            return state.insertMailbox(owner: owner, name: name, selectable: true, specialUse: specialUse,
+                                       uidValidity: values[superiors.count]).record
+        }
+    }
+
+    /// DELETE (RFC 3501 §6.3.4, RFC 9051 §6.3.5): INBOX cannot be deleted, nor a placeholder
+    /// with inferiors; a mailbox with inferiors loses its messages and becomes a `\Noselect`
+    /// placeholder under a new ID (the deleted mailbox's ID is gone for good); anything else
+    /// is removed. Blobs go with their last message.
+    public func delete(_ path: MailboxPath, as principal: Principal) async throws {
+        let (owner, name) = (path.owner, path.name)
+        guard principal.mayAccess(mailboxesOf: owner) else { throw MailStoreError.mailboxNotFound(name) }
+        let deleted: MailboxID = try state.withLock { state in
+            guard name != "INBOX" else { throw MailStoreError.inboxOperationNotAllowed }
+            guard let id = state.mailboxID(of: owner, named: name), let selectable = state.mailboxes[id]?.selectable
+            else { throw MailStoreError.mailboxNotFound(name) }
+            let hasInferiors = state.hasInferiors(of: owner, name)
+            if hasInferiors && !selectable { throw MailStoreError.mailboxHasChildren(name) }
+            state.removeMailbox(id)
+            if hasInferiors {
+                state.insertMailbox(owner: owner, name: name, selectable: false, specialUse: nil,
+                                    uidValidity: UIDValidity(0))
+            }
+            return id
+        }
+        post([deleted])
+    }
+
+    /// RENAME (RFC 3501 §6.3.5, RFC 9051 §6.3.6): the mailbox and its inferiors take the new
+    /// name, keeping their IDs, UIDVALIDITY and messages; missing superiors of the new name
+    /// are created. RENAME INBOX moves INBOX's messages instead (`StoreState.renameInbox`).
+    public func rename(_ path: MailboxPath, to newName: String, as principal: Principal) async throws {
+        let (owner, from) = (path.owner, path.name)
+        guard principal.mayAccess(mailboxesOf: owner) else { throw MailStoreError.mailboxNotFound(from) }
+        let now = Self.now()
+        let changed: [MailboxID] = try state.withLock { state in
+            guard newName != "INBOX" else { throw MailStoreError.inboxOperationNotAllowed }
+            guard let source = state.mailboxID(of: owner, named: from) else {
+                throw MailStoreError.mailboxNotFound(from)
+            }
+            if from == "INBOX" { return try state.renameInbox(source, owner: owner, to: newName, now: now) }
+            if newName == from || newName.hasPrefix(from + "/") { throw MailStoreError.renameIntoItself }
+            if state.mailboxID(of: owner, named: newName) != nil { throw MailStoreError.mailboxExists(newName) }
+            return try state.renameSubtree(owner: owner, from: from, to: newName, now: now)
+        }
+        post(changed)
+    }
+
+    /// STATUS counters (RFC 9051 §6.3.11).
+    public func status(of mailbox: MailboxID, as principal: Principal) async throws -> MailboxStatus {
+        try state.withLock { state in
+            let entry = try state.selectable(mailbox, as: principal)
+            var recent = 0, unseen = 0, deleted = 0
+            var size: UInt64 = 0
+            for message in entry.messages {
+                if Int64(message.uid.rawValue) >= entry.recentFloor { recent += 1 }
+                if !message.flags.system.contains(.seen) { unseen += 1 }
+                if message.flags.system.contains(.deleted) { deleted += 1 }
+                size += message.size
+            }
+            return MailboxStatus(messages: entry.messages.count, recent: recent, unseen: unseen, deleted: deleted,
+                                 size: size, uidNext: entry.uidNextValue, uidValidity: entry.uidValidity,
+                                 highestModSeq: entry.highestModSeq)
+        }
+    }
+
+    public func subscriptions(of user: UserID) async throws -> [String] {
+        state.withLock { state in
+            (state.users[user]?.subscriptions ?? []).sorted().map(\.string)
+        }
+    }
+
+    /// SUBSCRIBE/UNSUBSCRIBE (RFC 9051 §6.3.7–8): any name may be subscribed, existing or not,
+    /// and stays subscribed when its mailbox is deleted or renamed.
+    public func setSubscribed(_ subscribed: Bool, name: String, of user: UserID) async throws {
+        try state.withLock { state in
+            guard let index = state.users.index(forKey: user) else {
+                throw MailStoreError.userNotFound(String(user.rawValue))
+            }
+            if subscribed {
+                state.users.values[index].subscriptions.insert(BinaryName(name))
+            } else {
+                state.users.values[index].subscriptions.remove(BinaryName(name))
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+import MailCore
+import MailStore
+
+/// An account: its name, its stored credentials and the index of its mailboxes by name.
+struct UserEntry: Sendable {
+    var user: User
+    /// `PasswordCredentials.encoded`, decoded on every lookup as a database-backed store does,
+    /// so that both refuse the same records.
+    var credentials: String
+    var mailboxes: [BinaryName: MailboxID] = [:]
+    /// Subscribed names, existing or not (RFC 9051 §6.3.7).
+    var subscriptions: Set<BinaryName> = []
+}
+
+/// A message blob: immutable bytes named by their SHA-256, shared by every message that
+/// references them (one delivery to many mailboxes, COPY), and gone with the last of them.
+struct StoredBlob: Sendable {
+    let bytes: [UInt8]
+    /// The MIME structure parsed at upload (`StagedBlob.structure`), if any upload had one.
+    var structure: [UInt8]?
+    /// How many messages, in all mailboxes, reference the blob.
+    var references: Int
+}
+
+/// The bytes of one upload in progress or finished, until its `StagingFile` is discarded.
+struct Upload: Sendable {
+    var bytes: [UInt8]
+    var finished = false
+}
+
+/// Everything the store holds, as one value behind the store's mutex: each operation runs on
+/// it in one critical section, so every operation is atomic and isolated. Operations check
+/// everything that can fail before they change anything, so a thrown error leaves the state
+/// as it was ("nothing half-written is ever visible", `MessageStore`).
+struct StoreState: Sendable {
+    /// The last IDs handed out; an ID is never handed out twice, so a session holding the ID
+    /// of a deleted mailbox sees `mailboxDeleted`, never another mailbox.
+    var lastUserID: Int64 = 0
+    var lastMailboxID: Int64 = 0
+    /// The last UIDVALIDITY handed out, by any mailbox (RFC 3501 §2.3.1.1).
+    var lastUIDValidity: Int64 = 0
+    var lastUploadNumber: UInt64 = 0
+
+    var users: [UserID: UserEntry] = [:]
+    var userIDs: [BinaryName: UserID] = [:]
+    var mailboxes: [MailboxID: MailboxEntry] = [:]
+    var blobs: [BlobID: StoredBlob] = [:]
+    /// Uploads by `StagingFile.key`.
+    var uploads: [String: Upload] = [:]
+
+    // MARK: Lookups
+
+    func mailboxID(of owner: UserID, named name: String) -> MailboxID? {
+        users[owner]?.mailboxes[BinaryName(name)]
+    }
+
+    /// Throws unless `id` names a mailbox the principal may reach (`mailboxDeleted`) that is
+    /// not a `\Noselect` placeholder (`mailboxNotSelectable`): the check before every call
+    /// of the selected state (`MessageStore`).
+    func checkSelectable(_ id: MailboxID, as principal: Principal) throws {
+        guard let entry = mailboxes[id], principal.mayAccess(mailboxesOf: entry.owner) else {
+            throw MailStoreError.mailboxDeleted
+        }
+        guard entry.selectable else { throw MailStoreError.mailboxNotSelectable(entry.name) }
+    }
+
+    /// The mailbox behind a selected-state call that only reads.
+    func selectable(_ id: MailboxID, as principal: Principal) throws -> MailboxEntry {
+        try checkSelectable(id, as: principal)
+        guard let entry = mailboxes[id] else { throw MailStoreError.mailboxDeleted }
+        return entry
+    }
+
+    /// Runs `body` on the mailbox in place (no copy of its messages), after the checks of
+    /// `checkSelectable`.
+    mutating func withSelectable<T>(_ id: MailboxID, as principal: Principal,
+                                    _ body: (inout MailboxEntry) throws -> T) throws -> T {
+        try checkSelectable(id, as: principal)
+        guard let index = mailboxes.index(forKey: id) else { throw MailStoreError.mailboxDeleted }
+        return try body(&mailboxes.values[index])
+    }
+
+    /// Runs `body` on an existing mailbox in place.
+    mutating func update<T>(_ id: MailboxID, _ body: (inout MailboxEntry) -> T) -> T? {
+        guard let index = mailboxes.index(forKey: id) else { return nil }
+        return body(&mailboxes.values[index])
+    }
+
+    /// Whether any mailbox of `owner` lies below `name`.
+    func hasInferiors(of owner: UserID, _ name: String) -> Bool {
+        let superior = BinaryName(name)
+        return users[owner]?.mailboxes.keys.contains { $0.isInferior(of: superior) } ?? false
+    }
+
+    // MARK: Mailboxes
+
+    /// Adds a mailbox under a fresh ID; a `\Noselect` placeholder takes UIDVALIDITY 0.
+    @discardableResult
+    mutating func insertMailbox(owner: UserID, name: String, selectable: Bool, specialUse: SpecialUse?,
+                                uidValidity: UIDValidity) -> MailboxEntry {
+        lastMailboxID += 1
+        let entry = MailboxEntry(id: MailboxID(rawValue: lastMailboxID), owner: owner, name: name,
+                                 selectable: selectable, specialUse: specialUse, uidValidity: uidValidity)
+        mailboxes[entry.id] = entry
+        users[owner]?.mailboxes[BinaryName(name)] = entry.id
+        return entry
+    }
+
+    /// Removes a mailbox with its messages, and the blobs no other message references.
+    mutating func removeMailbox(_ id: MailboxID) {
+        guard let entry = mailboxes.removeValue(forKey: id) else { return }
+        if users[entry.owner]?.mailboxes[BinaryName(entry.name)] == id {
+            users[entry.owner]?.mailboxes[BinaryName(entry.name)] = nil
+        }
+        for message in entry.messages { release(message.blob) }
+    }
+
+    /// The names to create as superiors of `name` (RFC 9051 §6.3.4: creating "foo/bar/zap"
+    /// creates "foo" and "foo/bar"), in order, that `owner` does not have yet.
+    func missingSuperiors(of name: String, owner: UserID, in names: [BinaryName: MailboxID]? = nil) -> [String] {
+        let existing = names ?? users[owner]?.mailboxes ?? [:]
+        return Self.superiors(of: name).filter { existing[BinaryName($0)] == nil }
+    }
+
+    /// Every superior name of `name`, shortest first, skipping empty levels (`a//b`).
+    static func superiors(of name: String) -> [String] {
+        var result: [String] = []
+        var index = name.startIndex
+        while let slash = name[index...].firstIndex(of: "/") {
+            let superior = String(name[..<slash])
+            index = name.index(after: slash)
+            if superior.isEmpty || superior.hasSuffix("/") { continue }
+            result.append(superior)
+        }
+        return result
+    }
+
+    /// Hands out `count` UIDVALIDITY values never given before by this store: the larger of
+    /// the last one plus one and the current time, so that a value also stays fresh against
+    /// a store that lost its counter (RFC 3501 §2.3.1.1). Throws before changing anything.
+    mutating func allocateUIDValidities(_ count: Int, now: Int64) throws -> [UIDValidity] {
+        var last = lastUIDValidity
+        var values: [UIDValidity] = []
+        for _ in 0..<count {
+            var next = max(last + 1, now)
+            // Past 2106 the clock no longer fits; the counter alone goes on.
+            if next > Int64(UInt32.max) { next = last + 1 }
+            guard next <= Int64(UInt32.max) else { throw MailStoreError.uidSpaceExhausted }
+            values.append(UIDValidity(UInt32(next)))
+            last = next
+        }
+        lastUIDValidity = last
+        return values
+    }
+
+    // MARK: Blobs
+
+    /// Counts one more message referencing `blob`.
+    mutating func retain(_ blob: BlobID) {
+        blobs[blob]?.references += 1
+    }
+
+    /// Counts one message fewer referencing `blob`; the blob goes with its last reference.
+    mutating func release(_ blob: BlobID) {
+        guard let index = blobs.index(forKey: blob) else { return }
+        blobs.values[index].references -= 1
+        if blobs.values[index].references <= 0 { blobs.remove(at: index) }
+    }
+}
