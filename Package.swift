@@ -80,7 +80,7 @@ let package = Package(
             "IMAPSyntax", "MailCore", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "TestSupport"], swiftSettings: strict),
-        .testTarget(name: "MailCoreTests", dependencies: ["MailCore", "MailStore"], swiftSettings: strict),
+        .testTarget(name: "MailCoreTests", dependencies: ["MailCore"], swiftSettings: strict),
         .testTarget(name: "MailStoreTests", dependencies: ["MailStore", "MailCore"],
                     swiftSettings: strict),
         .testTarget(name: "SQLiteMailStoreTests", dependencies: [
@@ -93,7 +93,7 @@ let package = Package(
             "SQLiteMailStore",
         ], swiftSettings: strict),
         .testTarget(name: "IMAPServerTests", dependencies: [
-            "IMAPServer", "IMAPSyntax", "MailCore", "MailStore", "SQLiteMailStore", "TestSupport",
+            "IMAPServer", "IMAPSyntax", "MailCore", "MailStore", "SQLiteMailStore", "MemoryMailStore", "TestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

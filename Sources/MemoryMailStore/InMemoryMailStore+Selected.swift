@@ -29,14 +29,17 @@ extension InMemoryMailStore {
         }
     }
 
-    /// Moves the recent floor to UIDNEXT and returns the existing messages it passed
-    /// (RFC 3501 §2.3.2): exactly one claimer sees each new message as `\Recent`.
-    public func claimRecent(in mailbox: MailboxID, as principal: Principal) async throws -> [UID] {
+    /// Moves the recent floor past `last` (at most to UIDNEXT) and returns the existing
+    /// messages it passed (RFC 3501 §2.3.2): exactly one claimer sees each new message as
+    /// `\Recent`.
+    public func claimRecent(in mailbox: MailboxID, through last: UID,
+                            as principal: Principal) async throws -> [UID] {
         try state.withLock { state in
             try state.withSelectable(mailbox, as: principal) { entry in
-                guard entry.recentFloor < entry.uidNext else { return [] }
-                let claimed = entry.recentFloor ..< entry.uidNext
-                entry.recentFloor = entry.uidNext
+                let floor = min(Int64(last.rawValue) + 1, entry.uidNext)
+                guard entry.recentFloor < floor else { return [] }
+                let claimed = entry.recentFloor ..< floor
+                entry.recentFloor = floor
                 return entry.messages.map(\.uid).filter { claimed.contains(Int64($0.rawValue)) }
             }
         }

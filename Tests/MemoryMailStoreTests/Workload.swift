@@ -141,7 +141,8 @@ final class Workload {
         case 15:
             try await note("open", store.messages.open(mailbox, claimRecent: chance(50), as: principal), render)
         case 16:
-            try await note("claimRecent", store.messages.claimRecent(in: mailbox, as: principal))
+            let last = chance(50) ? UID(.max) : (uids.last ?? UID(1))
+            try await note("claimRecent", store.messages.claimRecent(in: mailbox, through: last, as: principal))
         case 17:
             try await note("changes", store.messages.changes(in: mailbox, since: modSeq, as: principal), render)
         case 18:

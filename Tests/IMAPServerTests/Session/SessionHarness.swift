@@ -1,11 +1,10 @@
-import Foundation
 @testable import IMAPServer
 import IMAPSyntax
 import Logging
 import MailCore
 import MailStore
 import NIOCore
-import SQLiteMailStore
+import MemoryMailStore
 import Synchronization
 
 /// Collects what a session writes, and the layer switches it asks for.
@@ -93,7 +92,7 @@ struct HarnessError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// A store and the environment sessions share, in a temporary directory removed afterwards.
+/// A store and the environment sessions share.
 struct SessionHarness {
     /// The store sessions use (with `faults` in front of it, if any).
     let storage: MailStorage
@@ -113,15 +112,11 @@ struct SessionHarness {
             penalties: LoginPenalties(initialDelay: 0, maximumDelay: 0), tls: nil)
     }
 
-    /// Runs `body` with a harness over a fresh SQLite store holding the named users (password
-    /// "secret"), each with an INBOX.
+    /// Runs `body` with a harness over a fresh in-memory store (the reference backend) holding
+    /// the named users (password "secret"), each with an INBOX.
     static func with(users: [String] = ["alice"], configuration: ServerConfiguration = ServerConfiguration(),
                      _ body: (SessionHarness) async throws -> Void) async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tern-session-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let store = try SQLiteMailStore(directory: path)
-        defer { store.close() }
-        let storage = MailStorage(store)
+        let storage = MailStorage(InMemoryMailStore())
         for user in users {
             _ = try await storage.accounts.addUser(name: user, credentials: PasswordCredentials(password: "secret", iterations: 64))
         }
