@@ -29,6 +29,9 @@ import TOMLKit
 /// preauth_timeout = 60             # seconds to log in
 /// idle_command_timeout = 1860      # seconds an IDLE may last without a word from the client
 /// idle_keepalive = 120             # seconds between "* OK Still here" during IDLE
+/// write_timeout = 120              # seconds a client may leave output unread
+/// command_timeout = 60             # seconds a command may take, plus one per min_input_rate bytes
+/// min_input_rate = 1024            # bytes per second a command must keep arriving at
 ///
 /// [security]
 /// password_iterations = 210000     # PBKDF2-SHA-256 rounds for new passwords
@@ -105,7 +108,8 @@ struct Settings {
         if let limits = try reader.section("limits") {
             try limits.checkKeys(["max_line_length", "max_literal_size", "max_message_size", "max_connections",
                                   "max_nesting_depth", "idle_timeout", "preauth_timeout",
-                                  "idle_command_timeout", "idle_keepalive"])
+                                  "idle_command_timeout", "idle_keepalive", "write_timeout", "command_timeout",
+                                  "min_input_rate"])
             if let v = try limits.int("max_line_length") { server.framing.maxLineLength = v }
             if let v = try limits.int("max_literal_size") { server.framing.maxInlineLiteralSize = v }
             if let v = try limits.int("max_message_size") {
@@ -118,6 +122,9 @@ struct Settings {
             if let v = try limits.double("preauth_timeout") { server.preAuthTimeoutSeconds = v }
             if let v = try limits.double("idle_command_timeout") { server.idleCommandTimeoutSeconds = v }
             if let v = try limits.double("idle_keepalive") { server.idleKeepaliveSeconds = v }
+            if let v = try limits.double("write_timeout") { server.writeTimeoutSeconds = v }
+            if let v = try limits.double("command_timeout") { server.commandTimeoutSeconds = v }
+            if let v = try limits.int("min_input_rate") { server.minimumInputRate = v }
         }
         if let security = try reader.section("security") {
             try security.checkKeys(["password_iterations", "plaintext_auth", "login_failure_delay",
@@ -151,7 +158,8 @@ struct Settings {
             if let v = try tuning.int("listen_backlog") { server.listenBacklog = v }
         }
         server.tickIntervalSeconds = min(5, server.preAuthTimeoutSeconds / 4, server.idleTimeoutSeconds / 4,
-                                         server.idleCommandTimeoutSeconds / 4, server.idleKeepaliveSeconds / 2)
+                                         server.idleCommandTimeoutSeconds / 4, server.idleKeepaliveSeconds / 2,
+                                         server.commandTimeoutSeconds / 4)
     }
 
     /// `HOST:PORT`, `[v6]:PORT`.
