@@ -24,8 +24,9 @@ public struct ServerConfiguration: Sendable {
     public var parser = ParserLimits()
     /// Largest message APPEND accepts (RFC 7889 APPENDLIMIT); default 64 MiB.
     public var maxMessageSize: UInt64 = 64 << 20
-    /// Commands answered one after the other without the client's input running dry, after
-    /// which the connection is closed (a flood, not a client waiting for answers).
+    /// Pipelined commands whose answers are queued before the session waits for the client to
+    /// read them (RFC 9051 §5.5): a client that reads its answers goes on however many commands
+    /// it has in flight; one that does not is held here until `writeTimeoutSeconds`.
     public var maxPipelinedCommands = 1000
 
     /// Most simultaneous connections to the whole server, from one address, and of one user.

@@ -59,8 +59,8 @@ final class Session {
     private var commandBegan: (at: ContinuousClock.Instant, bytes: Int)?
     /// The transport was told of the login.
     private var toldOfLogin = false
-    /// Commands answered since the client's input last ran dry.
-    private var pipelined = 0
+    /// Commands answered since their answers were last written to the client.
+    private var unwritten = 0
 
     var store: MailStorage { environment.storage }
     var configuration: ServerConfiguration { environment.configuration }
@@ -189,11 +189,14 @@ final class Session {
     private func processFramedInput() async throws {
         while !mode.isClosed, let event = framer.next() {
             if case .command = event {
-                pipelined += 1
-                if pipelined > configuration.maxPipelinedCommands {
-                    logger.warning("too many pipelined commands")
-                    try await finish(bye: "Too many pipelined commands", code: .limit)
-                    return
+                // Pipelined commands are answered in one write, up to a point: then the
+                // session waits for the client to take the answers (back-pressure), so a
+                // client that reads goes on however fast it sends, and one that does not
+                // stalls here until the write deadline closes it.
+                unwritten += 1
+                if unwritten > configuration.maxPipelinedCommands {
+                    try await output.flush()
+                    unwritten = 1
                 }
             }
             do {
@@ -208,7 +211,7 @@ final class Session {
             }
             try await output.flushIfFull()
         }
-        pipelined = 0
+        unwritten = 0
     }
 
     private func process(_ event: FramingEvent) async throws {
@@ -279,6 +282,9 @@ final class Session {
         }
         let step: CommandStep
         do {
+            if state.selected != nil && CommandRegistry.namesMessagesByUID(command) {
+                try await synchronize(allowExpunge: true, includeUID: true)
+            }
             step = try await dispatch(command, tag: tagged.tag)
         } catch {
             step = .done(try outcome(for: error, in: command.name))

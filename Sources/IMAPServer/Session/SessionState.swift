@@ -132,6 +132,20 @@ enum CommandRegistry {
         }
     }
 
+    /// Whether the command names messages by UID (RFC 3501 §6.4.8, RFC 4315, RFC 6851): a
+    /// client may act on a UID it learned elsewhere (APPENDUID on another connection), so new
+    /// messages are announced (EXISTS may come at any time, RFC 3501 §7.3.1) before it runs.
+    static func namesMessagesByUID(_ command: Command) -> Bool {
+        switch command {
+        case .fetch(let c): return c.byUID
+        case .store(let c): return c.byUID
+        case .search(let c): return c.byUID
+        case .copy(_, _, let byUID), .move(_, _, let byUID): return byUID
+        case .uidExpunge: return true
+        default: return false
+        }
+    }
+
     static func allowsExpungeResponses(after command: Command) -> Bool {
         switch command {
         case .fetch(let c): return c.byUID

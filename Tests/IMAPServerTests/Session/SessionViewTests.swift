@@ -112,3 +112,28 @@ struct SessionPagingTests {
         }
     }
 }
+
+/// Issue 11 item 6: a UID learned on another connection can be acted on at once.
+@Suite("Session: UID commands see messages appended by others")
+struct SessionUIDCommandTests {
+    @Test("UID STORE, UID FETCH, UID MOVE and UID EXPUNGE act on a message announced just before (RFC 3501 §7.3.1)")
+    func uidCommandsAnnounceFirst() async throws {
+        try await SessionHarness.with { harness async throws in
+            let client = try harness.connect()
+            try await client.logInAndSelect("alice")
+            let uid = try await harness.deliver(SessionHarness.message(1), to: "alice")
+            let store = try await client.send("a UID STORE \(uid.rawValue) +FLAGS (\\Deleted)\r\n")
+            #expect(store.hasPrefix("* 1 EXISTS\r\n"), "announced first: \(store)")
+            #expect(store.contains("* 1 FETCH (FLAGS (\\Deleted \\Recent) UID 1)"), "\(store)")
+            #expect(try await client.send("b UID FETCH 1 (FLAGS)\r\n")
+                    == "* 1 FETCH (UID 1 FLAGS (\\Deleted \\Recent))\r\nb OK UID FETCH completed\r\n")
+            #expect(try await client.send("c UID EXPUNGE 1\r\n") == "* 1 EXPUNGE\r\nc OK UID EXPUNGE completed\r\n")
+            #expect(try await client.send("d CREATE Trash\r\n").hasPrefix("d OK"))
+            let second = try await harness.deliver(SessionHarness.message(2), to: "alice")
+            let move = try await client.send("e UID MOVE \(second.rawValue) Trash\r\n")
+            #expect(move.hasPrefix("* 1 EXISTS\r\n"), "\(move)")
+            #expect(move.contains("[COPYUID ") && move.contains("* 1 EXPUNGE\r\n"), "\(move)")
+            #expect(move.hasSuffix("e OK UID MOVE completed\r\n"), "\(move)")
+        }
+    }
+}
