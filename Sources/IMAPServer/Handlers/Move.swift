@@ -4,7 +4,9 @@ import MailStore
 
 extension Session {
     /// MOVE and UID MOVE (RFC 6851 §3): copy and expunge in one atomic store operation. The
-    /// COPYUID goes in an untagged OK before the EXPUNGE responses (RFC 6851 §4.3).
+    /// COPYUID goes in an untagged OK before the EXPUNGE responses (RFC 6851 §4.3). Moving into
+    /// the selected mailbox itself is a copy and an expunge like any other: the messages get
+    /// new UIDs, announced with EXISTS at the command's end.
     func move(_ set: SequenceSet, to wireName: MailboxName, byUID: Bool) async throws -> CommandOutcome {
         guard let user = state.user, let selected = state.selected else { return .bad("No mailbox selected") }
         if selected.readOnly { return .no("Mailbox is read-only", code: .readOnly) }
@@ -16,10 +18,8 @@ extension Session {
         let targets = try resolve(set, byUID: byUID, in: selected)
         let verb = byUID ? "UID MOVE" : "MOVE"
         guard !targets.isEmpty else { return .ok("\(verb) completed") }
-        if destination.id == selected.id {
-            return .no("Cannot move messages into the mailbox they are in", code: .cannot)
-        }
-        let result = try await store.messages.move(from: selected.id, uids: targets.map(\.1), to: destination.id, as: principal)
+        let result = try await store.messages.move(from: selected.id, uids: targets.map(\.1), to: destination.id,
+                                                   as: principal)
         if !result.sourceUIDs.isEmpty {
             send(.condition(.ok, ResponseText(code: .copyUID(result.uidValidity, source: result.sourceUIDs,
                                                              destination: result.destinationUIDs), "Moved")))

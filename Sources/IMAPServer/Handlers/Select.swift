@@ -27,10 +27,10 @@ extension Session {
         let selected = SelectedMailbox(snapshot: snapshot, readOnly: readOnly)
         selected.reportsRecent = !rev2
 
-        send(.flags(selected.flagList))
-        let permanent: [PermanentFlag] = readOnly ? [] : selected.flagList.map(PermanentFlag.flag) + [.wildcard]
-        send(.condition(.ok, ResponseText(code: .permanentFlags(permanent),
-                                          readOnly ? "No permanent flags permitted" : "Flags permitted")))
+        for response in selected.flagsResponses { send(response) }
+        if readOnly {
+            send(.condition(.ok, ResponseText(code: .permanentFlags([]), "No permanent flags permitted")))
+        }
         send(.exists(selected.count))
         if rev2 {
             // RFC 9051 §6.3.2: the mailbox's LIST response; RECENT and UNSEEN are gone.

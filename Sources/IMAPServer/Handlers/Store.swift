@@ -20,8 +20,13 @@ extension Session {
         var outcome = CommandOutcome.ok(command.byUID ? "UID STORE completed" : "STORE completed")
         outcome.includeUIDInUpdates = command.byUID
         guard !targets.isEmpty else { return outcome }
-        let result = try await store.messages.storeFlags(in: selected.id, uids: targets.map(\.1), operation: command.operation, flags: MessageFlags(command.flags), unchangedSince: command.unchangedSince, as: principal)
+        let result = try await store.messages.storeFlags(in: selected.id, uids: targets.map(\.1),
+                                                         operation: command.operation, flags: MessageFlags(command.flags),
+                                                         unchangedSince: command.unchangedSince, as: principal)
         selected.noteOwnChanges(result.messages, changed: result.changedUIDs)
+        if !result.changedUIDs.isEmpty && command.operation != .remove {
+            for response in selected.learnKeywords(command.flags) { send(response) }
+        }
         let modified = Set(result.modified)
         let reporting = self.reporting(includeUID: command.byUID)
         for message in result.messages where !modified.contains(message.uid) {

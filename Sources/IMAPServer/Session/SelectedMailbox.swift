@@ -174,7 +174,7 @@ final class SelectedMailbox {
         }
         if changes.keywords.contains(where: { k in !keywords.contains { $0.caseInsensitiveEquals(k) } }) {
             keywords = changes.keywords
-            responses.insert(.flags(flagList), at: 0)
+            responses.insert(contentsOf: flagsResponses, at: 0)
         }
         recent.formUnion(claimedRecent)
         if added > 0 {
@@ -196,6 +196,29 @@ final class SelectedMailbox {
         var result = flags.flags
         if reportsRecent && recent.contains(uid) { result.append(.recent) }
         return result
+    }
+
+    /// Adds keywords this session is about to set and returns the FLAGS and PERMANENTFLAGS
+    /// responses that announce them, to go before any FETCH that shows them (RFC 3501 §7.2.6);
+    /// nothing if every keyword is known.
+    func learnKeywords(_ flags: [Flag]) -> [UntaggedResponse] {
+        var grew = false
+        for case .keyword(let keyword) in flags where !keywords.contains(where: { $0.caseInsensitiveEquals(keyword) }) {
+            keywords.append(keyword)
+            grew = true
+        }
+        return grew ? flagsResponses : []
+    }
+
+    /// FLAGS (RFC 9051 §7.3.5) and, read-write, PERMANENTFLAGS (§7.1): what SELECT says of the
+    /// flags, and what is said again when a new keyword appears.
+    var flagsResponses: [UntaggedResponse] {
+        var responses: [UntaggedResponse] = [.flags(flagList)]
+        if !readOnly {
+            let permanent = flagList.map(PermanentFlag.flag) + [.wildcard]
+            responses.append(.condition(.ok, ResponseText(code: .permanentFlags(permanent), "Flags permitted")))
+        }
+        return responses
     }
 
     /// The FLAGS response list (RFC 9051 §7.3.5): system flags and the mailbox's keywords.

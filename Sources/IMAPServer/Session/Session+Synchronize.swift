@@ -51,9 +51,15 @@ extension Session {
             _ = selected.changeFlag.raise()  // nothing was reported: the next catch-up tries again
             throw error
         }
+        let knownModSeq = selected.knownModSeq
         for response in selected.apply(changes, claimedRecent: claimed, allowExpunge: allowExpunge,
                                        reporting: reporting(includeUID: includeUID)) {
             send(response)
+        }
+        if condstoreEnabled && changes.highestModSeq > knownModSeq {
+            // RFC 7162 §3.1.2.1: the new HIGHESTMODSEQ, so that a client knows where it stands
+            // without re-reading every flag.
+            send(.condition(.ok, ResponseText(code: .highestModSeq(changes.highestModSeq), "Highest")))
         }
     }
 
