@@ -131,3 +131,25 @@ def test_starttls_handshake_right_after_ok_many_times(tls_server):
         secure = Lines(context.wrap_socket(sock, server_hostname="localhost"))
         assert secure.command("b", "NOOP")[-1] == b"b OK NOOP completed", attempt
         secure.sock.close()
+
+
+def s_client_handshake(port, *options):
+    """Runs `openssl s_client` against the implicit-TLS port; returns (exit code, output)."""
+    process = subprocess.run(
+        ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", *options],
+        input=b"a LOGOUT\r\n", capture_output=True, timeout=30)
+    return process.returncode, process.stdout + process.stderr
+
+
+def test_tls12_offers_aead_cipher_suites_only(tls_server):
+    """RFC 7525 §4.2: TLS 1.2 with ECDHE and AEAD suites only. The CBC suites testssl flags
+    for Lucky Thirteen (ECDHE-ECDSA-AES128-SHA, ECDHE-ECDSA-AES256-SHA) are refused, an AEAD
+    suite is accepted, and TLS 1.3 still works."""
+    for cbc in ("ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA", "ECDHE-ECDSA-AES128-SHA256"):
+        code, output = s_client_handshake(tls_server.tls_port, "-tls1_2", "-cipher", cbc)
+        assert code != 0 and f"Cipher is {cbc}".encode() not in output, (cbc, output[-600:])
+    for aead in ("ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305"):
+        code, output = s_client_handshake(tls_server.tls_port, "-tls1_2", "-cipher", aead)
+        assert code == 0 and f"Cipher is {aead}".encode() in output, (aead, output[-600:])
+    code, output = s_client_handshake(tls_server.tls_port, "-tls1_3")
+    assert code == 0 and b"TLSv1.3" in output
