@@ -1,6 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
+import SQLiteMailStore
 import SwiftASN1
 import X509
 
@@ -27,14 +28,14 @@ struct CertCommand: AsyncParsableCommand {
 
         func run() async throws {
             let directory = try out ?? TLSLocation.directory(of: common.settings())
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try PrivateFiles.makeDirectory(directory)
             let names = CertificateNames.subjectNames(extra: hosts)
             let (certificate, key) = try Self.make(names: names, days: days)
             let certificatePath = (directory as NSString).appendingPathComponent("cert.pem")
             let keyPath = (directory as NSString).appendingPathComponent("key.pem")
-            try Data(key.utf8).write(to: URL(fileURLWithPath: keyPath))
-            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath)
+            try PrivateFiles.write(Array(key.utf8), to: keyPath)  // 0600 from the first byte on
             try Data(certificate.utf8).write(to: URL(fileURLWithPath: certificatePath))
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: certificatePath)
             Console.line("Wrote \(certificatePath) and \(keyPath) for \(names.joined(separator: ", ")), valid \(days) days")
         }
 
