@@ -18,3 +18,13 @@ extension MailStore {
         return user
     }
 }
+
+extension MailStore {
+    /// The account a client names at login and its credentials: the name in its canonical
+    /// form (RFC 8265 §3.3, `User.canonicalName`); nil if there is no such user or the name
+    /// is not a valid user name.
+    public func credentials(forLogin name: String) async throws -> (User, PasswordCredentials)? {
+        guard let canonical = User.canonicalName(name) else { return nil }
+        return try await credentials(forUser: canonical)
+    }
+}

@@ -99,7 +99,7 @@ enum FirstRun {
     static func createAccountIfEmpty(_ store: any MailStore, settings: Settings) async throws {
         guard try await store.users().isEmpty else { return }
         let environment = ProcessInfo.processInfo.environment["USER"] ?? ""
-        let name = UserNames.isValid(environment) && environment != "root" ? environment : "tern"
+        let name = environment == "root" ? "tern" : (try? UserNames.validated(environment)) ?? "tern"
         let password = PasswordGenerator.make()
         let credentials = try PasswordCredentials(password: password, iterations: settings.server.passwordIterations)
         _ = try await store.provisionAccount(name: name, credentials: credentials)

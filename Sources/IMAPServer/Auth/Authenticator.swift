@@ -26,8 +26,8 @@ final class Authenticator: Sendable {
     /// The user if the name and password are right; nil otherwise, without telling which
     /// part was wrong (RFC 9051 §6.2.3).
     func verify(username: String, password: String) async throws -> User? {
-        let name = User.canonicalName(username)
-        guard let (user, credentials) = try await store.credentials(forUser: name) else {
+        guard let name = User.canonicalName(username),
+              let (user, credentials) = try await store.credentials(forUser: name) else {
             if let decoy { _ = await Self.check(password, against: decoy) }
             return nil
         }

@@ -133,7 +133,7 @@ extension Session {
             var step = exchange.receive(response)
             if case .needCredentials(let username) = step {
                 try await waitOutLoginPenalty()
-                let found = try await store.credentials(forUser: User.canonicalName(username))
+                let found = try await store.credentials(forLogin: username)
                 user = found?.0
                 step = exchange.receiveCredentials(found?.1)
             }
