@@ -58,6 +58,10 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "tern")
+        if settings.server.passwordIterations > PasswordCredentials.cyrusSASLMaximumIterations {
+            logger.warning("password_iterations is above 65536: SCRAM clients built on Cyrus SASL (mbsync and others) refuse such counts",
+                           metadata: ["password_iterations": "\(settings.server.passwordIterations)"])
+        }
 
         let lock = try DataDirectoryLock(directory: settings.dataDirectory)
         defer { lock.release() }

@@ -2,6 +2,7 @@ import Foundation
 import IMAPServer
 import IMAPSyntax
 import Logging
+import MailStore
 import TOMLKit
 
 /// Everything the configuration file can set (TOML; every key optional):
@@ -30,7 +31,7 @@ import TOMLKit
 /// idle_keepalive = 120             # seconds between "* OK Still here" during IDLE
 ///
 /// [security]
-/// password_iterations = 210000     # PBKDF2-SHA-256 rounds for new passwords
+/// password_iterations = 4096       # PBKDF2-SHA-256 rounds for new passwords (RFC 7677 §4: 4096 or more)
 /// plaintext_auth = "tls-or-loopback"   # or "tls", "always": where LOGIN/PLAIN are allowed
 /// login_failure_delay = 2          # seconds; doubles per failure from one address
 /// max_login_failure_delay = 15
@@ -114,7 +115,12 @@ struct Settings {
                                     "max_login_failure_delay", "max_login_failures",
                                     "max_connections_per_address", "max_connections_per_user",
                                     "max_literal_size_before_login", "max_pipelined_commands"])
-            if let v = try security.int("password_iterations") { server.passwordIterations = v }
+            if let v = try security.int("password_iterations") {
+                guard v >= PasswordCredentials.minimumIterations else {
+                    throw SettingsError("\(file): security.password_iterations must be at least 4096 (RFC 7677 §4)")
+                }
+                server.passwordIterations = v
+            }
             if let v = try security.string("plaintext_auth") {
                 guard let policy = PlaintextAuthentication(rawValue: v) else {
                     throw SettingsError("\(file): security.plaintext_auth must be tls-or-loopback, tls or always")

@@ -35,7 +35,7 @@ public final class IMAPServer: Sendable {
         self.configuration = configuration
         self.store = store
         self.logger = logger
-        self.authenticator = Authenticator(store: store)
+        self.authenticator = Authenticator(store: store, iterations: configuration.passwordIterations, logger: logger)
         self.penalties = LoginPenalties(initialDelay: configuration.loginFailureDelaySeconds,
                                         maximumDelay: configuration.maxLoginFailureDelaySeconds)
         self.tls = try configuration.tls.map(TLSProvider.init(files:))

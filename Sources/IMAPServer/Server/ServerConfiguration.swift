@@ -1,4 +1,5 @@
 public import IMAPSyntax
+import MailStore
 
 /// Every setting and limit of the IMAP server in one place (STYLE.md §5): each limit has a
 /// default suited to real clients and a test at its edge.
@@ -58,8 +59,9 @@ public struct ServerConfiguration: Sendable {
     /// closed anyway (a client that stopped reading cannot be told).
     public var shutdownGraceSeconds: Double = 5
 
-    /// PBKDF2 iterations for new passwords (stored as SCRAM-SHA-256 keys).
-    public var passwordIterations = 210_000
+    /// PBKDF2 iterations for new passwords (stored as SCRAM-SHA-256 keys, RFC 7677 §4); an
+    /// account stored with another count is re-keyed at its next plaintext login.
+    public var passwordIterations = PasswordCredentials.defaultIterations
 
     public init() {}
 }
