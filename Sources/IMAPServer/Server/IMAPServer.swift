@@ -20,6 +20,8 @@ public final class IMAPServer: Sendable {
     let penalties: LoginPenalties
     /// The TLS identity, nil when TLS is not configured.
     public let tls: TLSProvider?
+    /// The key EMAILIDs are derived with (`EmailIDs`), loaded from the store by `run()`.
+    let emailIDKey = Mutex<[UInt8]>([])
     private let listeners = Mutex<[any Channel]>([])
     private let stopped = Mutex(false)
 
@@ -44,6 +46,10 @@ public final class IMAPServer: Sendable {
     /// Binds the listening sockets and serves until `shutDown()`. `onBound` receives each bound
     /// address (useful with port 0).
     public func run(onBound: @Sendable (SocketAddress) -> Void = { _ in }) async throws {
+        if let secrets = store as? any ServerSecrets {
+            let key = try await secrets.secret(named: EmailIDs.secretName)
+            emailIDKey.withLock { $0 = key }
+        }
         var bound: [(NIOAsyncChannel<AcceptedConnection, Never>, Listener)] = []
         bound.append((try await bind(host: configuration.host, port: configuration.port, listener: .plain), .plain))
         if let tls, let host = configuration.tlsHost {
