@@ -33,7 +33,7 @@ import TOMLKit
 /// [security]
 /// password_iterations = 4096       # PBKDF2-SHA-256 rounds for new passwords (RFC 7677 §4: 4096 or more)
 /// plaintext_auth = "tls-or-loopback"   # or "tls", "always": where LOGIN/PLAIN are allowed
-/// login_failure_delay = 2          # seconds; doubles per failure from one address
+/// login_failure_delay = 2          # seconds; doubles per failure (per address, user, and both)
 /// max_login_failure_delay = 15
 /// max_login_failures = 3           # per connection, then BYE
 /// max_connections_per_address = 200

@@ -214,7 +214,8 @@ def timed_login(server, password):
 
 def test_failed_logins_slow_down_the_address(make_server):
     """Like Dovecot's auth penalty: after a failure, answers to the same address wait the
-    initial delay, doubling per failure up to the maximum; a success clears it."""
+    initial delay, doubling per failure up to the maximum; a success clears it for that user
+    from that address (test_login_penalty.py: and only for them)."""
     server = make_server(config_text=security_config(login_failure_delay=0.4, max_login_failure_delay=0.8,
                                                       max_login_failures=10))
     waits = []
@@ -229,7 +230,7 @@ def test_failed_logins_slow_down_the_address(make_server):
     line, elapsed, _ = timed_login(server, "secret-a")
     assert line.startswith(b"l OK") and elapsed >= 0.8
     line, elapsed, _ = timed_login(server, "wrong")
-    assert elapsed < 0.35, "a successful login clears the penalty"
+    assert elapsed < 0.35, "a successful login clears the penalty of (address, alice)"
 
 
 def test_too_many_failed_logins_close_the_connection(make_server):

@@ -132,7 +132,7 @@ extension Session {
         case .scram(var exchange, var user):
             var step = exchange.receive(response)
             if case .needCredentials(let username) = step {
-                try await waitOutLoginPenalty()
+                guard try await waitOutLoginPenalty(for: username) else { return .done(loginRefused()) }
                 let found = try await store.credentials(forLogin: username)
                 user = found?.0
                 step = exchange.receiveCredentials(found?.1)

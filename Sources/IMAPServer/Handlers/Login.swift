@@ -21,46 +21,60 @@ extension Session {
     }
 
     /// Verifies credentials and enters the authenticated state. The failure text never says
-    /// whether the user or the password was wrong (RFC 9051 §6.2.3); answers to an address
-    /// that failed recently are delayed, and a connection that fails too often is closed.
+    /// whether the user or the password was wrong (RFC 9051 §6.2.3). Every check first waits
+    /// for its turn and penalty delay (`LoginPenalties`); a connection that fails too often
+    /// is closed.
     func authenticateUser(_ username: String, _ password: String) async throws -> CommandOutcome {
-        let user = try await verifyWithPenalty { try await self.server.authenticator.verify(username: username, password: password) }
-        guard let user else {
+        guard try await waitOutLoginPenalty(for: username) else { return loginRefused() }
+        guard let user = try await server.authenticator.verify(username: username, password: password) else {
             logger.notice("login failed", metadata: ["user": "\(username)"])
             return try await loginFailed()
         }
         return try enterAuthenticatedState(as: user)
     }
 
-    /// Runs a credential check after the address's penalty delay (like Dovecot's auth penalty).
-    func verifyWithPenalty(_ check: () async throws -> User?) async throws -> User? {
-        try await waitOutLoginPenalty()
-        return try await check()
+    /// Waits for this attempt's turn among the attempts from the same address and at the same
+    /// user, then for the penalty their failures call for; false if the turn did not come in
+    /// time. Every credential check (LOGIN, PLAIN, SASL LOGIN, SCRAM) passes here first.
+    func waitOutLoginPenalty(for username: String) async throws -> Bool {
+        let user = User.canonicalName(username) ?? Self.invalidUserKey
+        return try await server.penalties.waitForTurn(connection: connection.id, address: connection.remote, user: user)
     }
 
-    /// Waits as long as the client's address must before its next credential check.
-    func waitOutLoginPenalty() async throws {
-        let delay = server.penalties.delay(for: connection.remote)
-        if delay > .zero { try await Task.sleep(for: delay) }
-    }
+    /// The penalty key for every name that is not a valid user name: such names reach no
+    /// account, but guesses with them still count against the address.
+    private static let invalidUserKey = "\u{FFFD}"
 
     /// The answer to a failed login; the connection closes after too many.
     func loginFailed() async throws -> CommandOutcome {
-        server.penalties.recordFailure(from: connection.remote)
+        server.penalties.recordFailure(connection: connection.id, address: connection.remote)
+        countFailure()
+        return .no("Authentication failed", code: .authenticationFailed)
+    }
+
+    /// The answer to an attempt that did not get its turn in time (too many attempts from
+    /// this address or at this user): refused without checking, so it tells nothing about the
+    /// password; it counts towards the connection's failed logins.
+    func loginRefused() -> CommandOutcome {
+        logger.notice("login refused: too many attempts")
+        countFailure()
+        return .no("Too many login attempts, try again later", code: .unavailable)
+    }
+
+    private func countFailure() {
         loginFailures += 1
         if loginFailures >= configuration.maxLoginFailuresPerConnection {
             closeAfterCommand = "Too many failed logins"  // after the tagged NO (RFC 9051 §7.1.5)
         }
-        return .no("Authentication failed", code: .authenticationFailed)
     }
 
     /// Logs the user in, unless they already have the most connections allowed.
     func enterAuthenticatedState(as user: User) throws -> CommandOutcome {
+        server.penalties.recordSuccess(connection: connection.id, address: connection.remote, user: user.name)
         guard server.registry.bind(connection.id, toUser: user.name, limit: configuration.maxConnectionsPerUser) else {
             logger.notice("login refused: too many connections", metadata: ["user": "\(user.name)"])
             return .no("Too many connections for this account", code: .limit)
         }
-        server.penalties.recordSuccess(from: connection.remote)
         logger[metadataKey: "user"] = "\(user.name)"
         logger.info("login succeeded")
         state = .authenticated(user)

@@ -35,9 +35,10 @@ public struct ServerConfiguration: Sendable {
 
     /// Who may send a password in the clear (LOGIN, AUTHENTICATE PLAIN and LOGIN).
     public var plaintextAuthentication = PlaintextAuthentication.tlsOrLoopback
-    /// After a failed login from an address, answers to that address wait this long, doubling
-    /// with each further failure up to `maxLoginFailureDelaySeconds` (like Dovecot's auth
-    /// penalty); a successful login clears it.
+    /// After a failed login, credential checks wait this long, doubling with each further
+    /// failure up to `maxLoginFailureDelaySeconds`, counted per (address, user), per address
+    /// and per user (like Dovecot's auth penalty); checks take turns, one at a time per address
+    /// and per user (`LoginThrottle`). A success clears only its own (address, user).
     public var loginFailureDelaySeconds: Double = 2
     public var maxLoginFailureDelaySeconds: Double = 15
     /// Failed logins one connection may make before it is closed.
