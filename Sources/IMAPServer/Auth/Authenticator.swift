@@ -72,11 +72,11 @@ final class Authenticator: Sendable {
             }
             if try await store.replaceCredentials(old, with: new, forUser: user.name) {
                 logger.info("password re-keyed", metadata: [
-                    "user": "\(user.name)", "from": "\(old.iterations)", "to": "\(iterations)"])
+                    "user": "\(LoggedText(user.name))", "from": "\(old.iterations)", "to": "\(iterations)"])
             }
         } catch {
             logger.error("password re-key failed", metadata: [
-                "user": "\(user.name)", "error": "\(error)"])
+                "user": "\(LoggedText(user.name))", "error": "\(LoggedText(String(describing: error), limit: 256))"])
         }
     }
 

@@ -144,7 +144,7 @@ extension Session {
                 guard let user else { return .done(try await loginFailed()) }
                 return .done(try enterAuthenticatedState(as: user))
             case .failure(let reason):
-                logger.notice("login failed", metadata: ["mechanism": "SCRAM", "reason": "\(reason)"])
+                logClientEvent(.notice, "login failed", metadata: ["mechanism": "SCRAM", "reason": "\(LoggedText(reason))"])
                 return .done(try await loginFailed())
             case .needCredentials:
                 return .done(try await loginFailed())  // asked twice: the exchange is broken

@@ -27,7 +27,7 @@ extension Session {
     func authenticateUser(_ username: String, _ password: String) async throws -> CommandOutcome {
         guard try await waitOutLoginPenalty(for: username) else { return loginRefused() }
         guard let user = try await server.authenticator.verify(username: username, password: password) else {
-            logger.notice("login failed", metadata: ["user": "\(username)"])
+            logClientEvent(.notice, "login failed", metadata: ["user": "\(LoggedText(username, limit: 64))"])
             return try await loginFailed()
         }
         return try enterAuthenticatedState(as: user)
@@ -56,7 +56,7 @@ extension Session {
     /// this address or at this user): refused without checking, so it tells nothing about the
     /// password; it counts towards the connection's failed logins.
     func loginRefused() -> CommandOutcome {
-        logger.notice("login refused: too many attempts")
+        logClientEvent(.notice, "login refused: too many attempts")
         countFailure()
         return .no("Too many login attempts, try again later", code: .unavailable)
     }
@@ -72,10 +72,10 @@ extension Session {
     func enterAuthenticatedState(as user: User) throws -> CommandOutcome {
         server.penalties.recordSuccess(connection: connection.id, address: connection.remote, user: user.name)
         guard server.registry.bind(connection.id, toUser: user.name, limit: configuration.maxConnectionsPerUser) else {
-            logger.notice("login refused: too many connections", metadata: ["user": "\(user.name)"])
+            logClientEvent(.notice, "login refused: too many connections", metadata: ["user": "\(LoggedText(user.name))"])
             return .no("Too many connections for this account", code: .limit)
         }
-        logger[metadataKey: "user"] = "\(user.name)"
+        logger[metadataKey: "user"] = "\(LoggedText(user.name))"
         logger.info("login succeeded")
         state = .authenticated(user)
         framer.limits = configuration.framing

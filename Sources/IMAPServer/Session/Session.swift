@@ -40,6 +40,8 @@ final class Session {
     var awaitingTLS = false
     /// Failed logins on this connection so far.
     var loginFailures = 0
+    /// What this connection may still make the server log (`logClientEvent`).
+    var logBudget = LogBudget()
     /// Commands answered since the client's input last ran dry.
     private var pipelined = 0
     /// Set by a handler that ends the connection once its tagged response is out.
@@ -199,7 +201,7 @@ final class Session {
         } catch let error as CommandError {
             outcome = error.outcome
         } catch {
-            logger.error("command failed", metadata: ["command": "\(command.name)", "error": "\(error)"])
+            logger.error("command failed", metadata: ["command": "\(command.name)", "error": "\(LoggedText(String(describing: error), limit: 256))"])
             outcome = .no("Internal error, the administrator has been told", code: .serverBug)
         }
         guard !outcome.deferred else { return }
