@@ -121,3 +121,19 @@ def test_parallel_connections_do_not_multiply_the_guessing_rate(make_server):
     time.sleep(0.6)
     line = server.raw().command("a", "LOGIN alice secret-a")[-1]
     assert line.startswith(b"a OK"), line
+
+
+def test_cancelled_scram_exchange_gives_up_its_turn(make_server):
+    """A SCRAM exchange takes its turn once it names the user (RFC 5802 §5.1 client-first)
+    and holds it until the outcome. A client that cancels with `*` (RFC 9051 §6.2.2) gives it
+    up at once: a login right after it does not wait for the turn to expire."""
+    import base64
+    server = make_server(config_text=security_config(login_failure_delay=0.2, max_login_failure_delay=1.6))
+    scram = server.raw()
+    first = base64.b64encode(b"n,,n=alice,r=abcdefghijklmnop").decode()
+    scram.send(f"a AUTHENTICATE SCRAM-SHA-256 {first}\r\n")
+    assert scram.readline().startswith(b"+ ")  # server-first: the turn is held
+    scram.send("*\r\n")
+    assert scram.read_response("a")[-1].startswith(b"a BAD")
+    line, elapsed = timed(server.raw(), "b", "LOGIN alice secret-a")
+    assert line.startswith(b"b OK") and elapsed < 1, (line, elapsed)

@@ -44,4 +44,9 @@ final class LoginPenalties: Sendable {
         let now = ContinuousClock.now
         state.withLock { $0.recordSuccess(connection: connection, address: address, user: user, now: now) }
     }
+
+    /// Gives up a connection's turn without an outcome; nothing if it holds none.
+    func release(connection: Int) {
+        state.withLock { $0.release(connection: connection) }
+    }
 }

@@ -85,7 +85,7 @@ extension Session {
             case nil: step = .done(.bad("Invalid base64 in authentication response"))
             }
             let outcome = continueExchange(step, tag: tag)
-            if !outcome.deferred { try await complete(tag: tag, outcome) }
+            if !outcome.deferred { endLoginTurn(); try await complete(tag: tag, outcome) }
         case .idle(let tag):
             try await endIdle(tag: tag, line: line)
         }

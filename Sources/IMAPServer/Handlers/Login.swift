@@ -61,6 +61,13 @@ extension Session {
         return .no("Too many login attempts, try again later", code: .unavailable)
     }
 
+    /// Gives up this connection's turn when a SASL exchange ends without an outcome (the
+    /// client cancelled with `*`, or sent invalid base64, RFC 9051 §6.2.2), so that attempts
+    /// waiting on the same keys need not wait for the turn to expire.
+    func endLoginTurn() {
+        server.penalties.release(connection: connection.id)
+    }
+
     private func countFailure() {
         loginFailures += 1
         if loginFailures >= configuration.maxLoginFailuresPerConnection {
