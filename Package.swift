@@ -98,6 +98,10 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
-        .testTarget(name: "TernCLITests", dependencies: ["TernCLI", "IMAPServer", "MailCore"], swiftSettings: strict),
+        .testTarget(name: "TernCLITests", dependencies: [
+            "TernCLI", "IMAPServer", "MailCore",
+            .product(name: "X509", package: "swift-certificates"),
+            .product(name: "SwiftASN1", package: "swift-asn1"),
+        ], swiftSettings: strict),
     ]
 )

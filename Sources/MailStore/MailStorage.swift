@@ -4,7 +4,7 @@ public import MailCore
 /// reference store and, for many nodes, PostgreSQL. All pass the one conformance suite
 /// (`MailStoreConformance`).
 public typealias MailStoreBackend = AccountStore & CredentialStore & MailboxStore & MessageStore
-    & BlobStore & ChangeNotifying
+    & BlobStore & ChangeNotifying & ServerSecrets
 
 /// The store as the servers use it: one value per concern, so that a decorator (quota, ACL,
 /// metrics) wraps only the concern it changes and forwards nothing else.
@@ -14,6 +14,8 @@ public struct MailStorage: Sendable {
     public var mailboxes: any MailboxStore
     public var messages: any MessageStore
     public var blobs: any BlobStore
+    /// The installation's secrets (the EMAILID key).
+    public var secrets: any ServerSecrets
     /// Where committed changes are announced (RFC 2180, IDLE).
     public var notifications: ChangeNotifier
 
@@ -24,6 +26,7 @@ public struct MailStorage: Sendable {
         mailboxes = backend
         messages = backend
         blobs = backend
+        secrets = backend
         notifications = backend.notifications
     }
 }

@@ -6,7 +6,15 @@ import Foundation
 /// derived with PBKDF2-HMAC-SHA-256 over a random salt. The same record verifies a plaintext
 /// password (LOGIN, AUTHENTICATE PLAIN) and answers a SCRAM exchange.
 public struct PasswordCredentials: Hashable, Sendable {
-    public static let defaultIterations = 210_000
+    /// 4,096 PBKDF2 rounds: the minimum RFC 7677 §4 asks for, and what Dovecot and Cyrus use.
+    /// Cyrus SASL (the SCRAM client of mbsync and others) refuses an iteration count above
+    /// 65,536, so a server that announces more locks those clients out.
+    public static let defaultIterations = 4096
+    /// The smallest iteration count the configuration accepts (RFC 7677 §4: "SHOULD be at
+    /// least 4096").
+    public static let minimumIterations = 4096
+    /// The largest iteration count Cyrus SASL clients accept in a SCRAM exchange.
+    public static let cyrusSASLMaximumIterations = 65536
 
     public var iterations: Int
     public var salt: [UInt8]

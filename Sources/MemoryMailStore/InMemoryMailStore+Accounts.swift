@@ -65,4 +65,27 @@ extension InMemoryMailStore {
             state.users.values[index].credentials = credentials.encoded
         }
     }
+
+    /// Compares and replaces under the one lock (a re-key never undoes a password change).
+    public func replaceCredentials(_ expected: PasswordCredentials, with replacement: PasswordCredentials,
+                                   forUser name: String) async throws -> Bool {
+        state.withLock { state in
+            guard let id = state.userIDs[BinaryName(name)], let index = state.users.index(forKey: id),
+                  state.users.values[index].credentials == expected.encoded
+            else { return false }
+            state.users.values[index].credentials = replacement.encoded
+            return true
+        }
+    }
+
+    /// Made of random bytes at the first call and kept for the store's lifetime.
+    public func secret(named name: String) async throws -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        let fresh = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return state.withLock { state in
+            if let existing = state.secrets[name] { return existing }
+            state.secrets[name] = fresh
+            return fresh
+        }
+    }
 }

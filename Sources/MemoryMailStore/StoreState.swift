@@ -47,6 +47,8 @@ struct StoreState: Sendable {
     var blobs: [BlobID: StoredBlob] = [:]
     /// Uploads by `StagingFile.key`.
     var uploads: [String: Upload] = [:]
+    /// The installation's secrets, by name (`ServerSecrets`).
+    var secrets: [String: [UInt8]] = [:]
 
     // MARK: Lookups
 

@@ -69,3 +69,17 @@ extension SQLiteMailStore {
         return (User(id: UserID(rawValue: id), name: name), credentials)
     }
 }
+
+extension SQLiteMailStore {
+    /// One conditional UPDATE: it compares and replaces under SQLite's write lock, so a
+    /// concurrent `tern user passwd` (another process) either happens before, and this
+    /// changes nothing, or after, and wins.
+    public func replaceCredentials(_ expected: PasswordCredentials, with replacement: PasswordCredentials,
+                                   forUser name: String) async throws -> Bool {
+        try await write { db in
+            let update = try db.cachedStatement(sql: "UPDATE users SET credentials = ? WHERE name = ? AND credentials = ?")
+            try update.execute(arguments: [replacement.encoded, name, expected.encoded])
+            return db.changesCount == 1
+        }
+    }
+}

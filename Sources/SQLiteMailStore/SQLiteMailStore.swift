@@ -12,6 +12,9 @@ import Synchronization
 /// - `blobs/<2 hex>/<sha256 hex>`: message blobs, shared by every message with the same bytes.
 /// - `tmp/<instance>/`: uploads in progress (see `BlobDirectory`).
 ///
+/// Files are created 0600 and directories 0700 (`PrivateFiles`): the database holds the SCRAM
+/// keys of every account.
+///
 /// Every write runs in one `BEGIN IMMEDIATE` transaction and is committed, so durable, before
 /// the method returns. Blob files are installed inside the appending transaction and removed
 /// in a transaction of their own after the removing one committed, so that both happen under
@@ -44,7 +47,8 @@ public final class SQLiteMailStore: MailStoreBackend {
         self.notifications = notifications
         self.wholeReadLimit = wholeReadLimit
         io = FileIO(threads: fileThreads)
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try PrivateFiles.makeDirectory(directory)
+        try Self.prepareDatabaseFiles(directory + "/tern.sqlite")
         files = BlobDirectory(root: directory, instance: UUID().uuidString.lowercased())
         lockDescriptor = Mutex(try files.prepare())
 
@@ -69,6 +73,15 @@ public final class SQLiteMailStore: MailStoreBackend {
             }
             throw error
         }
+    }
+
+    /// Creates the database file 0600 before SQLite opens it: SQLite creates a new database
+    /// 0644, and gives its `-wal` and `-shm` files the database's mode. Files an older version
+    /// left readable by others are made 0600.
+    private static func prepareDatabaseFiles(_ path: String) throws {
+        try PrivateFiles.prepareFile(path)
+        try PrivateFiles.restrictIfPresent(path + "-wal")
+        try PrivateFiles.restrictIfPresent(path + "-shm")
     }
 
     deinit {

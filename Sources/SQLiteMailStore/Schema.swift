@@ -7,7 +7,19 @@ enum Schema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-initial", migrate: createInitialTables)
         migrator.registerMigration("v2-structures", migrate: createStructures)
+        migrator.registerMigration("v3-secrets", migrate: createSecrets)
         return migrator
+    }
+
+    /// `secrets`: random keys of the installation, made at first use (`ServerSecrets`), such as
+    /// the key EMAILIDs are derived with (RFC 8474 §5.1).
+    private static func createSecrets(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE secrets (
+                name TEXT PRIMARY KEY NOT NULL,
+                value BLOB NOT NULL
+            ) WITHOUT ROWID;
+            """)
     }
 
     /// `structures`: the parsed MIME structure of each blob (MailMessage's stored form), written

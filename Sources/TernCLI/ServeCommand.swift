@@ -61,6 +61,10 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "tern")
+        if settings.server.passwordIterations > PasswordCredentials.cyrusSASLMaximumIterations {
+            logger.warning("password_iterations is above 65536: SCRAM clients built on Cyrus SASL (mbsync and others) refuse such counts",
+                           metadata: ["password_iterations": "\(settings.server.passwordIterations)"])
+        }
 
         let lock = try DataDirectoryLock(directory: settings.dataDirectory)
         defer { lock.release() }
@@ -106,7 +110,7 @@ enum FirstRun {
     static func createAccountIfEmpty(_ store: MailStorage, settings: Settings) async throws {
         guard try await store.accounts.users().isEmpty else { return }
         let environment = ProcessInfo.processInfo.environment["USER"] ?? ""
-        let name = UserNames.isValid(environment) && environment != "root" ? environment : "tern"
+        let name = environment == "root" ? "tern" : (try? UserNames.validated(environment)) ?? "tern"
         let password = PasswordGenerator.make()
         let credentials = try PasswordCredentials(password: password, iterations: settings.server.passwordIterations)
         _ = try await store.provisionAccount(name: name, credentials: credentials)
@@ -134,7 +138,7 @@ struct DataDirectoryLock {
     private let descriptor: Int32
 
     init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try PrivateFiles.makeDirectory(directory)
         let path = (directory as NSString).appendingPathComponent("tern.lock")
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw SettingsError("cannot open \(path): \(String(cString: strerror(errno)))") }

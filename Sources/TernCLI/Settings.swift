@@ -3,6 +3,7 @@ import IMAPServer
 import IMAPSyntax
 import Logging
 import MailCore
+import MailStore
 import TOMLKit
 
 /// Everything the configuration file can set (TOML; every key optional):
@@ -34,9 +35,9 @@ import TOMLKit
 /// min_input_rate = 1024            # bytes per second a command must keep arriving at
 ///
 /// [security]
-/// password_iterations = 210000     # PBKDF2-SHA-256 rounds for new passwords
+/// password_iterations = 4096       # PBKDF2-SHA-256 rounds for new passwords (RFC 7677 §4: 4096 or more)
 /// plaintext_auth = "tls-or-loopback"   # or "tls", "always": where LOGIN/PLAIN are allowed
-/// login_failure_delay = 2          # seconds; doubles per failure from one address
+/// login_failure_delay = 2          # seconds; doubles per failure (per address, user, and both)
 /// max_login_failure_delay = 15
 /// max_login_failures = 3           # per connection, then BYE
 /// max_connections_per_address = 200
@@ -131,7 +132,12 @@ struct Settings {
                                     "max_login_failure_delay", "max_login_failures",
                                     "max_connections_per_address", "max_connections_per_user",
                                     "max_literal_size_before_login", "max_pipelined_commands"])
-            if let v = try security.int("password_iterations") { server.passwordIterations = v }
+            if let v = try security.int("password_iterations") {
+                guard v >= PasswordCredentials.minimumIterations else {
+                    throw SettingsError("\(file): security.password_iterations must be at least 4096 (RFC 7677 §4)")
+                }
+                server.passwordIterations = v
+            }
             if let v = try security.string("plaintext_auth") {
                 guard let policy = PlaintextAuthentication(rawValue: v) else {
                     throw SettingsError("\(file): security.plaintext_auth must be tls-or-loopback, tls or always")

@@ -13,7 +13,8 @@ struct UserCommand: AsyncParsableCommand {
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an account with an INBOX.")
         @OptionGroup var common: CommonOptions
-        @Argument(help: "The user name (case-insensitive; letters, digits, . _ - + @).") var name: String
+        @Argument(help: "The user name (letters, digits, . _ - + @; case, width and Unicode form do not matter).")
+        var name: String
         @Flag(name: .customLong("password-stdin"), help: "Read the password from the first line of standard input.")
         var passwordFromStdin = false
 
@@ -45,7 +46,7 @@ struct UserCommand: AsyncParsableCommand {
         @Argument(help: "The user name.") var name: String
 
         func run() async throws {
-            let name = User.canonicalName(name)
+            let name = try UserNames.canonical(name)
             try await withStore(try common.settings()) { try await $0.deleteUser(name: name) }
             Console.line("Deleted user \(name)")
         }
@@ -60,7 +61,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let settings = try common.settings()
-            let name = User.canonicalName(name)
+            let name = try UserNames.canonical(name)
             let password = try PasswordInput.read(fromStdin: passwordFromStdin, confirm: true)
             let credentials = try PasswordCredentials(password: password, iterations: settings.server.passwordIterations)
             try await withStore(settings) { try await $0.setCredentials(credentials, forUser: name) }
@@ -83,18 +84,45 @@ private func withStore<T>(_ settings: Settings, _ body: (SQLiteMailStore) async 
     }
 }
 
+/// Which user names an account may have: the PRECIS UsernameCaseMapped form (RFC 8265 §3.3,
+/// `User.canonicalName`), and within it Tern's narrower policy (RFC 8264 §5.1 lets a
+/// deployment restrict further): letters and digits of any script, the marks that go with
+/// them, and `.` `_` `-` `+` `@`; no other ASCII punctuation (`/` is the mailbox hierarchy
+/// delimiter, `*` and `%` are LIST wildcards), and no combining mark right after an ASCII
+/// letter: after NFC such a pair has no precomposed form (`İ` lower-cases to `i` and U+0307)
+/// and shows as a look-alike of the plain letter.
 enum UserNames {
-    static func isValid(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.count <= 255 && name.unicodeScalars.allSatisfy { scalar in
-            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || ".-_+@".unicodeScalars.contains(scalar)
+    /// The canonical form of a new account's name, or an error saying what a name may be.
+    static func validated(_ name: String) throws -> String {
+        guard let canonical = User.canonicalName(name), canonical.utf8.count <= 255,
+              followsPolicy(canonical) else {
+            throw ValidationError("a user name is 1–255 bytes of letters, digits or . _ - + @")
         }
+        return canonical
     }
 
-    static func validated(_ name: String) throws -> String {
-        guard isValid(name) else {
-            throw ValidationError("a user name is 1–255 letters, digits or . _ - + @")
+    /// The canonical form of an existing account's name (for delete and passwd).
+    static func canonical(_ name: String) throws -> String {
+        guard let canonical = User.canonicalName(name) else {
+            throw ValidationError("\(name) is not a valid user name")
         }
-        return User.canonicalName(name)
+        return canonical
+    }
+
+    private static func followsPolicy(_ canonical: String) -> Bool {
+        var previous: Unicode.Scalar?
+        for scalar in canonical.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .lowercaseLetter, .uppercaseLetter, .otherLetter, .modifierLetter, .decimalNumber:
+                break
+            case .nonspacingMark, .spacingMark:
+                guard let previous, !previous.isASCII else { return false }
+            default:
+                guard ".-_+@".unicodeScalars.contains(scalar) else { return false }
+            }
+            previous = scalar
+        }
+        return true
     }
 }
 

@@ -42,7 +42,7 @@ def free_port():
 class TernServer:
     """One `tern serve` process with its own data directory and port."""
 
-    def __init__(self, data_dir, config_text=TEST_CONFIG, port=None):
+    def __init__(self, data_dir, config_text=TEST_CONFIG, port=None, log_file=None):
         self.data_dir = Path(data_dir)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.config = self.data_dir.parent / f"{self.data_dir.name}.toml"
@@ -52,6 +52,9 @@ class TernServer:
         self.output = b""
         self.stdout = b""
         self.stderr = b""
+        # Where the server's standard error goes instead of a pipe (for tests that make it
+        # write a lot, or read it while the server runs).
+        self.log_file = log_file
 
     def tern(self, *args, input=None, check=True):
         """Runs a `tern` subcommand against this server's data directory."""
@@ -63,10 +66,15 @@ class TernServer:
 
     def spawn(self, extra_args=()):
         """Starts `tern serve` without waiting for it to listen."""
-        self.process = subprocess.Popen(
-            [TERN_BIN, "serve", "--data-dir", str(self.data_dir), "--config", str(self.config),
-             "--imap", f"127.0.0.1:{self.port}", *extra_args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        log = open(self.log_file, "ab") if self.log_file else None
+        try:
+            self.process = subprocess.Popen(
+                [TERN_BIN, "serve", "--data-dir", str(self.data_dir), "--config", str(self.config),
+                 "--imap", f"127.0.0.1:{self.port}", *extra_args],
+                stdout=subprocess.PIPE, stderr=log or subprocess.PIPE)
+        finally:
+            if log:
+                log.close()
         return self
 
     def start(self, extra_args=()):
@@ -75,7 +83,7 @@ class TernServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 out, err = self.process.communicate()
-                raise RuntimeError(f"tern serve exited: {self.process.returncode}\n{out.decode()}\n{err.decode()}")
+                raise RuntimeError(f"tern serve exited: {self.process.returncode}\n{out.decode()}\n{(err or b'').decode()}")
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=1) as s:
                     s.recv(1)
@@ -95,6 +103,7 @@ class TernServer:
                 self.process.kill()
                 self.process.wait()
         out, err = self.process.communicate()
+        err = err or b""
         self.output += out + err
         self.stdout += out
         self.stderr += err

@@ -63,6 +63,43 @@ def test_user_add_refuses_duplicates_in_any_case_and_bad_names(server):
     assert result.returncode != 0 and "password" in result.stderr
 
 
+def plain_login(port, user, password):
+    """AUTHENTICATE PLAIN (RFC 4616), which carries UTF-8 user names without quoting rules."""
+    client = RawClient(port)
+    token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode()
+    line = client.command("a", f"AUTHENTICATE PLAIN {token}")[-1]
+    client.close()
+    return line
+
+
+def test_user_names_are_normalised_with_precis(server):
+    """README (Accounts), RFC 8265 §3.3 UsernameCaseMapped: a fullwidth ａｌｉｃｅ is alice
+    (width mapping), so it cannot be added beside her and logs in as her; `ALİCE` lower-cases
+    to `ali` + U+0307 + `ce` (Unicode toLowerCase), which Tern's name policy refuses as a
+    look-alike; an account made as NFC `éve` logs in with an NFD `éve` (NFC), and the name is
+    stored and listed in its canonical form."""
+    fullwidth = "\uff41\uff4c\uff49\uff43\uff45"
+    result = server.tern("user", "add", fullwidth, "--password-stdin", input="x\n", check=False)
+    assert result.returncode != 0 and "already exists" in result.stderr
+    result = server.tern("user", "add", "AL\u0130CE", "--password-stdin", input="x\n", check=False)
+    assert result.returncode != 0 and "user name" in result.stderr
+    for spaced in ("al ice", "ali\u00a0ce", "henry\u2163", "ali\u200bce"):
+        result = server.tern("user", "add", spaced, "--password-stdin", input="x\n", check=False)
+        assert result.returncode != 0 and "user name" in result.stderr, spaced
+    assert plain_login(server.port, fullwidth, "secret-a").startswith(b"a OK")
+    assert plain_login(server.port, "AL\u0130CE", "secret-a").startswith(b"a NO [AUTHENTICATIONFAILED]")
+
+    server.tern("user", "add", "\u00c9ve", "--password-stdin", input="eve-pass\n")
+    assert "\u00e9ve" in server.tern("user", "list").stdout.split()
+    result = server.tern("user", "add", "e\u0301ve", "--password-stdin", input="x\n", check=False)
+    assert result.returncode != 0 and "already exists" in result.stderr
+    assert plain_login(server.port, "e\u0301ve", "eve-pass").startswith(b"a OK")
+    assert plain_login(server.port, "\u00e9ve", "eve-pass").startswith(b"a OK")
+    assert plain_login(server.port, "\uff25\u0301ve", "eve-pass").startswith(b"a OK")  # fullwidth E + accent
+    assert server.tern("user", "passwd", "E\u0301VE", "--password-stdin", input="new\n").returncode == 0
+    assert plain_login(server.port, "\u00e9ve", "new").startswith(b"a OK")
+
+
 def test_user_list_lists_every_account(server):
     """README (Accounts): `tern user list` prints one account per line."""
     server.tern("user", "add", "Zed@example.org", "--password-stdin", input="z\n")
@@ -226,8 +263,8 @@ def test_logs_record_connections_and_logins_but_never_passwords(server):
     assert len(opened) >= 3 and len(closed) == len(opened), log
     ids = {re.search(r"connection=(\d+)", l).group(1) for l in opened}
     assert ids == {re.search(r"connection=(\d+)", l).group(1) for l in closed}
-    assert any("login succeeded" in l and "user=alice" in l for l in lines)
-    assert any("login succeeded" in l and "user=frank" in l for l in lines)
+    assert any("login succeeded" in l and 'user="alice"' in l for l in lines)
+    assert any("login succeeded" in l and 'user="frank"' in l for l in lines)
     failed = [l for l in lines if "login failed" in l]
     assert len(failed) == 2 and any("nosuchuser" in l for l in failed)
     for secret in passwords + [plain]:

@@ -1,7 +1,10 @@
 """LIST-EXTENDED (RFC 5258), LIST-STATUS (RFC 5819), SPECIAL-USE and CREATE-SPECIAL-USE
 (RFC 6154), STATUS=SIZE (RFC 8438), APPENDLIMIT (RFC 7889), object IDs (RFC 8474)."""
 
+import hashlib
 import re
+
+from conftest import append_raw, login_raw
 
 
 def list_lines(lines):
@@ -111,3 +114,32 @@ def test_emailid_follows_the_message(server):
     c.command("x", "EXAMINE Archive")
     copied = c.command("g", "FETCH 1 (EMAILID)")[0]
     assert match.group(1) in copied
+
+
+def test_emailid_is_per_account_and_stable(server, corpus):
+    """RFC 8474 §5.1 and §11: the same message delivered to alice and to bob has a different
+    EMAILID in each account (an id shared across accounts tells one user what another
+    received, and a bare content hash is proof of the bytes); within an account it stays
+    through COPY and MOVE, SEARCH EMAILID finds it, and a restart changes nothing."""
+    def email_ids(client, mailbox):
+        client.command("x", f"EXAMINE {mailbox}")
+        lines = client.command("f", "FETCH 1:* (EMAILID)")
+        return [re.search(rb"EMAILID \((M[0-9a-f]{24})\)", l).group(1) for l in lines if l.startswith(b"* ")]
+
+    alice, bob = login_raw(server), login_raw(server, "bob", "secret-b")
+    append_raw(alice, "a", "INBOX", corpus[3])
+    append_raw(bob, "b", "INBOX", corpus[3])
+    [alice_id], [bob_id] = email_ids(alice, "INBOX"), email_ids(bob, "INBOX")
+    assert alice_id != bob_id
+    assert alice_id.decode()[1:] not in hashlib.sha256(corpus[3]).hexdigest()
+    alice.command("s", "SELECT INBOX")
+    alice.command("c", "COPY 1 Archive")
+    alice.command("m", "MOVE 1 Drafts")
+    assert email_ids(alice, "Archive") == email_ids(alice, "Drafts") == [alice_id]
+    alice.command("s", "SELECT Archive")
+    assert alice.command("q", f"SEARCH EMAILID {alice_id.decode()}")[0] == b"* SEARCH 1"
+    assert alice.command("r", f"SEARCH EMAILID {bob_id.decode()}")[0] == b"* SEARCH"
+    server.stop()
+    server.start()
+    assert email_ids(login_raw(server), "Archive") == [alice_id]
+    assert email_ids(login_raw(server, "bob", "secret-b"), "INBOX") == [bob_id]

@@ -45,6 +45,12 @@ NOT_AUTHENTICATED = [
     ("line over the limit", b"a LOGIN " + b"x" * 70000 + b" y\r\n", rb"^a BAD .+"),
     ("deep nesting", b"a SEARCH " + b"(" * 500 + b"ALL" + b")" * 500 + b"\r\n", rb"^a BAD .+"),
     ("CHECK before login", b"a CHECK\r\n", rb"^a BAD .+"),
+    # RFC 9051 §2.2.1: a command starts with a tag; an empty line is answered like any error.
+    ("empty line", b"\r\n", rb"^\* BAD Empty command line$"),
+    ("bare LF", b"\n", rb"^\* BAD Empty command line$"),
+    # RFC 9051 §9: a literal length is a number64, at most 2^63-1.
+    ("literal length above number64", b"a LOGIN {00099999999999999999999}\r\n",
+     rb"^a BAD Invalid literal length.*"),
 ]
 
 AUTHENTICATED = [
@@ -147,3 +153,14 @@ def test_unskippable_literal_ends_with_bye(server):
         line = client.readline()
     assert re.match(rb"^\* BYE \[TOOBIG\] .+", line)
     assert client.closed()
+
+
+def test_literal_length_with_leading_zeros_is_a_literal(server):
+    """RFC 9051 §9: `literal = "{" number64 ["+"] "}"` with `number64 = 1*DIGIT`, so leading
+    zeros are allowed; `{00000000000000000000000000005}` announces 5 octets (the issue saw
+    "Command ended unexpectedly" here)."""
+    client = server.raw()
+    client.send(b"a LOGIN {00000000000000000000000000005}\r\n")
+    assert client.readline().startswith(b"+ ")
+    client.send(b"alice secret-a\r\n")
+    assert client.read_response("a")[-1].startswith(b"a OK")

@@ -6,19 +6,22 @@ import re
 import subprocess
 from pathlib import Path
 
-from conftest import append_raw, login_raw
+import pytest
+
+from conftest import TernServer, append_raw, free_port, login_raw
 
 
-def mbsync(server, home, user="alice", password="secret-a"):
-    """Runs one full `mbsync -a` between the server and a Maildir under `home`."""
+def mbsync(server, home, user="alice", password="secret-a", account=None, options=()):
+    """Runs one full `mbsync -a` between the server and a Maildir under `home`; `account` is
+    the IMAPAccount section's settings after User and Pass (plain IMAP with LOGIN if None)."""
     config = home / "mbsyncrc"
+    if account is None:
+        account = f"Port {server.port}\nSSLType None\nAuthMechs LOGIN\n"
     config.write_text(f"""IMAPAccount tern
 Host 127.0.0.1
-Port {server.port}
 User {user}
 Pass {password}
-SSLType None
-AuthMechs LOGIN
+{account}
 
 IMAPStore remote
 Account tern
@@ -37,7 +40,7 @@ Expunge Both
 SyncState *
 """)
     (home / "mail").mkdir(exist_ok=True)
-    result = subprocess.run(["mbsync", "-c", str(config), "-a"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(["mbsync", *options, "-c", str(config), "-a"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     return result
 
@@ -112,3 +115,32 @@ def test_curl_lists_and_fetches(server, corpus):
     found = subprocess.run(["curl", "-s", "--user", "alice:secret-a", "-X", "SEARCH ALL", f"{base}/INBOX"],
                            capture_output=True, timeout=60, check=True).stdout
     assert found.strip() == b"* SEARCH 1"
+
+
+@pytest.mark.parametrize("security", ["None", "STARTTLS", "IMAPS"])
+def test_mbsync_default_configuration_logs_in(tmp_path, corpus, security):
+    """mbsync's default configuration (no AuthMechs: the best mechanism both sides have) picks
+    SCRAM-SHA-256 through Cyrus SASL, which refuses iteration counts above 65,536 and then
+    hangs. With the default of 4,096 rounds (RFC 7677 §4) it logs in over plain IMAP from
+    loopback, over STARTTLS (RFC 9051 §6.2.1) and over implicit TLS (RFC 8314 §3.3), checking
+    the certificate given as CertificateFile."""
+    server = TernServer(tmp_path / "data", config_text="")
+    server.tern("cert", "self-signed", "--host", "localhost")
+    server.tls_port = free_port()
+    server.add_user("alice", "secret-a")
+    server.start(extra_args=("--imaps", f"127.0.0.1:{server.tls_port}"))
+    try:
+        client = login_raw(server)
+        append_raw(client, "a", "INBOX", corpus[0])
+        port = server.tls_port if security == "IMAPS" else server.port
+        account = f"Port {port}\nSSLType {security}\n"
+        if security != "None":
+            account += f"CertificateFile {server.data_dir / 'tls' / 'cert.pem'}\n"
+        home = tmp_path / "home"
+        home.mkdir()
+        result = mbsync(server, home, account=account, options=("-V",))
+        assert "SCRAM-SHA-256" in result.stdout + result.stderr, result.stdout + result.stderr
+        pulled = [without_tuid(m) for m in maildir_messages(home / "mail" / "INBOX").values()]
+        assert pulled == [corpus[0].replace(b"\r\n", b"\n")], result.stdout + result.stderr
+    finally:
+        server.stop()

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import time
 
-from conftest import TEST_CONFIG, Lines, TernServer, client_context
+from conftest import TEST_CONFIG, Lines, TernServer, client_context, free_port
 
 
 def capabilities(lines):
@@ -131,3 +131,68 @@ def test_starttls_handshake_right_after_ok_many_times(tls_server):
         secure = Lines(context.wrap_socket(sock, server_hostname="localhost"))
         assert secure.command("b", "NOOP")[-1] == b"b OK NOOP completed", attempt
         secure.sock.close()
+
+
+def test_default_certificate_verifies_for_127_0_0_1_and_localhost(tmp_path):
+    """README (TLS): `tern cert self-signed` without --host makes a certificate a verifying
+    client accepts whether it connects to 127.0.0.1 (what the README tells clients), to
+    localhost or to ::1: the names are subject alternative names, the addresses as iPAddress
+    (RFC 5280 §4.2.1.6), which is what host name checking compares (RFC 6125 §6)."""
+    import ssl
+    s = TernServer(tmp_path / "data")
+    s.tern("cert", "self-signed")
+    s.tls_port = free_port()
+    s.add_user("alice", "secret-a")
+    s.start(extra_args=("--imaps", f"127.0.0.1:{s.tls_port}"))
+    try:
+        context = ssl.create_default_context(cafile=str(s.data_dir / "tls" / "cert.pem"))
+        assert context.check_hostname and context.verify_mode == ssl.CERT_REQUIRED
+        for name in ("127.0.0.1", "localhost"):
+            raw = socket.create_connection(("127.0.0.1", s.tls_port), timeout=10)
+            secure = Lines(context.wrap_socket(raw, server_hostname=name))
+            assert secure.readline().startswith(b"* OK"), name
+            assert secure.command("a", "LOGIN alice secret-a")[-1].startswith(b"a OK"), name
+            secure.sock.close()
+        # STARTTLS too (RFC 2595 §2.4: the client checks the name it connected to).
+        sock = socket.create_connection(("127.0.0.1", s.port), timeout=10)
+        plain = Lines(sock)
+        plain.readline()
+        assert plain.command("a", "STARTTLS")[-1].startswith(b"a OK")
+        secure = Lines(context.wrap_socket(sock, server_hostname="127.0.0.1"))
+        assert secure.command("b", "NOOP")[-1].startswith(b"b OK")
+        secure.sock.close()
+        # A name the certificate does not list is refused by the same client.
+        raw = socket.create_connection(("127.0.0.1", s.tls_port), timeout=10)
+        try:
+            context.wrap_socket(raw, server_hostname="mail.example.org")
+            assert False, "a certificate for another name was accepted"
+        except ssl.SSLCertVerificationError:
+            pass
+        finally:
+            raw.close()
+    finally:
+        s.stop()
+    text = s.tern("cert", "self-signed", "--out", str(tmp_path / "again")).stdout
+    assert "localhost, 127.0.0.1, ::1" in text
+
+
+def s_client_handshake(port, *options):
+    """Runs `openssl s_client` against the implicit-TLS port; returns (exit code, output)."""
+    process = subprocess.run(
+        ["openssl", "s_client", "-connect", f"127.0.0.1:{port}", *options],
+        input=b"a LOGOUT\r\n", capture_output=True, timeout=30)
+    return process.returncode, process.stdout + process.stderr
+
+
+def test_tls12_offers_aead_cipher_suites_only(tls_server):
+    """RFC 7525 §4.2: TLS 1.2 with ECDHE and AEAD suites only. The CBC suites testssl flags
+    for Lucky Thirteen (ECDHE-ECDSA-AES128-SHA, ECDHE-ECDSA-AES256-SHA) are refused, an AEAD
+    suite is accepted, and TLS 1.3 still works."""
+    for cbc in ("ECDHE-ECDSA-AES128-SHA", "ECDHE-ECDSA-AES256-SHA", "ECDHE-ECDSA-AES128-SHA256"):
+        code, output = s_client_handshake(tls_server.tls_port, "-tls1_2", "-cipher", cbc)
+        assert code != 0 and f"Cipher is {cbc}".encode() not in output, (cbc, output[-600:])
+    for aead in ("ECDHE-ECDSA-AES128-GCM-SHA256", "ECDHE-ECDSA-AES256-GCM-SHA384", "ECDHE-ECDSA-CHACHA20-POLY1305"):
+        code, output = s_client_handshake(tls_server.tls_port, "-tls1_2", "-cipher", aead)
+        assert code == 0 and f"Cipher is {aead}".encode() in output, (aead, output[-600:])
+    code, output = s_client_handshake(tls_server.tls_port, "-tls1_3")
+    assert code == 0 and b"TLSv1.3" in output

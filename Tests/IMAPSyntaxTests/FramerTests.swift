@@ -106,7 +106,15 @@ struct FramerTests {
         ("a APPEND INBOX {13+}\r\nx\r\nb LOGOUT\r\n\r\nc NOOP\r\n",
          [.appendMessage(tag: "a", mailbox: "INBOX", size: 13, synchronizing: false, isFirst: true, flags: []),
           .appendBytes("x\r\nb LOGOUT\r\n"), .appendMessageEnd, .appendEnd("a"), command("c", .noop)]),
-        ("\r\n\r\na NOOP\r\n", [command("a", .noop)]),
+        // An empty line has no tag: an untagged BAD like any syntax error (RFC 9051 §2.2.1, §7.1.3).
+        ("\r\n\r\na NOOP\r\n", [.invalid(nil, .emptyCommand), .invalid(nil, .emptyCommand), command("a", .noop)]),
+        ("a NOOP\r\n\nb NOOP\r\n", [command("a", .noop), .invalid(nil, .emptyCommand), command("b", .noop)]),
+        // number64 allows leading zeros (RFC 9051 §9): this is a literal of 5 octets.
+        ("a LOGIN {00000000000000000000000000005}\r\nalice secret\r\n",
+         [.continuationRequest, command("a", .login(username: "alice", password: "secret"))]),
+        // A length above 2^63-1 is no number64: BAD with the tag, and no `+`.
+        ("a LOGIN {99999999999999999999}\r\nb NOOP\r\n", [.invalid("a", .invalidLiteralLength), command("b", .noop)]),
+        ("a LOGIN {9223372036854775808}\r\nb NOOP\r\n", [.invalid("a", .invalidLiteralLength), command("b", .noop)]),
         ("a NOOP\nb NOOP\n", [command("a", .noop), command("b", .noop)]),
         ("a FROB\r\nb NOOP\r\n", [.invalid("a", .unknownCommand("FROB")), command("b", .noop)]),
         ("a APPEND INBOX {3+}\r\nabc junk\r\nb NOOP\r\n",
@@ -198,6 +206,19 @@ struct FramerTests {
         #expect(frame("a APPEND INBOX {1000+}\r\nxx", policy: .rejectAll, limits: appendLimits)
                 == [.appendMessage(tag: "a", mailbox: "INBOX", size: 1000, synchronizing: false, isFirst: true, flags: []),
                     .fatal(.literalTooLarge)])
+    }
+
+    @Test("a non-synchronizing literal whose length is no number64 cannot be skipped: fatal (RFC 7888 §4)")
+    func invalidNonSynchronizingLiteralLength() {
+        #expect(frame("a LOGIN {99999999999999999999+}\r\nxx\r\nb NOOP\r\n") == [.fatal(.literalTooLarge)])
+        #expect(frame("a LOGIN {9223372036854775807}\r\nb NOOP\r\n")
+                == [.rejected("a", .literalTooLarge), command("b", .noop)])
+    }
+
+    @Test("the BAD texts say what is wrong")
+    func descriptions() {
+        #expect(ParseError(.emptyCommand).description == "Empty command line")
+        #expect(ParseError(.invalidLiteralLength).description.hasPrefix("Invalid literal length"))
     }
 
     @Test("lines plus literals over the command limit are refused")

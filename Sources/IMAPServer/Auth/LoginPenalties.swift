@@ -1,54 +1,52 @@
 import Synchronization
 
-/// Slows down password guessing from one address (like Dovecot's auth penalty): after a
-/// failed login, the next login answer to that address waits `initialDelay`, doubling with
-/// each further failure up to `maximumDelay`. A successful login from the address clears it;
-/// an address quiet for an hour is forgotten.
+/// Slows down and limits password guessing (RFC 9051 §11.1 asks servers to make guessing
+/// expensive; the model is Dovecot's auth penalty): see `LoginThrottle` for the rules. Every
+/// credential check, on every connection, first waits for its turn and its delay here; an
+/// attempt that cannot get its turn within `maximumDelay` is refused without a check.
 final class LoginPenalties: Sendable {
-    private struct Entry {
-        var failures: Int
-        var last: ContinuousClock.Instant
-    }
-
-    private let initialDelay: Double
-    private let maximumDelay: Double
-    private let entries = Mutex<[String: Entry]>([:])
-    private static let memory = Duration.seconds(3600)
-    private static let capacity = 100_000
+    private let state: Mutex<LoginThrottle>
+    private let maximumWait: Duration
+    /// How often a waiting attempt looks again whether its keys are free.
+    private static let pollInterval = Duration.milliseconds(20)
 
     init(initialDelay: Double, maximumDelay: Double) {
-        self.initialDelay = initialDelay
-        self.maximumDelay = maximumDelay
+        let initial = Duration.milliseconds(Int64(initialDelay * 1000))
+        let maximum = Duration.milliseconds(Int64(max(initialDelay, maximumDelay) * 1000))
+        state = Mutex(LoginThrottle(initialDelay: initial, maximumDelay: maximum))
+        maximumWait = max(maximum, .seconds(1))
     }
 
-    /// How long to wait before answering a login attempt from `address`.
-    func delay(for address: String) -> Duration {
-        let now = ContinuousClock.now
-        let failures = entries.withLock { entries -> Int in
-            guard let entry = entries[address] else { return 0 }
-            if entry.last.duration(to: now) > Self.memory {
-                entries[address] = nil
-                return 0
+    /// Waits for the attempt's turn and then its penalty delay; false if the turn did not come
+    /// within the longest wait (the attempt must then be refused, unchecked).
+    func waitForTurn(connection: Int, address: String, user: String) async throws -> Bool {
+        let deadline = ContinuousClock.now + maximumWait
+        while true {
+            let now = ContinuousClock.now
+            let turn = state.withLock { $0.requestTurn(connection: connection, address: address, user: user, now: now) }
+            switch turn {
+            case .granted(let delay):
+                if delay > .zero { try await Task.sleep(for: delay) }
+                return true
+            case .busy:
+                guard now < deadline else { return false }
+                try await Task.sleep(for: Self.pollInterval)
             }
-            return entry.failures
-        }
-        guard failures > 0, initialDelay > 0 else { return .zero }
-        let seconds = min(maximumDelay, initialDelay * Double(1 << min(failures - 1, 16)))
-        return .milliseconds(Int64(seconds * 1000))
-    }
-
-    func recordFailure(from address: String) {
-        let now = ContinuousClock.now
-        entries.withLock { entries in
-            if entries.count >= Self.capacity {
-                entries = entries.filter { $0.value.last.duration(to: now) <= Self.memory }
-            }
-            entries[address, default: Entry(failures: 0, last: now)].failures += 1
-            entries[address]?.last = now
         }
     }
 
-    func recordSuccess(from address: String) {
-        _ = entries.withLock { $0.removeValue(forKey: address) }
+    func recordFailure(connection: Int, address: String) {
+        let now = ContinuousClock.now
+        state.withLock { $0.recordFailure(connection: connection, address: address, now: now) }
+    }
+
+    func recordSuccess(connection: Int, address: String, user: String) {
+        let now = ContinuousClock.now
+        state.withLock { $0.recordSuccess(connection: connection, address: address, user: user, now: now) }
+    }
+
+    /// Gives up a connection's turn without an outcome; nothing if it holds none.
+    func release(connection: Int) {
+        state.withLock { $0.release(connection: connection) }
     }
 }

@@ -293,7 +293,7 @@ struct SCRAMDecoy: Sendable {
 
     /// Fake credentials for `username` (SASLprep-ed; compared in the store's canonical form).
     func credentials(forUsername username: String) -> PasswordCredentials {
-        let name = Array(User.canonicalName(username).utf8)
+        let name = Array((User.canonicalName(username) ?? username).utf8)
         let derive = { (label: String) in
             SCRAMServerExchange.hmac(key: key, Array(label.utf8) + [0] + name)
         }

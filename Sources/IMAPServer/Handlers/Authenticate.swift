@@ -73,6 +73,7 @@ extension Session {
         case .data(let bytes)?: step = try await advance(state, with: bytes)
         case nil: step = .done(.bad("Invalid base64 in authentication response"))
         }
+        if case .done = step { endLoginTurn() }
         return continueExchange(step, tag: tag)
     }
 
@@ -115,8 +116,8 @@ extension Session {
         case .scram(var exchange, var user):
             var step = exchange.receive(response)
             if case .needCredentials(let username) = step {
-                try await waitOutLoginPenalty()
-                let found = try await store.credentials.credentials(forUser: User.canonicalName(username))
+                guard try await waitOutLoginPenalty(for: username) else { return .done(loginRefused()) }
+                let found = try await store.credentials.credentials(forLogin: username)
                 user = found?.0
                 step = exchange.receiveCredentials(found?.1)
             }
@@ -127,7 +128,7 @@ extension Session {
                 guard let user else { return .done(try await loginFailed()) }
                 return .done(try enterAuthenticatedState(as: user))
             case .failure(let reason):
-                logger.notice("login failed", metadata: ["mechanism": "SCRAM", "reason": "\(reason)"])
+                logClientEvent(.notice, "login failed", metadata: ["mechanism": "SCRAM", "reason": "\(LoggedText(reason))"])
                 return .done(try await loginFailed())
             case .needCredentials:
                 return .done(try await loginFailed())  // asked twice: the exchange is broken

@@ -188,7 +188,7 @@ extension Session {
         case .flags: writer.write(.flags(selected.flags(record.flags, uid: record.uid)), into: &buffer)
         case .uid: writer.write(.uid(record.uid), into: &buffer)
         case .modSeq: writer.write(.modSeq(record.modSeq), into: &buffer)
-        case .emailID: writer.write(.emailID(MailboxNames.emailID(of: record.blob)), into: &buffer)
+        case .emailID: writer.write(.emailID(emailIDs.id(of: record.blob)), into: &buffer)
         case .threadID: writer.write(.threadID(nil), into: &buffer)  // RFC 8474 §5.2: no threads yet
         case .saveDate: writer.write(.saveDate(ZonedDateTime(secondsSince1970: record.saveDate)), into: &buffer)
         case .internalDate: writer.write(.internalDate(record.internalDate), into: &buffer)

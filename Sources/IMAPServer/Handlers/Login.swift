@@ -22,48 +22,71 @@ extension Session {
     }
 
     /// Verifies credentials and enters the authenticated state. The failure text never says
-    /// whether the user or the password was wrong (RFC 9051 §6.2.3); answers to an address
-    /// that failed recently are delayed, and a connection that fails too often is closed.
+    /// whether the user or the password was wrong (RFC 9051 §6.2.3). Every check first waits
+    /// for its turn and penalty delay (`LoginPenalties`); a connection that fails too often
+    /// is closed.
     func authenticateUser(_ username: String, _ password: String) async throws -> CommandOutcome {
-        let user = try await verifyWithPenalty { try await self.environment.authenticator.verify(username: username, password: password) }
-        guard let user else {
-            logger.notice("login failed", metadata: ["user": "\(username)"])
+        guard try await waitOutLoginPenalty(for: username) else { return loginRefused() }
+        guard let user = try await environment.authenticator.verify(username: username, password: password) else {
+            logClientEvent(.notice, "login failed", metadata: ["user": "\(LoggedText(username, limit: 64))"])
             return try await loginFailed()
         }
         return try enterAuthenticatedState(as: user)
     }
 
-    /// Runs a credential check after the address's penalty delay (like Dovecot's auth penalty).
-    func verifyWithPenalty(_ check: () async throws -> User?) async throws -> User? {
-        try await waitOutLoginPenalty()
-        return try await check()
+    /// Waits for this attempt's turn among the attempts from the same address and at the same
+    /// user, then for the penalty their failures call for; false if the turn did not come in
+    /// time. Every credential check (LOGIN, PLAIN, SASL LOGIN, SCRAM) passes here first.
+    func waitOutLoginPenalty(for username: String) async throws -> Bool {
+        let user = User.canonicalName(username) ?? Self.invalidUserKey
+        return try await environment.penalties.waitForTurn(connection: connection.id, address: connection.remote,
+                                                           user: user)
     }
 
-    /// Waits as long as the client's address must before its next credential check.
-    func waitOutLoginPenalty() async throws {
-        let delay = environment.penalties.delay(for: connection.remote)
-        if delay > .zero { try await Task.sleep(for: delay) }
-    }
+    /// The penalty key for every name that is not a valid user name: such names reach no
+    /// account, but guesses with them still count against the address.
+    private static let invalidUserKey = "\u{FFFD}"
 
     /// The answer to a failed login; the connection closes after too many.
     func loginFailed() async throws -> CommandOutcome {
-        environment.penalties.recordFailure(from: connection.remote)
+        environment.penalties.recordFailure(connection: connection.id, address: connection.remote)
+        return countingFailure(.no("Authentication failed", code: .authenticationFailed))
+    }
+
+    /// The answer to an attempt that did not get its turn in time (too many attempts from
+    /// this address or at this user): refused without checking, so it tells nothing about the
+    /// password; it counts towards the connection's failed logins.
+    func loginRefused() -> CommandOutcome {
+        logClientEvent(.notice, "login refused: too many attempts")
+        return countingFailure(.no("Too many login attempts, try again later", code: .unavailable))
+    }
+
+    /// Gives up this connection's turn when a SASL exchange ends without an outcome (the
+    /// client cancelled with `*`, or sent invalid base64, RFC 9051 §6.2.2), or the connection
+    /// ends, so that attempts waiting on the same keys need not wait for the turn to expire.
+    func endLoginTurn() {
+        environment.penalties.release(connection: connection.id)
+    }
+
+    /// Counts a failed login; after too many the connection closes after the tagged NO
+    /// (RFC 9051 §7.1.5).
+    private func countingFailure(_ outcome: CommandOutcome) -> CommandOutcome {
         loginFailures += 1
-        var outcome = CommandOutcome.no("Authentication failed", code: .authenticationFailed)
+        var outcome = outcome
         if loginFailures >= configuration.maxLoginFailuresPerConnection {
-            outcome.closeConnection = "Too many failed logins"  // after the tagged NO (RFC 9051 §7.1.5)
+            outcome.closeConnection = "Too many failed logins"
         }
         return outcome
     }
 
     /// Logs the user in, unless they already have the most connections allowed.
     func enterAuthenticatedState(as user: User) throws -> CommandOutcome {
+        environment.penalties.recordSuccess(connection: connection.id, address: connection.remote, user: user.name)
         guard environment.registry.bind(connection.id, toUser: user.name, limit: configuration.maxConnectionsPerUser) else {
-            logger.notice("login refused: too many connections", metadata: ["user": "\(user.name)"])
+            logClientEvent(.notice, "login refused: too many connections", metadata: ["user": "\(LoggedText(user.name))"])
             return .no("Too many connections for this account", code: .limit)
         }
-        environment.penalties.recordSuccess(from: connection.remote)
-        logger[metadataKey: "user"] = "\(user.name)"
+        logger[metadataKey: "user"] = "\(LoggedText(user.name))"
         logger.info("login succeeded")
         state = .authenticated(UserSession(user: user))
         return .ok("Logged in", code: .capability(capabilities))

@@ -25,6 +25,7 @@ extension Session {
         var scope = SearchProgram.Scope(messageCount: UInt32(uids.count),
                                         lastUID: uids.last?.rawValue ?? (selected.uidNext.rawValue &- 1))
         scope.savedUIDs = selected.savedResult.map(\.rawValue)
+        scope.emailIDs = emailIDs
         scope.savedSequenceNumbers = selected.savedResult.compactMap { selected.sequenceNumber(of: $0)?.rawValue }
         let program: SearchProgram
         do {

@@ -2,16 +2,23 @@ import IMAPSyntax
 import MailCore
 
 extension Session {
-    /// ID (RFC 2971 §3.1): the server names itself; what the client sends is logged.
+    /// ID (RFC 2971 §3.1): the server names itself; what the client sends is logged, once
+    /// per connection (a client identifies itself once), each field quoted and cut short
+    /// (`LoggedText`), at most `loggedIDFields` of them.
     func id(_ fields: [IDField]?) -> CommandOutcome {
-        if let fields, !fields.isEmpty {
-            let client = fields.prefix(30).map { "\($0.name)=\($0.value ?? "NIL")" }.joined(separator: " ")
-            logger.info("client identified", metadata: ["id": "\(client)"])
+        if let fields, !fields.isEmpty, logBudget.firstIdentification() {
+            let client = fields.prefix(Self.loggedIDFields).map { field in
+                "\(LoggedText(field.name, limit: 32))=\(field.value.map { "\(LoggedText($0, limit: 64))" } ?? "NIL")"
+            }.joined(separator: " ")
+            logClientEvent(.info, "client identified", metadata: ["id": "\(client)"])
         }
         send(.id([IDField(name: "name", value: "Tern"), IDField(name: "vendor", value: "Tern"),
                   IDField(name: "support-url", value: "https://github.com/tern-imap/tern")]))
         return .ok("ID completed")
     }
+
+    /// The standard fields of RFC 2971 §3.3 are eleven.
+    static let loggedIDFields = 12
 
     /// NAMESPACE (RFC 2342 §5): one personal namespace with the `/` delimiter; no other
     /// users' or shared namespaces yet.

@@ -65,12 +65,6 @@ enum MailboxNames {
         "F" + String(record.id.rawValue, radix: 16) + "x" + String(record.uidValidity.rawValue, radix: 16)
     }
 
-    /// The EMAILID of a message (RFC 8474 §5.1): derived from its content hash, so a message
-    /// keeps it through COPY and MOVE, and identical content shares it (as in Cyrus).
-    static func emailID(of blob: BlobID) -> String {
-        "M" + blob.rawValue.prefix(24)
-    }
-
     /// The names of every superior level of a name, outermost first: `a/b/c` → `a`, `a/b`.
     static func superiors(of name: String) -> [String] {
         var result: [String] = []

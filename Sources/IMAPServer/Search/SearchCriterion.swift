@@ -31,7 +31,7 @@ indirect enum SearchCriterion: Hashable, Sendable {
     /// SAVEDBEFORE, SAVEDON, SAVEDSINCE (RFC 8514 §4): the save date's calendar day in UTC.
     case saveDate(DateTest)
     /// EMAILID (RFC 8474 §6): the message's content identifier.
-    case emailID(String)
+    case emailID(String, EmailIDs)
     /// HEADER, and FROM, TO, CC, BCC, SUBJECT: a field with this name (ASCII case-insensitive)
     /// whose decoded value contains the case-folded needle; an empty needle asks only that
     /// the field exists.

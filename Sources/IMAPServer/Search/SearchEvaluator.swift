@@ -51,8 +51,8 @@ extension SearchCriterion {
             return subject.record.map { $0.modSeq.rawValue >= modSeq }
         case .saveDate(let test):
             return subject.record.map { test.matches(day: ZonedDateTime(secondsSince1970: $0.saveDate).date.daysSince1970) }
-        case .emailID(let id):
-            return subject.record.map { MailboxNames.emailID(of: $0.blob) == id }
+        case .emailID(let id, let ids):
+            return subject.record.map { ids.id(of: $0.blob) == id }
         case .sentDate(let test):
             guard let record = subject.record, let content = subject.content else { return nil }
             // Like Dovecot, a message whose Date: field is missing or unparseable is dated by

@@ -26,6 +26,8 @@ struct SearchProgram: Sendable {
         /// `$`, the saved search result (RFC 5182 §2.1), as sequence numbers and as UIDs.
         var savedSequenceNumbers: [UInt32] = []
         var savedUIDs: [UInt32] = []
+        /// How the owner's EMAILIDs are made (RFC 8474 §5.1), for the EMAILID key (§6).
+        var emailIDs = EmailIDs(key: [], owner: UserID(rawValue: 0))
     }
 
     /// Why a program cannot run.
@@ -140,7 +142,7 @@ private struct Compiler {
         case .saveDateSince(let date): return .saveDate(DateTest(.since, date))
         // Every message here has a save date (RFC 8514 §4).
         case .saveDateSupported: return .constant(true)
-        case .emailID(let id): return .emailID(id)
+        case .emailID(let id): return .emailID(id, scope.emailIDs)
         // THREADID is NIL for every message (RFC 8474 §5.2): no message is in a thread.
         case .threadID: return .constant(false)
         case .older, .younger:

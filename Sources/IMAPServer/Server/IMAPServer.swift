@@ -46,11 +46,13 @@ public final class IMAPServer: Service, Sendable {
         self.registry = registry
         environment = SessionEnvironment(
             configuration: configuration, storage: storage, registry: registry,
-            authenticator: Authenticator(credentials: storage.credentials, cacheSize: configuration.loginCacheSize,
-                                         cacheLifetime: .milliseconds(Int64(configuration.loginCacheLifetimeSeconds * 1000))),
+            authenticator: Authenticator(credentials: storage.credentials, iterations: configuration.passwordIterations,
+                                         logger: logger, cacheSize: configuration.loginCacheSize,
+                                         cacheLifetime: .seconds(configuration.loginCacheLifetimeSeconds)),
             penalties: LoginPenalties(initialDelay: configuration.loginFailureDelaySeconds,
                                       maximumDelay: configuration.maxLoginFailureDelaySeconds),
-            tls: try configuration.tls.map(TLSProvider.init(files:)))
+            tls: try configuration.tls.map(TLSProvider.init(files:)),
+            emailIDKey: EmailIDKey())
     }
 
     /// Serves until the service group shuts down gracefully (or `shutDown()` is called).
@@ -64,6 +66,7 @@ public final class IMAPServer: Service, Sendable {
 
     /// Binds the listening sockets and serves until `shutDown()`.
     private func serve() async throws {
+        try await environment.emailIDKey.load(from: environment.storage.secrets)
         var bound: [(NIOAsyncChannel<AcceptedConnection, Never>, Listener)] = []
         bound.append((try await bind(host: configuration.host, port: configuration.port, listener: .plain), .plain))
         if let tls, let host = configuration.tlsHost {

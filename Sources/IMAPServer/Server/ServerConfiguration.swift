@@ -1,5 +1,6 @@
 public import IMAPSyntax
 import MailCore
+import MailStore
 
 /// Every setting and limit of the IMAP server in one place (STYLE.md §5): each limit has a
 /// default suited to real clients and a test at its edge.
@@ -36,9 +37,10 @@ public struct ServerConfiguration: Sendable {
 
     /// Who may send a password in the clear (LOGIN, AUTHENTICATE PLAIN and LOGIN).
     public var plaintextAuthentication = PlaintextAuthentication.tlsOrLoopback
-    /// After a failed login from an address, answers to that address wait this long, doubling
-    /// with each further failure up to `maxLoginFailureDelaySeconds` (like Dovecot's auth
-    /// penalty); a successful login clears it.
+    /// After a failed login, credential checks wait this long, doubling with each further
+    /// failure up to `maxLoginFailureDelaySeconds`, counted per (address, user), per address
+    /// and per user (like Dovecot's auth penalty); checks take turns, one at a time per address
+    /// and per user (`LoginThrottle`). A success clears only its own (address, user).
     public var loginFailureDelaySeconds: Double = 2
     public var maxLoginFailureDelaySeconds: Double = 15
     /// Failed logins one connection may make before it is closed.
@@ -71,8 +73,9 @@ public struct ServerConfiguration: Sendable {
     /// closed anyway (a client that stopped reading cannot be told).
     public var shutdownGraceSeconds: Double = 5
 
-    /// PBKDF2 iterations for new passwords (stored as SCRAM-SHA-256 keys).
-    public var passwordIterations = 210_000
+    /// PBKDF2 iterations for new passwords (stored as SCRAM-SHA-256 keys, RFC 7677 §4); an
+    /// account stored with another count is re-keyed at its next plaintext login.
+    public var passwordIterations = PasswordCredentials.defaultIterations
 
     /// How FETCH and SEARCH read from the store and write to the client.
     public var reading = ReadingLimits()

@@ -13,6 +13,8 @@ struct SessionEnvironment: Sendable {
     let penalties: LoginPenalties
     /// The TLS identity, nil when TLS is not configured.
     let tls: TLSProvider?
+    /// The key EMAILIDs are derived with (RFC 8474 §5.1).
+    let emailIDKey: EmailIDKey
 }
 
 /// What a session knows of the security of its transport.
@@ -61,6 +63,8 @@ final class Session {
     private var toldOfLogin = false
     /// Commands answered since their answers were last written to the client.
     private var unwritten = 0
+    /// What this connection may still make the server log (`logClientEvent`).
+    var logBudget = LogBudget()
 
     var store: MailStorage { environment.storage }
     var configuration: ServerConfiguration { environment.configuration }
@@ -133,6 +137,7 @@ final class Session {
     /// Releases what the session holds: uploads in progress, change observation.
     func end() {
         if case .appending(let append) = mode { append.abort() }
+        if state.user == nil { endLoginTurn() }
         if let selected = state.selected { deselect(selected) }
         state = .logout
         mode = .closed
@@ -339,7 +344,8 @@ final class Session {
         case is ConnectionClosed, is CancellationError:
             throw error
         default:
-            logger.error("command failed", metadata: ["command": "\(command)", "error": "\(error)"])
+            logger.error("command failed", metadata: ["command": "\(command)",
+                                                      "error": "\(LoggedText(String(describing: error), limit: 256))"])
             return .no("Internal error, the administrator has been told", code: .serverBug)
         }
     }

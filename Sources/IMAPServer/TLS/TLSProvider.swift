@@ -41,6 +41,17 @@ public final class TLSProvider: Sendable {
 
     var identity: Identity { current.withLock { $0 } }
 
+    /// The TLS 1.2 cipher suites offered: ECDHE key exchange (forward secrecy) with AEAD
+    /// ciphers only, as RFC 7525 §4.2 recommends; no CBC suite (their MAC-then-encrypt is what
+    /// Lucky Thirteen attacks) and no static-RSA key exchange. Both ECDSA and RSA certificates
+    /// are covered. TLS 1.3 suites are all AEAD and not configurable (RFC 8446 §9.1).
+    static let tls12CipherSuites: [NIOTLSCipher] = [
+        .TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, .TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        .TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        .TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, .TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        .TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    ]
+
     private static func load(_ files: TLSFiles) throws -> Identity {
         let chain = try NIOSSLCertificate.fromPEMFile(files.certificatePath)
         guard let leaf = chain.first else { throw TLSSetupError("no certificate in \(files.certificatePath)") }
@@ -48,6 +59,7 @@ public final class TLSProvider: Sendable {
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
         configuration.minimumTLSVersion = .tlsv12  // RFC 8314 §4.1, RFC 7525
+        configuration.cipherSuiteValues = Self.tls12CipherSuites
         let context = try NIOSSLContext(configuration: configuration)
         let binding = ChannelBinding.tlsServerEndPoint(certificateDER: try leaf.toDERBytes())
         return Identity(context: context, binding: binding)

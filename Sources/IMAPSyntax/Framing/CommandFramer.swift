@@ -161,7 +161,8 @@ public struct CommandFramer: Sendable {
                     state = .skipLine
                     return .rejected(tag: tag, .lineTooLong)
                 case .line(let line):
-                    if command.isEmpty && line.isEmpty { continue }  // tolerate blank lines
+                    // An empty line is a command without a tag: BAD like any syntax error.
+                    if command.isEmpty && line.isEmpty { return .invalid(ParseError(.emptyCommand)) }
                     if let event = commandLine(line) { return event }
                 }
 
@@ -244,6 +245,7 @@ public struct CommandFramer: Sendable {
 
     /// A complete line of a command: either the command ends here or a literal follows.
     private mutating func commandLine(_ line: [UInt8]) -> FramingEvent? {
+        if LiteralMarker.announcesInvalidLength(line) { return invalidLiteralLength(line) }
         guard let marker = LiteralMarker(endOf: line) else {
             command.append(contentsOf: line)
             let bytes = command
@@ -311,6 +313,20 @@ public struct CommandFramer: Sendable {
             error.tag = tag
             return reject(marker, with: .appendInvalid(error))
         }
+    }
+
+    /// A line announcing a literal whose length is no `number64`: BAD with the command's tag.
+    /// A synchronizing literal's bytes will not come (the client waits for `+`); a
+    /// non-synchronizing one's would, and their count cannot be known, so the stream cannot be
+    /// resynchronised (RFC 7888 §4 lets the server close it).
+    private mutating func invalidLiteralLength(_ line: [UInt8]) -> FramingEvent {
+        let tag = GrammarParser.parseTag(ofLine: command.isEmpty ? line : command)
+        command.removeAll(keepingCapacity: true)
+        if line.dropLast().last == UInt8(ascii: "+") {
+            state = .failed
+            return .fatal(.literalTooLarge)
+        }
+        return .invalid(ParseError(tag: tag, .invalidLiteralLength))
     }
 
     /// Turns a command away at a literal marker: a synchronizing literal will not be sent
@@ -422,19 +438,38 @@ struct LiteralMarker {
             synchronizing = false
             index -= 1
         }
-        var size: UInt64 = 0
-        var digits = 0
-        var multiplier: UInt64 = 1
-        while index >= 0, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9") {
-            guard digits < 19 else { return nil }
-            size += UInt64(line[index] - UInt8(ascii: "0")) * multiplier
-            multiplier *= 10
-            digits += 1
-            index -= 1
-        }
-        guard digits > 0, index >= 0, line[index] == UInt8(ascii: "{") else { return nil }
-        binary = index > 0 && line[index - 1] == UInt8(ascii: "~")
-        start = binary ? index - 1 : index
+        guard let (open, size) = Self.digits(endingAt: index, in: line) else { return nil }
+        binary = open > 0 && line[open - 1] == UInt8(ascii: "~")
+        start = binary ? open - 1 : open
         self.size = size
+    }
+
+    /// Whether the line ends in `{digits}` or `{digits+}` whose value is no `number64`
+    /// (RFC 9051 §9: 0…9223372036854775807; leading zeros are allowed, as the grammar's
+    /// `1*DIGIT` allows them).
+    static func announcesInvalidLength(_ line: [UInt8]) -> Bool {
+        guard line.last == UInt8(ascii: "}") else { return false }
+        var index = line.count - 2
+        if index >= 0 && line[index] == UInt8(ascii: "+") { index -= 1 }
+        let end = index
+        while index >= 0, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9") { index -= 1 }
+        guard index < end, index >= 0, line[index] == UInt8(ascii: "{") else { return false }
+        return digits(endingAt: end, in: line) == nil
+    }
+
+    /// The value of the digits that end at `last` after a `{` (the index of the `{` and the
+    /// value), or nil if there are none, no `{` before them, or the value exceeds `number64`.
+    private static func digits(endingAt last: Int, in line: [UInt8]) -> (open: Int, value: UInt64)? {
+        var first = last + 1
+        while first > 0, line[first - 1] >= UInt8(ascii: "0"), line[first - 1] <= UInt8(ascii: "9") { first -= 1 }
+        guard first <= last, first > 0, line[first - 1] == UInt8(ascii: "{") else { return nil }
+        var value: UInt64 = 0
+        for byte in line[first...last] {
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (sum, o2) = times10.addingReportingOverflow(UInt64(byte - UInt8(ascii: "0")))
+            guard !o1, !o2, sum <= UInt64(Int64.max) else { return nil }
+            value = sum
+        }
+        return (first - 1, value)
     }
 }

@@ -25,6 +25,12 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case trailingCharacters
         /// The command ended where more was required.
         case unexpectedEnd
+        /// An empty line where a command was expected (RFC 9051 §2.2.1: every command starts
+        /// with a tag).
+        case emptyCommand
+        /// A literal announcement whose length is not a `number64` (RFC 9051 §9: at most
+        /// 9223372036854775807).
+        case invalidLiteralLength
     }
 
     /// The command's tag, if the line began with a valid one: the BAD response carries it.
@@ -54,6 +60,8 @@ public struct ParseError: Error, Hashable, Sendable, CustomStringConvertible {
         case .nestingTooDeep: return "Nesting too deep"
         case .trailingCharacters: return "Unexpected characters after command"
         case .unexpectedEnd: return "Command ended unexpectedly"
+        case .emptyCommand: return "Empty command line"
+        case .invalidLiteralLength: return "Invalid literal length: more than 9223372036854775807 octets"
         }
     }
 }

@@ -108,8 +108,9 @@ struct SessionHarness {
         configuration.loginFailureDelaySeconds = 0
         environment = SessionEnvironment(
             configuration: configuration, storage: storage, registry: ConnectionRegistry(),
-            authenticator: Authenticator(credentials: storage.credentials),
-            penalties: LoginPenalties(initialDelay: 0, maximumDelay: 0), tls: nil)
+            authenticator: Authenticator(credentials: storage.credentials, iterations: 64,
+                                         logger: Logger(label: "test-authenticator")),
+            penalties: LoginPenalties(initialDelay: 0, maximumDelay: 0), tls: nil, emailIDKey: EmailIDKey())
     }
 
     /// Runs `body` with a harness over a fresh in-memory store (the reference backend) holding
