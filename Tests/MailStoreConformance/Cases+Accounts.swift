@@ -18,6 +18,33 @@ extension MailStoreConformance {
             try expectEqual(status.uidValidity, inbox.uidValidity, "UIDVALIDITY in STATUS")
         },
 
+        ConformanceCase("credentials: replaced only while still the ones expected (a re-key never undoes a change)") { store in
+            let f = Fixture(store)
+            _ = try await f.addUser("alice", password: "old")
+            guard let (_, stored) = try await store.credentials.credentials(forUser: "alice") else {
+                throw ConformanceFailure(message: "alice has no credentials", location: "accounts")
+            }
+            let rekeyed = try Fixture.credentials("old")
+            try expect(try await store.credentials.replaceCredentials(stored, with: rekeyed, forUser: "alice"),
+                       "replaced while unchanged")
+            try expectEqual(try await store.credentials.credentials(forUser: "alice")?.1, rekeyed, "the new keys")
+            let changed = try Fixture.credentials("new")
+            try await store.credentials.setCredentials(changed, forUser: "alice")
+            try expect(!(try await store.credentials.replaceCredentials(rekeyed, with: stored, forUser: "alice")),
+                       "not replaced once changed meanwhile")
+            try expectEqual(try await store.credentials.credentials(forUser: "alice")?.1, changed, "the change stays")
+            try expect(!(try await store.credentials.replaceCredentials(changed, with: stored, forUser: "nobody")),
+                       "no such user: nothing replaced")
+        },
+
+        ConformanceCase("secrets: 32 random bytes per name, made once and kept") { store in
+            let first = try await store.secrets.secret(named: "emailid")
+            try expectEqual(first.count, 32, "secret length")
+            try expectEqual(try await store.secrets.secret(named: "emailid"), first, "the same secret again")
+            let other = try await store.secrets.secret(named: "other")
+            try expect(other != first, "another name, another secret")
+        },
+
         ConformanceCase("accounts: a duplicate user name is rejected") { store in
             let f = Fixture(store)
             _ = try await f.addUser("alice")
