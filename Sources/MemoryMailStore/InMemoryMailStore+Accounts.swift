@@ -47,6 +47,10 @@ extension InMemoryMailStore {
         }
     }
 
+    public func user(named name: String) async throws -> User? {
+        state.withLock { state in state.userIDs[BinaryName(name)].flatMap { state.users[$0]?.user } }
+    }
+
     public func credentials(forUser name: String) async throws -> (User, PasswordCredentials)? {
         let found: (User, String)? = state.withLock { state in
             guard let id = state.userIDs[BinaryName(name)], let entry = state.users[id] else { return nil }

@@ -49,6 +49,13 @@ extension SQLiteMailStore {
         }
     }
 
+    public func user(named name: String) async throws -> User? {
+        try await pool.read { db in
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM users WHERE name = ?"), arguments: [name])
+                .map { User(id: UserID(rawValue: $0), name: name) }
+        }
+    }
+
     public func setCredentials(_ credentials: PasswordCredentials, forUser name: String) async throws {
         try await write { db in
             let update = try db.cachedStatement(sql: "UPDATE users SET credentials = ? WHERE name = ?")

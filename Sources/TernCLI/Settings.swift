@@ -44,6 +44,7 @@ import TOMLKit
 /// max_connections_per_user = 50
 /// max_literal_size_before_login = 8192
 /// max_pipelined_commands = 1000
+/// max_upload_bytes_per_user = 268435456   # APPEND uploads in progress at once, all connections
 ///
 /// [tuning]
 /// fetch_page_size = 1000           # message records read from the store per call
@@ -53,6 +54,7 @@ import TOMLKit
 /// login_cache_size = 10000         # successful logins remembered
 /// login_cache_lifetime = 3600      # seconds
 /// listen_backlog = 512             # connections queued by the kernel per listener
+/// account_check_interval = 10      # seconds between looks for sessions of deleted accounts
 /// ```
 struct Settings {
     var dataDirectory = "tern-data"
@@ -131,7 +133,8 @@ struct Settings {
             try security.checkKeys(["password_iterations", "plaintext_auth", "login_failure_delay",
                                     "max_login_failure_delay", "max_login_failures",
                                     "max_connections_per_address", "max_connections_per_user",
-                                    "max_literal_size_before_login", "max_pipelined_commands"])
+                                    "max_literal_size_before_login", "max_pipelined_commands",
+                                    "max_upload_bytes_per_user"])
             if let v = try security.int("password_iterations") {
                 guard v >= PasswordCredentials.minimumIterations else {
                     throw SettingsError("\(file): security.password_iterations must be at least 4096 (RFC 7677 §4)")
@@ -151,10 +154,12 @@ struct Settings {
             if let v = try security.int("max_connections_per_user") { server.maxConnectionsPerUser = v }
             if let v = try security.int("max_literal_size_before_login") { server.maxLiteralSizeBeforeLogin = v }
             if let v = try security.int("max_pipelined_commands") { server.maxPipelinedCommands = v }
+            if let v = try security.int("max_upload_bytes_per_user") { server.maxUploadBytesPerUser = UInt64(v) }
         }
         if let tuning = try reader.section("tuning") {
             try tuning.checkKeys(["fetch_page_size", "fetch_streaming_threshold", "fetch_chunk_size",
-                                  "search_batch_size", "login_cache_size", "login_cache_lifetime", "listen_backlog"])
+                                  "search_batch_size", "login_cache_size", "login_cache_lifetime", "listen_backlog",
+                                  "account_check_interval"])
             if let v = try tuning.int("fetch_page_size") { server.reading.pageSize = v }
             if let v = try tuning.int("fetch_streaming_threshold") { server.reading.streamingThreshold = v }
             if let v = try tuning.int("fetch_chunk_size") { server.reading.chunkSize = v }
@@ -162,6 +167,7 @@ struct Settings {
             if let v = try tuning.int("login_cache_size") { server.loginCacheSize = v }
             if let v = try tuning.double("login_cache_lifetime") { server.loginCacheLifetimeSeconds = v }
             if let v = try tuning.int("listen_backlog") { server.listenBacklog = v }
+            if let v = try tuning.double("account_check_interval") { server.accountCheckIntervalSeconds = v }
         }
         server.tickIntervalSeconds = min(5, server.preAuthTimeoutSeconds / 4, server.idleTimeoutSeconds / 4,
                                          server.idleCommandTimeoutSeconds / 4, server.idleKeepaliveSeconds / 2,

@@ -45,6 +45,15 @@ extension MailStoreConformance {
             try expect(other != first, "another name, another secret")
         },
 
+        ConformanceCase("accounts: a user is found by name until deleted") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            try expectEqual(try await store.accounts.user(named: "alice"), alice, "found by name")
+            try expectEqual(try await store.accounts.user(named: "bob"), nil, "no such user")
+            try await store.accounts.deleteUser(name: "alice")
+            try expectEqual(try await store.accounts.user(named: "alice"), nil, "gone once deleted")
+        },
+
         ConformanceCase("accounts: a duplicate user name is rejected") { store in
             let f = Fixture(store)
             _ = try await f.addUser("alice")

@@ -21,6 +21,8 @@ struct AppendInProgress {
     /// Set when a message cannot be stored; the command then ends with this answer once the
     /// client has sent the rest of it.
     var failure: CommandOutcome?
+    /// The room the command's uploads take among the user's uploads in progress.
+    let reservation: UploadReservation
 
     /// Removes every staged upload: the command is over (its messages, if stored, keep their
     /// own reference to the bytes).
@@ -49,7 +51,8 @@ extension Session {
                 return .no("Mailbox does not exist", code: .tryCreate)
             }
             guard record.selectable else { return .no("Mailbox cannot hold messages", code: .cannot) }
-            append = AppendInProgress(tag: start.tag, mailbox: record)
+            append = AppendInProgress(tag: start.tag, mailbox: record,
+                                      reservation: UploadReservation(registry: environment.registry, user: user.name))
         } else {
             guard case .appending(let current) = mode else { return .bad("APPEND is not in progress") }
             append = current
@@ -61,6 +64,9 @@ extension Session {
         if start.size == 0 { return .no("Cannot store an empty message", code: .cannot) }
         for flag in start.options.flags {
             if case .extension(let name) = flag { return .bad("Unknown system flag \(name)") }
+        }
+        guard append.reservation.add(start.size, limit: configuration.maxUploadBytesPerUser) else {
+            return .no("Too many uploads in progress for this account, try again later", code: .limit)
         }
         append.uploads.append(try await store.blobs.beginUpload(expectedSize: start.size))
         append.writing = true
@@ -120,5 +126,29 @@ extension Session {
         } catch {
             return try outcome(for: error, in: "APPEND")
         }
+    }
+}
+
+/// Room an APPEND's uploads take among its user's uploads in progress, over all connections
+/// (`max_upload_bytes_per_user`); given back when the command is over, however it ends.
+final class UploadReservation {
+    private let registry: ConnectionRegistry
+    private let user: String
+    private var bytes: UInt64 = 0
+
+    init(registry: ConnectionRegistry, user: String) {
+        self.registry = registry
+        self.user = user
+    }
+
+    deinit {
+        if bytes > 0 { registry.releaseUpload(bytes, for: user) }
+    }
+
+    /// Takes room for one more message; false if the user's uploads would pass `limit`.
+    func add(_ size: UInt64, limit: UInt64) -> Bool {
+        guard registry.reserveUpload(size, for: user, limit: limit) else { return false }
+        bytes += size
+        return true
     }
 }

@@ -82,7 +82,7 @@ extension Session {
     /// Logs the user in, unless they already have the most connections allowed.
     func enterAuthenticatedState(as user: User) throws -> CommandOutcome {
         environment.penalties.recordSuccess(connection: connection.id, address: connection.remote, user: user.name)
-        guard environment.registry.bind(connection.id, toUser: user.name, limit: configuration.maxConnectionsPerUser) else {
+        guard environment.registry.bind(connection.id, to: user, limit: configuration.maxConnectionsPerUser) else {
             logClientEvent(.notice, "login refused: too many connections", metadata: ["user": "\(LoggedText(user.name))"])
             return .no("Too many connections for this account", code: .limit)
         }

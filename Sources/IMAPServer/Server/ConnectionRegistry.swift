@@ -1,3 +1,4 @@
+import MailStore
 import NIOCore
 import Synchronization
 
@@ -9,6 +10,8 @@ enum ConnectionSignal: Sendable {
     case tick
     /// The server is shutting down: say BYE and close (RFC 9051 §7.1.5).
     case shutdown
+    /// The logged-in user's account was deleted: say BYE and close.
+    case accountDeleted
 }
 
 /// Delivers signals into a connection's inbound stream, where its session reads them between
@@ -49,7 +52,7 @@ final class ConnectionRegistry: Sendable {
     private struct Connection {
         var signals: SignalSink
         var address: String
-        var user: String?
+        var user: User?
     }
 
     private struct State {
@@ -57,6 +60,8 @@ final class ConnectionRegistry: Sendable {
         var connections: [Int: Connection] = [:]
         var perAddress: [String: Int] = [:]
         var perUser: [String: Int] = [:]
+        /// Bytes of APPEND uploads in progress, per user.
+        var uploads: [String: UInt64] = [:]
         var accepting = true
     }
 
@@ -84,13 +89,43 @@ final class ConnectionRegistry: Sendable {
 
     /// Counts a logged-in connection against its user's limit; false if the user already has
     /// the most connections allowed.
-    func bind(_ id: Int, toUser user: String, limit: Int) -> Bool {
+    func bind(_ id: Int, to user: User, limit: Int) -> Bool {
         state.withLock { state in
             guard state.connections[id] != nil else { return false }
-            guard state.perUser[user, default: 0] < limit else { return false }
-            state.perUser[user, default: 0] += 1
+            guard state.perUser[user.name, default: 0] < limit else { return false }
+            state.perUser[user.name, default: 0] += 1
             state.connections[id]?.user = user
             return true
+        }
+    }
+
+    /// Every user logged in on some connection.
+    var loggedInUsers: Set<User> {
+        state.withLock { Set($0.connections.values.compactMap(\.user)) }
+    }
+
+    /// Signals every connection logged in as `user`.
+    func signal(_ signal: ConnectionSignal, toConnectionsOf user: User) {
+        let targets = state.withLock { $0.connections.values.filter { $0.user == user }.map(\.signals) }
+        for sink in targets { sink.yield(signal) }
+    }
+
+    /// Reserves room for an upload of `bytes` among the user's uploads in progress (what sits
+    /// in the store's upload area until the APPEND ends); false if it would pass `limit`.
+    func reserveUpload(_ bytes: UInt64, for user: String, limit: UInt64) -> Bool {
+        state.withLock { state in
+            let current = state.uploads[user, default: 0]
+            guard current + bytes <= limit else { return false }
+            state.uploads[user] = current + bytes
+            return true
+        }
+    }
+
+    /// Gives back what `reserveUpload` took.
+    func releaseUpload(_ bytes: UInt64, for user: String) {
+        state.withLock { state in
+            let left = state.uploads[user, default: 0] - min(bytes, state.uploads[user, default: 0])
+            state.uploads[user] = left > 0 ? left : nil
         }
     }
 
@@ -98,7 +133,7 @@ final class ConnectionRegistry: Sendable {
         state.withLock { state in
             guard let connection = state.connections.removeValue(forKey: id) else { return }
             Self.decrement(&state.perAddress, connection.address)
-            if let user = connection.user { Self.decrement(&state.perUser, user) }
+            if let user = connection.user { Self.decrement(&state.perUser, user.name) }
         }
     }
 

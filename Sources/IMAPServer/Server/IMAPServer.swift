@@ -80,10 +80,15 @@ public final class IMAPServer: Service, Sendable {
             logger.info("listening", metadata: ["address": "\(address.displayString)", "tls": "\(listener == .implicitTLS)"])
         }
 
-        let ticker = Task { [registry, configuration] in
+        let ticker = Task { [registry, configuration, accounts = environment.storage.accounts] in
+            var lastAccountCheck = ContinuousClock.now
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(configuration.tickIntervalSeconds))
                 registry.broadcast(.tick)
+                if lastAccountCheck.duration(to: .now) >= .seconds(configuration.accountCheckIntervalSeconds) {
+                    lastAccountCheck = .now
+                    await Self.endSessions(ofDeletedAccountsIn: registry, accounts: accounts)
+                }
             }
         }
         defer { ticker.cancel() }
@@ -102,6 +107,20 @@ public final class IMAPServer: Service, Sendable {
             }
         }
         logger.info("stopped")
+    }
+
+    /// Ends the sessions of users whose account was deleted (by `tern user delete`, maybe in
+    /// another process) or replaced by a new account of the same name: they get `* BYE`.
+    private static func endSessions(ofDeletedAccountsIn registry: ConnectionRegistry, accounts: any AccountStore) async {
+        for user in registry.loggedInUsers {
+            let current: User?
+            do {
+                current = try await accounts.user(named: user.name)
+            } catch {
+                continue  // the store could not say; look again next time
+            }
+            if current != user { registry.signal(.accountDeleted, toConnectionsOf: user) }
+        }
     }
 
     /// A connection as the listener hands it over.

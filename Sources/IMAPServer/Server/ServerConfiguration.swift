@@ -85,6 +85,11 @@ public struct ServerConfiguration: Sendable {
     public var loginCacheLifetimeSeconds: Double = 3600
     /// Connections the kernel queues for each listener before they are accepted.
     public var listenBacklog = 512
+    /// How often the sessions of deleted accounts are looked for (and ended with `* BYE`).
+    public var accountCheckIntervalSeconds: Double = 10
+    /// Bytes of APPEND uploads one user may have in progress at once, over all connections
+    /// (what sits in the store's upload area until each APPEND ends).
+    public var maxUploadBytesPerUser: UInt64 = 256 << 20
 
     public init() {}
 }

@@ -130,6 +130,9 @@ final class Session {
             try await checkTimeout()
         case .signal(.shutdown):
             try await finish(bye: "Server shutting down")
+        case .signal(.accountDeleted):
+            logger.info("account deleted: session ended")
+            try await finish(bye: "This account has been deleted")
         }
         try await output.flush()
     }

@@ -10,6 +10,9 @@ public protocol AccountStore: Sendable {
     func deleteUser(name: String) async throws
     /// Every account, in name order.
     func users() async throws -> [User]
+    /// The account of a canonical user name, or nil (a deleted account is gone: the server
+    /// ends its sessions).
+    func user(named name: String) async throws -> User?
 }
 
 /// How users prove who they are (Dovecot's passdb), apart from where their mail is, so that an
