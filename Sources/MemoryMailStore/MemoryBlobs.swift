@@ -83,6 +83,11 @@ final class MemoryBlobReader: BlobReader {
         return Array(bytes[start..<(start + min(count, bytes.count - start))])
     }
 
+    func withContents<T: Sendable>(_ body: @escaping @Sendable (UnsafeRawBufferPointer) throws -> T) async throws -> T {
+        guard !closed.withLock({ $0 }) else { throw MemoryHandleClosed(key: "reader") }
+        return try bytes.withUnsafeBytes(body)
+    }
+
     func close() {
         closed.withLock { $0 = true }
     }

@@ -106,6 +106,11 @@ enum FileMapping {
     static func withMapped<T>(path: String, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
         let fd = try POSIXFile.open(path, flags: O_RDONLY)
         defer { POSIXFile.close(fd) }
+        return try withMapped(fd, path: path, body)
+    }
+
+    /// Maps an open file (which stays readable even if its name was removed meanwhile).
+    static func withMapped<T>(_ fd: Int32, path: String, _ body: (UnsafeRawBufferPointer) throws -> T) throws -> T {
         let size = Int(try POSIXFile.size(fd, path: path))
         guard size > 0 else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
@@ -171,6 +176,14 @@ final class FileBlobReader: BlobReader {
         guard fd >= 0 else { throw BlobHandleClosed(path: path) }
         let path = self.path
         return try await io.run { try POSIXFile.read(fd, offset: offset, count: wanted, path: path) }
+    }
+
+    func withContents<T: Sendable>(_ body: @escaping @Sendable (UnsafeRawBufferPointer) throws -> T) async throws -> T {
+        if let contents { return try contents.withUnsafeBytes(body) }
+        let fd = descriptor.withLock { $0 }
+        guard fd >= 0 else { throw BlobHandleClosed(path: path) }
+        let path = self.path
+        return try await io.run { try FileMapping.withMapped(fd, path: path, body) }
     }
 
     func close() {

@@ -87,6 +87,14 @@ final class CountingStore: MessageStore, BlobStore {
             }
             return bytes
         }
+        func withContents<T: Sendable>(_ body: @escaping @Sendable (UnsafeRawBufferPointer) throws -> T) async throws -> T {
+            let size = base.size
+            counts.withLock {
+                $0.bytesRead += Int(size)
+                $0.largestRead = max($0.largestRead, Int(size))
+            }
+            return try await base.withContents(body)
+        }
         func close() { base.close() }
     }
 

@@ -88,6 +88,7 @@ extension MailStoreConformance {
             try expectEqual(try await reader.read(offset: tail, count: 100), Array(bytes[(bytes.count - 10)...]),
                             "a read past the end is cut short")
             try expectEqual(try await reader.read(offset: UInt64(bytes.count) + 5, count: 10), [], "a read after the end")
+            try expectEqual(try await reader.withContents { Array($0) }, bytes, "the whole message in place")
             try expectEqual(try await f.contents(of: record.blob, piece: 65_536), bytes, "whole message")
         },
 

@@ -13,14 +13,21 @@ import MailMessage
 /// It holds either the header alone (`structure == nil`: body keys cannot be decided yet) or
 /// the whole message with its MIME structure. One message's content exists at a time.
 final class SearchContent {
-    /// The header block, or the whole message.
-    let bytes: [UInt8]
-    /// The end of the header block (RFC822.HEADER) in `bytes`.
+    /// The header block, or the whole message: held in an array, or borrowed from a mapping of
+    /// the stored message for the length of one evaluation (`BlobReader.withContents`), so that
+    /// a large message is never copied into memory.
+    private enum Storage {
+        case owned([UInt8])
+        case borrowed(UnsafeRawBufferPointer)
+    }
+
+    private let storage: Storage
+    /// The end of the header block (RFC822.HEADER) in the bytes.
     let headerSize: Int
     /// The MIME structure; nil when only the header was read.
     let structure: MessageStructure?
 
-    private lazy var fields = HeaderFields(parsing: bytes)
+    private lazy var fields = HeaderFields(parsing: withBytes { Array($0[..<headerSize]) })
     /// Case-folded decoded values of the fields looked up so far, by lower-cased name.
     private var foldedValues: [String: [[UInt8]]] = [:]
     private var foldedHeader: [UInt8]?
@@ -30,18 +37,35 @@ final class SearchContent {
 
     /// Content with only the header read: header keys can be decided, body keys cannot.
     init(header: [UInt8]) {
-        bytes = header
+        storage = .owned(header)
         headerSize = header.count
         structure = nil
     }
 
     /// Content with the whole message and its MIME structure.
-    init(message: [UInt8], headerSize: Int, structure: MessageStructure) {
-        bytes = message
-        self.headerSize = min(headerSize, message.count)
+    convenience init(message: [UInt8], headerSize: Int, structure: MessageStructure) {
+        self.init(storage: .owned(message), count: message.count, headerSize: headerSize, structure: structure)
+    }
+
+    /// Content over a stored message's bytes that stay valid only while this content is in
+    /// use (the body of `BlobReader.withContents`); it must not outlive them.
+    convenience init(borrowing message: UnsafeRawBufferPointer, headerSize: Int, structure: MessageStructure) {
+        self.init(storage: .borrowed(message), count: message.count, headerSize: headerSize, structure: structure)
+    }
+
+    private init(storage: Storage, count: Int, headerSize: Int, structure: MessageStructure) {
+        self.storage = storage
+        self.headerSize = min(headerSize, count)
         self.structure = structure
         units = TextUnit.units(of: structure.root)
         foldedUnits = Array(repeating: nil, count: units.count)
+    }
+
+    private func withBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T {
+        switch storage {
+        case .owned(let bytes): return bytes.withUnsafeBytes(body)
+        case .borrowed(let bytes): return body(bytes)
+        }
     }
 
     /// Whether a header field named `name` (ASCII case-insensitive) has a decoded value that
@@ -97,7 +121,7 @@ final class SearchContent {
 
     private func foldedHeaderText() -> [UInt8] {
         if let foldedHeader { return foldedHeader }
-        let text = bytes.withUnsafeBytes { MessageText.headerText(in: $0, range: 0..<headerSize) }
+        let text = withBytes { MessageText.headerText(in: $0, range: 0..<headerSize) }
         let folded = SearchFolding.folded(text)
         foldedHeader = folded
         return folded
@@ -105,7 +129,7 @@ final class SearchContent {
 
     private func foldedUnit(_ index: Int) -> [UInt8] {
         if let folded = foldedUnits[index] { return folded }
-        let text: String = bytes.withUnsafeBytes { message in
+        let text: String = withBytes { message in
             switch units[index] {
             case .header(let range, _): return MessageText.headerText(in: message, range: range)
             case .part(let part): return MessageText.text(of: part, in: message)

@@ -100,15 +100,22 @@ struct SearchRunner {
         let structures = try await store.messages.records(in: mailbox, uids: needBody.map { UID($0.uid) },
                                                           withStructure: true, as: principal)
         var cursor = 0
-        for var subject in needBody {
+        for subject in needBody {
             guard let record = subject.record else { continue }
             while cursor < structures.count && structures[cursor].uid.rawValue < subject.uid { cursor += 1 }
             let stored = cursor < structures.count && structures[cursor].uid.rawValue == subject.uid
                 ? structures[cursor].structure : nil
-            guard let message = try await read(record, count: record.size) else { continue }
-            subject.content = SearchContent(message: message, headerSize: Int(record.headerSize),
-                                            structure: Self.structure(stored, of: message))
-            if program.criterion.evaluate(subject) == true { matches.append(Int(subject.sequence) - 1) }
+            // The message is searched where it lies (a mapping of the stored file), never
+            // copied into memory whole.
+            let (sequence, uid, isRecent) = (subject.sequence, subject.uid, subject.isRecent)
+            let matched = try await withMessage(record) { bytes in
+                let content = SearchContent(borrowing: bytes, headerSize: Int(record.headerSize),
+                                            structure: Self.structure(stored, of: bytes))
+                let subject = SearchSubject(sequence: sequence, uid: uid, isRecent: isRecent, record: record,
+                                            content: content)
+                return program.criterion.evaluate(subject) == true
+            }
+            if matched == true { matches.append(Int(sequence) - 1) }
         }
         return matches
     }
@@ -116,20 +123,32 @@ struct SearchRunner {
     /// The first `count` bytes of a message; nil if another session expunged it (and its
     /// bytes went with it) while the search ran, which RFC 2180 §4.3 lets a search leave out.
     private func read(_ record: MessageRecord, count: UInt64) async throws -> [UInt8]? {
-        let blob: any BlobReader
-        do {
-            blob = try await store.blobs.openBlob(record.blob)
-        } catch MailStoreError.blobMissing(let id) {
-            if try await store.messages.records(in: mailbox, uids: [record.uid], as: principal).isEmpty { return nil }
-            throw MailStoreError.blobMissing(id)
-        }
+        guard let blob = try await open(record) else { return nil }
         defer { blob.close() }
         return try await blob.read(offset: 0, count: Int(count))
     }
 
+    /// Runs `body` over the whole stored message (`BlobReader.withContents`); nil if another
+    /// session expunged it meanwhile.
+    private func withMessage<T: Sendable>(_ record: MessageRecord,
+                                          _ body: @escaping @Sendable (UnsafeRawBufferPointer) -> T) async throws -> T? {
+        guard let blob = try await open(record) else { return nil }
+        defer { blob.close() }
+        return try await blob.withContents(body)
+    }
+
+    private func open(_ record: MessageRecord) async throws -> (any BlobReader)? {
+        do {
+            return try await store.blobs.openBlob(record.blob)
+        } catch MailStoreError.blobMissing(let id) {
+            if try await store.messages.records(in: mailbox, uids: [record.uid], as: principal).isEmpty { return nil }
+            throw MailStoreError.blobMissing(id)
+        }
+    }
+
     /// The stored MIME structure (parsed once when the message was stored); the message is
     /// parsed again only if the store has none or it does not fit the bytes.
-    static func structure(_ stored: [UInt8]?, of message: [UInt8]) -> MessageStructure {
+    static func structure(_ stored: [UInt8]?, of message: UnsafeRawBufferPointer) -> MessageStructure {
         if let stored, let structure = try? MessageStructure(decoding: stored, skippingEnvelope: true),
            structure.size == message.count {
             return structure

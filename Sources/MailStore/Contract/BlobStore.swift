@@ -69,5 +69,9 @@ public struct StagedBlob: Hashable, Sendable {
 public protocol BlobReader: Sendable {
     var size: UInt64 { get }
     func read(offset: UInt64, count: Int) async throws -> [UInt8]
+    /// Runs `body` over the whole message without copying it into memory (a read-only mapping
+    /// of the file, or bytes already held), where blocking on page faults is allowed: how
+    /// SEARCH reads the text of a large message.
+    func withContents<T: Sendable>(_ body: @escaping @Sendable (UnsafeRawBufferPointer) throws -> T) async throws -> T
     func close()
 }
