@@ -33,7 +33,7 @@ let package = Package(
             "MailCore",
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
-        .target(name: "MailMessage", swiftSettings: strict),
+        .target(name: "MailMessage", dependencies: ["MailCore"], swiftSettings: strict),
         .target(name: "MailStore", dependencies: [
             "MailCore", "MailMessage",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -1,3 +1,5 @@
+import MailCore
+
 /// The date and time of an RFC 5322 `Date:` field (RFC 5322 §3.3 `date-time`), as written:
 /// the calendar date and time of day in the field's own zone, and that zone's offset.
 ///
@@ -29,7 +31,7 @@ public struct MessageDate: Hashable, Sendable {
     }
 
     /// Days from 1970-01-01 to the calendar date as written (in the field's own zone).
-    public var daysSince1970: Int { Self.daysFromCivil(year: year, month: month, day: day) }
+    public var daysSince1970: Int { CalendarDate.daysFromCivil(year: year, month: month, day: day) }
 
     /// The instant, in seconds since 1970-01-01T00:00:00Z.
     public var secondsSince1970: Int64 {
@@ -62,27 +64,6 @@ public struct MessageDate: Hashable, Sendable {
     public static func parse(_ bytes: some Collection<UInt8>) -> MessageDate? {
         var tokens = DateTokenizer(Array(bytes)).tokens()[...]
         return DateInterpreter.interpret(&tokens)
-    }
-
-    // Howard Hinnant's days_from_civil (proleptic Gregorian calendar).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func monthLength(_ month: Int, year: Int) -> Int {
-        switch month {
-        case 2:
-            let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-            return leap ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
     }
 }
 
@@ -260,7 +241,7 @@ enum DateInterpreter {
             year = fullYear(value, digits: digits)  // asctime: the year comes last
         }
         guard let year, (1...12).contains(month), day >= 1,
-              day <= MessageDate.monthLength(month, year: year),
+              day <= CalendarDate.monthLength(month, year: year),
               time.hour < 24, time.minute < 60, time.second <= 60 else { return nil }
         return MessageDate(year: year, month: month, day: day, hour: time.hour, minute: time.minute,
                            second: time.second, zoneMinutes: zone)

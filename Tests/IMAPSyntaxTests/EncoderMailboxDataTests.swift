@@ -29,7 +29,7 @@ import Testing
         let dot = ListResponse(attributes: [.noSelect, .hasChildren], delimiter: ".",
                                name: "~/Mail/foo")
         #expect(wire(.untagged(.lsub(dot))) == "* LSUB (\\Noselect \\HasChildren) \".\" \"~/Mail/foo\"\r\n")
-        let backslash = ListResponse(attributes: [.sent], delimiter: "\\", name: "Sent")
+        let backslash = ListResponse(attributes: [.specialUse(.sent)], delimiter: "\\", name: "Sent")
         #expect(wire(.untagged(.list(backslash))) == "* LIST (\\Sent) \"\\\\\" \"Sent\"\r\n")
     }
 

@@ -38,7 +38,7 @@ extension Session {
         let names = try await store.mailboxes.list(of: user.id, as: principal).map(\.name)
         let tree = MailboxTree(names: names)
         var attributes: [MailboxAttribute] = [tree.hasChildren(record.name) ? .hasChildren : .hasNoChildren]
-        if let use = record.specialUse { attributes.append(MailboxAttribute(use)) }
+        if let use = record.specialUse { attributes.append(.specialUse(use)) }
         return ListResponse(attributes: attributes, delimiter: MailboxNames.delimiter, name: record.name)
     }
 
@@ -175,7 +175,7 @@ struct MailboxListing {
             attributes.append(tree.hasChildren(name) ? .hasChildren : .hasNoChildren)
         }
         if options.returnSubscribed && subscribed.contains(name) { attributes.append(.subscribed) }
-        if let use = record?.specialUse { attributes.append(MailboxAttribute(use)) }
+        if let use = record?.specialUse { attributes.append(.specialUse(use)) }
         return Entry(response: ListResponse(attributes: attributes, delimiter: MailboxNames.delimiter,
                                             name: name, childInfo: childInfo),
                      record: record)

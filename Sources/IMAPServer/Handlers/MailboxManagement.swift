@@ -10,7 +10,7 @@ extension Session {
         let name = try decodeMailboxName(wireName, forCreate: true)
         if name == "INBOX" { return .no("INBOX always exists", code: .alreadyExists) }
         // CREATE-SPECIAL-USE (RFC 6154 §3): one special-use attribute per mailbox here.
-        guard specialUse.count <= 1, specialUse.allSatisfy(\.isSpecialUse) else {
+        guard specialUse.count <= 1, specialUse.allSatisfy({ $0.specialUse != nil }) else {
             return .no("A mailbox can have one special-use attribute", code: .other("USEATTR", nil))
         }
         let record = try await store.mailboxes.create(MailboxPath(owner: user.id, name: name), specialUse: specialUse.first?.specialUse, as: principal)

@@ -38,7 +38,8 @@ public enum ListReturnOption: Hashable, Sendable {
 public enum MailboxAttribute: Hashable, Sendable {
     case noInferiors, noSelect, marked, unmarked
     case hasChildren, hasNoChildren, nonExistent, subscribed, remote
-    case all, archive, drafts, flagged, junk, sent, trash, important
+    /// What the mailbox is for (RFC 6154 §2, RFC 8457 `\Important`).
+    case specialUse(SpecialUse)
     case other(String)
 
     public var name: String {
@@ -52,56 +53,26 @@ public enum MailboxAttribute: Hashable, Sendable {
         case .nonExistent: return "\\NonExistent"
         case .subscribed: return "\\Subscribed"
         case .remote: return "\\Remote"
-        case .all: return "\\All"
-        case .archive: return "\\Archive"
-        case .drafts: return "\\Drafts"
-        case .flagged: return "\\Flagged"
-        case .junk: return "\\Junk"
-        case .sent: return "\\Sent"
-        case .trash: return "\\Trash"
-        case .important: return "\\Important"
+        case .specialUse(let use): return use.attributeName
         case .other(let text): return text
         }
     }
 
-    /// The special use this attribute names (RFC 6154 §2, RFC 8457 `\Important`), if any.
+    /// The special use this attribute names, if any.
     public var specialUse: SpecialUse? {
-        switch self {
-        case .all: return .all
-        case .archive: return .archive
-        case .drafts: return .drafts
-        case .flagged: return .flagged
-        case .junk: return .junk
-        case .sent: return .sent
-        case .trash: return .trash
-        case .important: return .important
-        default: return nil
-        }
-    }
-
-    /// Whether this is a special-use attribute.
-    public var isSpecialUse: Bool { specialUse != nil }
-
-    /// The LIST attribute of a special use.
-    public init(_ use: SpecialUse) {
-        switch use {
-        case .all: self = .all
-        case .archive: self = .archive
-        case .drafts: self = .drafts
-        case .flagged: self = .flagged
-        case .junk: self = .junk
-        case .sent: self = .sent
-        case .trash: self = .trash
-        case .important: self = .important
-        }
+        if case .specialUse(let use) = self { return use }
+        return nil
     }
 
     /// The attribute with this name, matched case-insensitively.
     public init(name: String) {
-        let all: [MailboxAttribute] = [.noInferiors, .noSelect, .marked, .unmarked, .hasChildren,
-                                       .hasNoChildren, .nonExistent, .subscribed, .remote, .all,
-                                       .archive, .drafts, .flagged, .junk, .sent, .trash, .important]
+        if let use = SpecialUse(attributeName: name) {
+            self = .specialUse(use)
+            return
+        }
+        let plain: [MailboxAttribute] = [.noInferiors, .noSelect, .marked, .unmarked, .hasChildren,
+                                         .hasNoChildren, .nonExistent, .subscribed, .remote]
         let lower = name.lowercased()
-        self = all.first { $0.name.lowercased() == lower } ?? .other(name)
+        self = plain.first { $0.name.lowercased() == lower } ?? .other(name)
     }
 }
