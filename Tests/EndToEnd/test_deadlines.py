@@ -63,6 +63,22 @@ def closed_within(client, seconds):
     return None
 
 
+def trickle(client, pieces, every):
+    """Sends each piece `every` seconds until the server closes the connection; returns the
+    seconds from the first piece until the server was seen closing it (None if it never
+    did within the pieces and 3 more seconds)."""
+    started = time.monotonic()
+    for piece in pieces:
+        try:
+            client.send(piece)
+        except (BrokenPipeError, ConnectionResetError):
+            break
+        time.sleep(every)
+        if client.closed(timeout=0.01):
+            return time.monotonic() - started
+    return time.monotonic() - started if client.closed(timeout=3) else None
+
+
 def test_a_client_that_never_reads_is_closed_before_login(make_server):
     """Issue 11 item 1: pipelined CAPABILITY commands, never read, fill the socket buffers and
     block the session in a write; the connection is still let go within the login deadline
@@ -111,16 +127,8 @@ def test_trickling_bytes_does_not_extend_the_login_time(make_server):
     but does not log in; preauth_timeout is the total time allowed to authenticate."""
     server = make_server(config())
     client = RawClient(server.port)
-    started = time.monotonic()
-    for byte in b"a NOOP":
-        try:
-            client.send(bytes([byte]))
-        except (BrokenPipeError, ConnectionResetError):
-            break
-        time.sleep(1)
-    lasted = closed_within(client, 6)
-    total = time.monotonic() - started
-    assert lasted is not None and total < 3 + 3, f"open after {total:.1f} s"
+    lasted = trickle(client, [bytes([byte]) for byte in b"a NOOP a NOOP"], every=1)
+    assert lasted is not None and lasted < 3 + 3, f"open after {lasted} s"
     assert b"* BYE" in client.buffer
 
 
@@ -128,17 +136,8 @@ def test_commands_before_login_do_not_extend_the_login_time(make_server):
     """Issue 11 item 2: a NOOP every second is activity, not a login."""
     server = make_server(config())
     client = RawClient(server.port)
-    started = time.monotonic()
-    for n in range(8):
-        try:
-            client.send(f"n{n} NOOP\r\n".encode())
-        except (BrokenPipeError, ConnectionResetError):
-            break
-        time.sleep(1)
-        if client.closed(timeout=0.01):
-            break
-    assert client.closed(timeout=3)
-    assert time.monotonic() - started < 3 + 3
+    lasted = trickle(client, [f"n{n} NOOP\r\n".encode() for n in range(8)], every=1)
+    assert lasted is not None and lasted < 3 + 3
     assert b"* BYE Login time is over" in client.buffer
 
 
@@ -147,18 +146,9 @@ def test_a_huge_literal_trickled_before_login_is_cut_off(make_server):
     ([TOOBIG]) and skipped as it arrives, but the connection still has only preauth_timeout."""
     server = make_server(config())
     client = RawClient(server.port)
-    started = time.monotonic()
     client.send(b"a LOGIN {67108864+}\r\n")
-    for _ in range(8):
-        try:
-            client.send(b"x")
-        except (BrokenPipeError, ConnectionResetError):
-            break
-        time.sleep(1)
-        if client.closed(timeout=0.01):
-            break
-    assert client.closed(timeout=3)
-    assert time.monotonic() - started < 3 + 3
+    lasted = trickle(client, [b"x"] * 8, every=1)
+    assert lasted is not None and lasted < 3 + 3
 
 
 def test_a_command_line_trickled_after_login_is_cut_off(make_server):
@@ -166,17 +156,8 @@ def test_a_command_line_trickled_after_login_is_cut_off(make_server):
     still complete within command_timeout plus one second per min_input_rate bytes."""
     server = make_server(config().replace("preauth_timeout = 3", "preauth_timeout = 30"))
     client = login_raw(server)
-    started = time.monotonic()
-    for byte in b"a SELECT INBOX":
-        try:
-            client.send(bytes([byte]))
-        except (BrokenPipeError, ConnectionResetError):
-            break
-        time.sleep(0.5)
-        if client.closed(timeout=0.01):
-            break
-    assert client.closed(timeout=4)
-    assert time.monotonic() - started < 2 + 4
+    lasted = trickle(client, [bytes([byte]) for byte in b"a SELECT INBOX"], every=0.5)
+    assert lasted is not None and lasted < 2 + 4
     assert b"* BYE Command not completed in time" in client.buffer
 
 
