@@ -6,22 +6,29 @@ extension Session {
     /// REMOTE, RECURSIVEMATCH; return options SUBSCRIBED, CHILDREN; several patterns),
     /// RFC 5819 (RETURN (STATUS …)) and RFC 6154 (SPECIAL-USE). `LIST "" ""` asks for the
     /// hierarchy delimiter.
+    ///
+    /// A reference or pattern that is not valid modified UTF-7 (or UTF-8 in IMAP4rev2) is
+    /// no syntax error; no mailbox name can match it, so it lists nothing.
     func list(_ command: ListCommand) async throws -> CommandOutcome {
         guard let user = state.user else { return .bad("Log in first") }
-        let reference = try decodeListText(command.reference.bytes)
-        let patterns = try command.patterns.map { try decodeListText($0.bytes) }
-        if patterns == [""] && !command.isExtended {
+        let reference = decodeListText(command.reference.bytes)
+        let patterns = command.patterns.map { decodeListText($0.bytes) }
+        if command.patterns.count == 1 && command.patterns[0].bytes.isEmpty && !command.isExtended {
             // RFC 3501 §6.3.8: the delimiter and the root of the reference.
-            let root = reference.split(separator: MailboxNames.delimiter, maxSplits: 1).first.map(String.init) ?? ""
-            let rootName = reference.first == MailboxNames.delimiter ? String(MailboxNames.delimiter) : root
+            let text = reference ?? ""
+            let root = text.split(separator: MailboxNames.delimiter, maxSplits: 1).first.map(String.init) ?? ""
+            let rootName = text.first == MailboxNames.delimiter ? String(MailboxNames.delimiter) : root
             send(.list(ListResponse(attributes: [.noSelect], delimiter: MailboxNames.delimiter, name: rootName)))
             return .ok("LIST completed")
         }
         let options = try ListOptions(command)
+        let matchers = patterns.compactMap { pattern in
+            reference.flatMap { reference in pattern.map { ListPattern(reference: reference, pattern: $0) } }
+        }
+        guard !matchers.isEmpty else { return .ok("LIST completed") }
         let mailboxes = try await store.mailboxes(of: user.id)
         let subscribed = Set(try await store.subscriptions(of: user.id))
         let listing = MailboxListing(mailboxes: mailboxes, subscribed: subscribed, options: options)
-        let matchers = patterns.map { ListPattern(reference: reference, pattern: $0) }
         for entry in listing.entries(matching: matchers) {
             send(.list(entry.response))
             if let attributes = options.status, let record = entry.record, record.selectable {
@@ -45,8 +52,10 @@ extension Session {
     /// unsubscribed superior of a subscribed name is listed as `\Noselect`.
     func lsub(reference wireReference: MailboxName, pattern wirePattern: MailboxPattern) async throws -> CommandOutcome {
         guard let user = state.user else { return .bad("Log in first") }
-        let pattern = ListPattern(reference: try decodeListText(wireReference.bytes),
-                                  pattern: try decodeListText(wirePattern.bytes))
+        // A reference or pattern that is not a valid encoding matches no name.
+        guard let reference = decodeListText(wireReference.bytes),
+              let patternText = decodeListText(wirePattern.bytes) else { return .ok("LSUB completed") }
+        let pattern = ListPattern(reference: reference, pattern: patternText)
         let subscribed = try await store.subscriptions(of: user.id)
         let subscribedSet = Set(subscribed)
         let tree = MailboxTree(names: subscribed)
@@ -58,17 +67,9 @@ extension Session {
     }
 
     /// A reference or pattern from the wire: modified UTF-7 like mailbox names, but may be
-    /// empty and hold wildcards.
-    private func decodeListText(_ bytes: [UInt8]) throws(CommandError) -> String {
-        if output.encoder.utf8Enabled {
-            guard let text = String(validating: bytes, as: UTF8.self) else { throw .bad("Pattern is not valid UTF-8") }
-            return text
-        }
-        do {
-            return try ModifiedUTF7.decode(bytes)
-        } catch {
-            throw .bad("Pattern is not valid modified UTF-7")
-        }
+    /// empty and hold wildcards; nil if it is not validly encoded.
+    private func decodeListText(_ bytes: [UInt8]) -> String? {
+        MailboxNames.text(of: bytes, utf8: output.encoder.utf8Enabled)
     }
 }
 
