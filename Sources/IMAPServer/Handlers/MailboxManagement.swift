@@ -12,6 +12,8 @@ extension Session {
         guard specialUse.count <= 1, specialUse.allSatisfy(\.isSpecialUse) else {
             return .no("A mailbox can have one special-use attribute", code: .other("USEATTR", nil))
         }
+        try mailboxLimits.checkDepth(of: name)
+        try mailboxLimits.checkCreate(name, existing: try await store.mailboxes(of: user.id))
         let record = try await store.createMailbox(named: name, of: user.id, specialUse: specialUse.first)
         return .ok("CREATE completed", code: .mailboxID(MailboxNames.objectID(of: record)))
     }
@@ -37,8 +39,18 @@ extension Session {
         let to = try decodeMailboxName(wireTo, forCreate: true)
         if to == "INBOX" { return .no("Cannot rename onto INBOX", code: .cannot) }
         if from == to { return .no("Mailbox already exists", code: .alreadyExists) }
+        try mailboxLimits.checkDepth(of: to)
+        let existing = try await store.mailboxes(of: user.id)
+        if existing.contains(where: { $0.name == from }) {
+            try mailboxLimits.checkRename(from: from, to: to, existing: existing)
+        }
         try await store.renameMailbox(from: from, to: to, of: user.id)
         return .ok("RENAME completed")
+    }
+
+    /// The mailbox limits of the configuration (`MailboxLimits`).
+    var mailboxLimits: MailboxLimits {
+        MailboxLimits(maxMailboxes: configuration.maxMailboxesPerUser, maxDepth: configuration.maxMailboxDepth)
     }
 
     /// SUBSCRIBE and UNSUBSCRIBE (RFC 9051 §6.3.7–8). Subscribing needs an existing mailbox;

@@ -23,6 +23,12 @@ public struct ServerConfiguration: Sendable {
     public var parser = ParserLimits()
     /// Largest message APPEND accepts (RFC 7889 APPENDLIMIT); default 64 MiB.
     public var maxMessageSize: UInt64 = 64 << 20
+    /// Most mailboxes one user may have, INBOX and `\Noselect` levels included; CREATE and
+    /// RENAME that would go past it get `NO [LIMIT]` (approximate under concurrent CREATEs of
+    /// one user, see `MailboxLimits`).
+    public var maxMailboxesPerUser = 10_000
+    /// Most hierarchy levels in a mailbox name (`a/b/c` has 3); deeper names get `NO [LIMIT]`.
+    public var maxMailboxDepth = 64
     /// Commands answered one after the other without the client's input running dry, after
     /// which the connection is closed (a flood, not a client waiting for answers).
     public var maxPipelinedCommands = 1000
