@@ -113,6 +113,11 @@ struct ListOptions {
 
 /// The mailboxes of a user as LIST sees them: existing ones, subscribed names, and levels
 /// implied by deeper names (RFC 3501 §6.3.8, RFC 5258 §3).
+///
+/// Every name is matched against the patterns once and marks its superior levels at most
+/// once, and only the names listed are sorted, so that a LIST costs time linear in the
+/// number and length of the mailbox names and subscriptions, plus sorting what it returns,
+/// whatever the selection and return options.
 struct MailboxListing {
     struct Entry {
         var response: ListResponse
@@ -134,12 +139,32 @@ struct MailboxListing {
 
     /// The entries matching any pattern, in name order, each once.
     func entries(matching patterns: [ListPattern]) -> [Entry] {
-        var result: [Entry] = []
-        for name in tree.all where patterns.contains(where: { $0.matches(name) }) {
-            let endsWithPercent = patterns.contains { $0.matches(name) && $0.endsWithPercent }
-            if let entry = entry(for: name, impliedLevelsListed: endsWithPercent) { result.append(entry) }
+        // The names matching a pattern (with whether a pattern ending in `%` matched them),
+        // and for RECURSIVEMATCH the names with a selected descendant that this LIST does not
+        // return (RFC 5258 §3.5: "Servers SHOULD ONLY return a non-matching mailbox name along
+        // with CHILDINFO if at least one matching child is not also being returned").
+        var matched: [(name: String, byPercent: Bool)] = []
+        var childInfoNames = Set<String>()
+        for name in tree.names {
+            var isMatched = false, byPercent = false
+            for pattern in patterns where pattern.matches(name) {
+                isMatched = true
+                byPercent = byPercent || pattern.endsWithPercent
+            }
+            if isMatched {
+                matched.append((name, byPercent))
+            } else if options.recursiveMatch && isSelected(name) {
+                // Each superior is marked once: one already marked has its superiors marked.
+                var level = name
+                while let parent = MailboxNames.parent(of: level), childInfoNames.insert(parent).inserted {
+                    level = parent
+                }
+            }
         }
-        return result
+        matched.sort { $0.name < $1.name }
+        return matched.compactMap { name, byPercent in
+            entry(for: name, impliedLevelsListed: byPercent, childInfo: childInfoNames.contains(name))
+        }
     }
 
     private func isSelected(_ name: String) -> Bool {
@@ -148,22 +173,16 @@ struct MailboxListing {
         return options.selectSubscribed || records[name] != nil
     }
 
-    private func entry(for name: String, impliedLevelsListed: Bool) -> Entry? {
+    /// The entry of a name that matches a pattern, or nil if it is not listed. `childInfo`:
+    /// RECURSIVEMATCH is on and a selected descendant is not returned (RFC 5258 §3.5).
+    private func entry(for name: String, impliedLevelsListed: Bool, childInfo: Bool) -> Entry? {
         let record = records[name]
-        var childInfo: [String] = []
         if !isSelected(name) {
-            // RECURSIVEMATCH lists a name whose descendants are selected (RFC 5258 §3.5);
+            // RECURSIVEMATCH lists a name for the sake of its CHILDINFO (RFC 5258 §3.3 2B);
             // a plain `%` lists levels that exist only as parents (RFC 3501 §6.3.8).
-            let selectedBelow = tree.descendants(of: name).contains(where: isSelected)
-            if options.recursiveMatch && selectedBelow {
-                childInfo = ["SUBSCRIBED"]
-            } else if !(options.selectSubscribed || options.selectSpecialUse) && impliedLevelsListed && record == nil {
-                childInfo = []
-            } else {
-                return nil
-            }
-        } else if options.recursiveMatch && tree.descendants(of: name).contains(where: isSelected) {
-            childInfo = ["SUBSCRIBED"]
+            let impliedLevel = !(options.selectSubscribed || options.selectSpecialUse) && impliedLevelsListed
+                && record == nil
+            guard childInfo || impliedLevel else { return nil }
         }
         var attributes: [MailboxAttribute] = []
         if record == nil {
@@ -177,7 +196,7 @@ struct MailboxListing {
         if options.returnSubscribed && subscribed.contains(name) { attributes.append(.subscribed) }
         if let use = record?.specialUse { attributes.append(use) }
         return Entry(response: ListResponse(attributes: attributes, delimiter: MailboxNames.delimiter,
-                                            name: name, childInfo: childInfo),
+                                            name: name, childInfo: childInfo ? ["SUBSCRIBED"] : []),
                      record: record)
     }
 }
@@ -185,32 +204,34 @@ struct MailboxListing {
 /// A set of hierarchical names with their implied superiors, for LIST's rules on levels
 /// that exist only as parents (RFC 3501 §6.3.8).
 struct MailboxTree {
-    /// Every name and every superior of a name, sorted.
-    let all: [String]
+    /// Every name and every superior of a name, in no particular order.
+    let names: Set<String>
     private let explicit: Set<String>
+    /// The names that have a name below them.
     private let parents: Set<String>
 
+    /// Walks up from each name only until it meets a level already known, so that building
+    /// the tree takes time linear in the total length of the names, however deep they nest.
     init(names: [String]) {
         explicit = Set(names)
         var parents = Set<String>()
-        for name in names { parents.formUnion(MailboxNames.superiors(of: name)) }
+        for name in explicit {
+            var level = name
+            while let parent = MailboxNames.parent(of: level), parents.insert(parent).inserted {
+                level = parent
+            }
+        }
         self.parents = parents
-        all = explicit.union(parents).sorted()
+        self.names = explicit.union(parents)
     }
 
     func hasChildren(_ name: String) -> Bool { parents.contains(name) }
 
-    /// Every name below `name` in the hierarchy.
-    func descendants(of name: String) -> [String] {
-        let prefix = name + String(MailboxNames.delimiter)
-        return all.filter { $0.hasPrefix(prefix) }
-    }
-
-    /// Names matching the pattern. Implied superiors only appear when a trailing `%` makes
-    /// them a matching level (they are then not selectable).
+    /// Names matching the pattern, sorted. Implied superiors only appear when a trailing `%`
+    /// makes them a matching level (they are then not selectable).
     func matching(_ pattern: ListPattern) -> [String] {
-        all.filter { name in
+        names.filter { name in
             pattern.matches(name) && (explicit.contains(name) || pattern.endsWithPercent)
-        }
+        }.sorted()
     }
 }

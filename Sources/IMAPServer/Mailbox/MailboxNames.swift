@@ -6,6 +6,8 @@ import MailStore
 /// so that no name can be empty, hold control characters, or use `.`/`..` segments.
 enum MailboxNames {
     static let delimiter: Character = "/"
+    /// The delimiter as the byte it is in UTF-8.
+    static let delimiterByte = UInt8(ascii: "/")
     /// Longest accepted name in UTF-8 bytes, and longest hierarchy level.
     static let maxLength = 1024
     static let maxSegmentLength = 255
@@ -70,6 +72,12 @@ enum MailboxNames {
     /// keeps it through COPY and MOVE, and identical content shares it (as in Cyrus).
     static func emailID(of blob: BlobID) -> String {
         "M" + blob.rawValue.prefix(24)
+    }
+
+    /// The name of the level directly above a name (`a/b/c` → `a/b`), nil at the top level.
+    static func parent(of name: String) -> String? {
+        guard let last = name.utf8.lastIndex(of: delimiterByte) else { return nil }
+        return String(name[..<last])
     }
 
     /// The names of every superior level of a name, outermost first: `a/b/c` → `a`, `a/b`.
