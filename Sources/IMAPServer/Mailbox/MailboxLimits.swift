@@ -8,15 +8,17 @@ import MailStore
 /// implementation limit of some kind").
 ///
 /// The count is checked against the user's mailboxes as read before the change, outside the
-/// store's transaction: sessions of one user that CREATE at the same moment can together go
-/// past the limit by the number of those sessions, never further.
+/// store's transaction: sessions of one user that CREATE or RENAME at the same moment can go
+/// past the limit together by what each of those commands adds (a mailbox and its missing
+/// superiors), never further. Reading the mailboxes costs time linear in their number, which
+/// the limit bounds.
 struct MailboxLimits {
     var maxMailboxes: Int
     var maxDepth: Int
 
     /// The number of hierarchy levels of a name: `a` is 1, `a/b/c` is 3.
     static func depth(of name: String) -> Int {
-        name.reduce(1) { $1 == MailboxNames.delimiter ? $0 + 1 : $0 }
+        name.utf8.reduce(1) { $1 == MailboxNames.delimiterByte ? $0 + 1 : $0 }
     }
 
     /// Refuses a name nested deeper than `maxDepth` (before anything is read from the store).
@@ -42,14 +44,13 @@ struct MailboxLimits {
         let names = Set(existing.map(\.name))
         if from != "INBOX" {
             // The subtree moves with it (INBOX's inferiors stay, RFC 9051 §6.3.6).
-            let prefix = from + String(MailboxNames.delimiter)
-            let extraDepth = existing.lazy.filter { $0.name.hasPrefix(prefix) }
-                .map { Self.depth(of: $0.name) - Self.depth(of: from) }.max() ?? 0
+            let prefix = Array((from + String(MailboxNames.delimiter)).utf8)
+            let moved = existing.filter { $0.name.utf8.starts(with: prefix) }.map(\.name)
+            let extraDepth = moved.map { Self.depth(of: $0) - Self.depth(of: from) }.max() ?? 0
             if Self.depth(of: to) + extraDepth > maxDepth {
                 throw .no("Mailbox names nest at most \(maxDepth) levels deep", code: .limit)
             }
-            let longest = existing.lazy.filter { $0.name.hasPrefix(prefix) }
-                .map { $0.name.utf8.count - from.utf8.count }.max() ?? 0
+            let longest = moved.map { $0.utf8.count - from.utf8.count }.max() ?? 0
             if to.utf8.count + longest > MailboxNames.maxLength {
                 throw .no("Mailbox name is too long", code: .limit)
             }
