@@ -30,6 +30,13 @@ public struct Address: Hashable, Sendable {
     public var isGroupStart: Bool { host == nil && mailbox != nil }
     public var isGroupEnd: Bool { host == nil && mailbox == nil }
 
+    /// Whether `part` (a `mailbox` or `host`) is one of the placeholders the parser puts in
+    /// for a missing or broken part (`MISSING_MAILBOX`, `MISSING_DOMAIN`, `SYNTAX_ERROR`,
+    /// `INVALID_ROUTE`), which ENVELOPE shows but the message does not contain.
+    public static func isPlaceholder(_ part: [UInt8]) -> Bool {
+        part == missingMailbox || part == missingDomain || part == syntaxError || part == invalidRoute
+    }
+
     static let missingMailbox = Array("MISSING_MAILBOX".utf8)
     static let missingDomain = Array("MISSING_DOMAIN".utf8)
     static let syntaxError = Array("SYNTAX_ERROR".utf8)

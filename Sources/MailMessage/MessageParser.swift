@@ -291,6 +291,13 @@ struct StructureBuilder {
 
     /// Whether the line at `lineStart` is a boundary line of an enclosing multipart.
     /// `delimiterStart` is where the line break before it starts.
+    ///
+    /// A delimiter line is "--" and the boundary, a close delimiter line has "--" more
+    /// (RFC 2046 §5.1.1), and a boundary may itself end in "--" (Mailman's `__--__--`), so a
+    /// line ending in "--" is matched whole first: `--__--__--` is a delimiter of `__--__--`,
+    /// not the close delimiter of a boundary `__--__`. The search goes from the innermost
+    /// multipart outwards; the longest boundary that starts the line wins, and one that is the
+    /// whole line, or the whole line but a trailing "--", ends the search (as in Dovecot).
     private func boundary(at lineStart: Int, after delimiterStart: Int) -> BoundaryHit? {
         guard lineStart + 2 <= end, buffer[lineStart] == ASCII.dash,
               buffer[lineStart + 1] == ASCII.dash else { return nil }
@@ -298,12 +305,11 @@ struct StructureBuilder {
         let lf = buffer.firstIndex(of: ASCII.lf, from: textStart, to: end)
         let lineContentEnd = lf ?? end
         var matchEnd = lineContentEnd
+        var trailingDashes = false
         if lf != nil {
             if matchEnd > textStart, buffer[matchEnd - 1] == ASCII.cr { matchEnd -= 1 }
-            if matchEnd - textStart > 2, buffer[matchEnd - 1] == ASCII.dash,
-               buffer[matchEnd - 2] == ASCII.dash {
-                matchEnd -= 2
-            }
+            trailingDashes = matchEnd - textStart > 2 && buffer[matchEnd - 1] == ASCII.dash
+                && buffer[matchEnd - 2] == ASCII.dash
         } else {
             matchEnd = min(matchEnd, textStart + MessageParser.maximumBoundaryLength + 4)
         }
@@ -316,7 +322,9 @@ struct StructureBuilder {
                best.map({ boundaries[$0].count < candidate.count }) ?? true,
                matches(candidate, at: textStart) {
                 best = level
-                if candidate.count == available { break }
+                if candidate.count == available || (trailingDashes && candidate.count == available - 2) {
+                    break
+                }
             }
             level -= 1
         }

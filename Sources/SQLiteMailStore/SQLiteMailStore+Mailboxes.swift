@@ -9,7 +9,8 @@ extension SQLiteMailStore {
         return try await pool.read { db in
             let statement = try db.cachedStatement(
                 sql: "SELECT \(MailboxRow.columns) FROM mailboxes WHERE user_id = ? ORDER BY name")
-            return try Row.fetchAll(statement, arguments: [user.rawValue]).map { MailboxRow(row: $0).record }
+            // A cursor decodes each row in place (Row.fetchAll would copy every row first).
+            return try Array(Row.fetchCursor(statement, arguments: [user.rawValue]).map { MailboxRow(row: $0).record })
         }
     }
 

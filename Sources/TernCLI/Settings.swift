@@ -26,6 +26,8 @@ import TOMLKit
 /// max_message_size = 67108864      # APPEND (RFC 7889 APPENDLIMIT)
 /// max_connections = 20000
 /// max_nesting_depth = 32
+/// max_mailboxes_per_user = 10000   # CREATE/RENAME beyond it: NO [LIMIT]
+/// max_mailbox_depth = 64           # hierarchy levels in a mailbox name
 /// idle_timeout = 1800              # seconds of silence before autologout (RFC 3501 §5.4)
 /// preauth_timeout = 60             # seconds to log in
 /// idle_command_timeout = 1860      # seconds an IDLE may last without a word from the client
@@ -110,7 +112,8 @@ struct Settings {
         }
         if let limits = try reader.section("limits") {
             try limits.checkKeys(["max_line_length", "max_literal_size", "max_message_size", "max_connections",
-                                  "max_nesting_depth", "idle_timeout", "preauth_timeout",
+                                  "max_nesting_depth", "max_mailboxes_per_user", "max_mailbox_depth",
+                                  "idle_timeout", "preauth_timeout",
                                   "idle_command_timeout", "idle_keepalive", "write_timeout", "command_timeout",
                                   "min_input_rate"])
             if let v = try limits.int("max_line_length") { server.framing.maxLineLength = v }
@@ -121,6 +124,8 @@ struct Settings {
             }
             if let v = try limits.int("max_connections") { server.maxConnections = v }
             if let v = try limits.int("max_nesting_depth") { server.parser.maxNestingDepth = v }
+            if let v = try limits.int("max_mailboxes_per_user") { server.maxMailboxesPerUser = v }
+            if let v = try limits.int("max_mailbox_depth") { server.maxMailboxDepth = v }
             if let v = try limits.double("idle_timeout") { server.idleTimeoutSeconds = v }
             if let v = try limits.double("preauth_timeout") { server.preAuthTimeoutSeconds = v }
             if let v = try limits.double("idle_command_timeout") { server.idleCommandTimeoutSeconds = v }

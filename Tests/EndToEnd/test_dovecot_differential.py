@@ -101,6 +101,9 @@ EXTRA_SECTIONS = {
     "tricky:message-global": ["BODY.PEEK[2.HEADER]", "BODY.PEEK[2.TEXT]", "BODY.PEEK[2.1]", "BODY.PEEK[3]"],
     "tricky:nested-rfc822": ["BODY.PEEK[9]", "BODY.PEEK[1.1]", "BODY.PEEK[3.1.1.MIME]", "BODY.PEEK[2.3]"],
     "tricky:rfc822-base64": ["BODY.PEEK[1.1]"],
+    "tricky:mailman-digest": ["BODY.PEEK[3.1]", "BODY.PEEK[6]"],
+    "tricky:mailman-multipart-digest": ["BODY.PEEK[2.1.1]", "BODY.PEEK[3.1.2]", "BODY.PEEK[4.1.MIME]"],
+    "tricky:mime-digest": ["BODY.PEEK[2.2.1.MIME]", "BODY.PEEK[2.4.1]", "BODY.PEEK[2.5]"],
 }
 
 
@@ -405,6 +408,17 @@ SEARCHES = [
     ("not-or", b"NOT OR TO judy CC barbara"),
     ("sequence-and-uid", b"2:40 UID 10:30,100:*"),
     ("charset-utf8-ascii", b"CHARSET UTF-8 TEXT invoice"),
+    # Addresses split by comments and spaces (RFC 9051 §6.4.4: "the envelope structure's FROM field").
+    ("from-commented-address", b"FROM user-from@domain.org"),
+    ("to-commented-address", b"TO first.last@example.com"),
+    # Digests: text inside Mailman's __--__-- parts, and inside the message/rfc822 parts a
+    # multipart/digest gives parts without Content-Type (RFC 2046 §5.1.5), transfer-decoded.
+    ("body-mailman-digest", b"BODY htdig"),
+    ("body-digest-message", b"BODY durchsuchbar"),
+    ("body-digest-message-quoted-printable", b"CHARSET UTF-8 BODY " + utf8("schön gegliedert")),
+    ("body-digest-message-8bit", b"CHARSET UTF-8 BODY " + utf8("grössere")),
+    ("text-digest-message-header", b"CHARSET UTF-8 TEXT " + utf8("Kai Müller")),
+    ("body-rfc1153-digest", b"BODY \"Braces, always\""),
 ]
 
 

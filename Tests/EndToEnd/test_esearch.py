@@ -65,6 +65,40 @@ def test_search_modseq_reports_highest(mailbox):
     assert re.match(rb'^\* ESEARCH \(TAG "c"\) COUNT 10 MODSEQ \d+$', line), line
 
 
+def test_esearch_modseq_of_returned_messages(mailbox):
+    """RFC 4731 §3.2 (and RFC 7162 §3.1.10): with a single MIN or MAX the MODSEQ is that of
+    the found message; with MIN and MAX and no ALL/COUNT, the higher of the two; otherwise the
+    highest of all matches (the RFC's examples a1 to a4)."""
+    mailbox.command("a", "STORE 5 +FLAGS.SILENT (\\Seen)")  # message 5 gets the highest MODSEQ
+    mailbox.command("b", "STORE 1 +FLAGS.SILENT (\\Answered)")  # then message 1 the next
+    mailbox.command("c", "STORE 5 +FLAGS.SILENT (\\Draft)")  # and message 5 the highest again
+    modseqs = {}
+    for line in mailbox.command("d", "FETCH 1:* (MODSEQ)"):
+        match = re.match(rb"^\* (\d+) FETCH \(MODSEQ \((\d+)\)\)$", line)
+        if match:
+            modseqs[int(match.group(1))] = int(match.group(2))
+    assert len(modseqs) == 10 and max(modseqs, key=modseqs.get) == 5
+    assert modseqs[1] > modseqs[10] and modseqs[1] < modseqs[5]
+
+    def esearch(tag, command):
+        line = mailbox.command(tag, command)[0]
+        match = re.match(rb'^\* ESEARCH \(TAG "' + tag.encode() + rb'"\)( UID)? (.*) MODSEQ (\d+)$', line)
+        assert match, line
+        return match.group(2), int(match.group(3))
+
+    assert esearch("e", "SEARCH RETURN (MIN) MODSEQ 1") == (b"MIN 1", modseqs[1])
+    assert esearch("f", "SEARCH RETURN (MAX) MODSEQ 1") == (b"MAX 10", modseqs[10])
+    assert esearch("g", "SEARCH RETURN (MIN MAX) MODSEQ 1") == (b"MIN 1 MAX 10", modseqs[1])
+    assert esearch("h", "SEARCH RETURN (MIN COUNT) MODSEQ 1") == (b"MIN 1 COUNT 10", modseqs[5])
+    assert esearch("i", "SEARCH RETURN (MAX ALL) MODSEQ 1") == (b"MAX 10 ALL 1:10", modseqs[5])
+    assert esearch("j", "SEARCH RETURN (ALL) MODSEQ 1") == (b"ALL 1:10", modseqs[5])
+    # Flagged are 2, 5, 6 and 9: MAX is 9, MIN 2, and 5 is in between.
+    assert esearch("k", "UID SEARCH RETURN (MAX) FLAGGED MODSEQ 1") == (b"MAX 9", modseqs[9])
+    assert esearch("l", "SEARCH RETURN (MIN MAX) FLAGGED MODSEQ 1") == (b"MIN 2 MAX 9", max(modseqs[2], modseqs[9]))
+    assert esearch("m", "SEARCH RETURN (SAVE MIN) FLAGGED MODSEQ 1") == (b"MIN 2", modseqs[2])
+    assert esearch("n", "SEARCH RETURN (COUNT) FLAGGED MODSEQ 1") == (b"COUNT 4", modseqs[5])
+
+
 def test_emailid_and_savedate_keys(mailbox):
     """RFC 8474 §6: EMAILID finds the message with that id, THREADID nothing (all NIL);
     RFC 8514 §4: SAVEDSINCE/SAVEDBEFORE on the save date, SAVEDATESUPPORTED everything."""

@@ -1,6 +1,7 @@
 """Limits and shutdown end to end (README: Configuration): `max_connections` (`* BYE`),
 autologout before and after login (RFC 3501 §5.4), `max_message_size` (`NO [TOOBIG]`,
-RFC 7889, RFC 5530 §3), and SIGTERM saying `* BYE` to every session."""
+RFC 7889, RFC 5530 §3), `max_mailboxes_per_user` and `max_mailbox_depth` (`NO [LIMIT]`),
+and SIGTERM saying `* BYE` to every session."""
 
 import re
 import signal
@@ -333,3 +334,57 @@ def test_nesting_depth_limit(make_server):
     assert client.command("a", "SEARCH " + "(" * 5 + "ALL" + ")" * 5)[-1].startswith(b"a OK")
     assert client.command("b", "SEARCH " + "(" * 6 + "ALL" + ")" * 6)[-1].startswith(b"b BAD")
     assert client.command("c", "SEARCH " + "NOT " * 6 + "ALL")[-1].startswith(b"c BAD")
+
+
+def test_mailboxes_per_user_limit(make_server):
+    """`max_mailboxes_per_user`: a new account has 6 mailboxes (INBOX and the RFC 6154 ones);
+    CREATE up to the limit works, CREATE past it (also through superiors it would create) and
+    a RENAME that would create superiors get `NO [LIMIT]` (RFC 5530 §3); a RENAME that creates
+    nothing and re-creating a `\\Noselect` level still work at the limit."""
+    server = make_server(config_text=config(max_mailboxes_per_user=10))
+    client = login_raw(server)
+    for tag, name in (("a", "One"), ("b", "Two/Three")):
+        assert client.command(tag, f"CREATE {name}")[-1].startswith(tag.encode() + b" OK")
+    assert re.match(rb"^c NO \[LIMIT\] ", client.command("c", "CREATE Four/Five")[-1])  # 2 more: 11
+    assert client.command("d", "CREATE Four")[-1].startswith(b"d OK")  # the 10th
+    assert re.match(rb"^e NO \[LIMIT\] ", client.command("e", "CREATE Six")[-1])
+    assert re.match(rb"^f NO \[LIMIT\] ", client.command("f", "RENAME One New/One")[-1])
+    assert re.match(rb"^g NO \[LIMIT\] ", client.command("g", "RENAME INBOX Old")[-1])  # INBOX stays
+    assert client.command("h", "RENAME One Two/One")[-1].startswith(b"h OK")
+    assert client.command("i", "DELETE Two")[-1].startswith(b"i OK")  # a \Noselect level now
+    assert client.command("j", "CREATE Two")[-1].startswith(b"j OK")
+    names = [l for l in client.command("k", 'LIST "" "*"') if l.startswith(b"* LIST")]
+    assert len(names) == 10, names
+    assert client.command("l", "DELETE Four")[-1].startswith(b"l OK")
+    assert client.command("m", "CREATE Six")[-1].startswith(b"m OK")
+
+
+def test_mailbox_depth_limit(make_server):
+    """`max_mailbox_depth`: names of up to that many levels can be created; deeper ones, and a
+    RENAME that would move a descendant deeper, get `NO [LIMIT]` (RFC 5530 §3)."""
+    server = make_server(config_text=config(max_mailbox_depth=3))
+    client = login_raw(server)
+    assert client.command("a", "CREATE a/b/c")[-1].startswith(b"a OK")
+    assert re.match(rb"^b NO \[LIMIT\] ", client.command("b", "CREATE a/b/c/d")[-1])
+    assert client.command("c", "CREATE x/y/z/")[-1].startswith(b"c OK")  # a trailing / is no level
+    assert re.match(rb"^d NO \[LIMIT\] ", client.command("d", "RENAME a q/r")[-1])  # a/b/c -> q/r/b/c
+    assert client.command("e", "RENAME a/b q/b")[-1].startswith(b"e OK")  # q/b/c: 3 levels
+    assert re.match(rb"^f NO \[LIMIT\] ", client.command("f", "RENAME q/b q/r/s/t")[-1])
+    names = {re.search(rb'"/" "?([^"]*)"?$', l).group(1)
+             for l in client.command("g", 'LIST "" "*"') if l.startswith(b"* LIST")}
+    assert {b"a", b"q", b"q/b", b"q/b/c", b"x/y/z"} <= names and b"q/r" not in names, names
+
+
+def test_rename_keeps_moved_names_within_the_length_limit(make_server):
+    """Names are at most 1024 bytes (255 per level): a RENAME whose new name fits but would
+    make a moved descendant longer gets `NO [LIMIT]`, and nothing moves."""
+    server = make_server()
+    client = login_raw(server)
+    child = "c" * 255
+    assert client.command("a", f"CREATE p/{child}")[-1].startswith(b"a OK")
+    target = "/".join(["Q" * 255, "R" * 255, "S" * 255, "T" * 100])  # 868 bytes; p/ccc… -> 1,124
+    assert re.match(rb"^b NO \[LIMIT\] ", client.command("b", f"RENAME p {target}")[-1])
+    assert client.command("c", f"STATUS p/{child} (MESSAGES)")[-1].startswith(b"c OK")
+    shorter = "/".join(["Q" * 255, "R" * 255, "S" * 200])  # 712 bytes; p/ccc… -> 968
+    assert client.command("d", f"RENAME p {shorter}")[-1].startswith(b"d OK")
+    assert client.command("e", f"STATUS {shorter}/{child} (MESSAGES)")[-1].startswith(b"e OK")

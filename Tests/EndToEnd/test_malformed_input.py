@@ -61,7 +61,9 @@ AUTHENTICATED = [
     ("CREATE empty name", b'a CREATE ""\r\n', rb"^a NO .+"),
     ("CREATE empty level", b"a CREATE a//b\r\n", rb"^a NO .+"),
     ("CREATE dot-dot level", b"a CREATE ../x\r\n", rb"^a NO .+"),
-    ("CREATE invalid modified UTF-7", b"a CREATE &Jjo\r\n", rb"^a BAD .+"),
+    # Valid syntax, but no mailbox can have the name (RFC 3501 §5.1.3): NO, not BAD.
+    ("CREATE invalid modified UTF-7", b"a CREATE &Jjo\r\n", rb"^a NO \[CANNOT\] .+"),
+    ("SELECT invalid modified UTF-7", b"a SELECT &Jjo\r\n", rb"^a NO \[NONEXISTENT\] .+"),
     ("DELETE INBOX", b"a DELETE INBOX\r\n", rb"^a NO .+"),
     ("RENAME onto INBOX", b"a RENAME Sent INBOX\r\n", rb"^a NO .+"),
     ("STATUS unknown attribute", b"a STATUS INBOX (FOO)\r\n", rb"^a BAD .+"),

@@ -275,6 +275,31 @@ def test_header_keys_with_imapclient(loaded, criteria, expected):
     client.logout()
 
 
+def test_address_keys_match_addresses_split_by_comments(server):
+    """RFC 9051 §6.4.4: FROM, TO, CC and BCC search "the envelope structure's" field, whose
+    addresses drop the comments and spaces RFC 5322 §3.4.1 allows around "@" (the ENVELOPE of
+    this message has "user-from" "domain.org"); the raw field text still matches too."""
+    client = login(server)
+    load(client, [crlf("""From: <user-from (comment)@ (comment) domain.org>
+To: Team: first.last (x) @ example . com, other@example.net;
+Cc: =?UTF-8?Q?Z=C3=B6e?= (note) <zoe @ example.org>
+Subject: comments in addresses
+
+Body.
+""").encode(), M6])
+    assert client.command("x", "SELECT INBOX")[-1].startswith(b"x OK")
+    envelope = client.command("e", "FETCH 1 ENVELOPE")[0]
+    assert b'((NIL NIL "user-from" "domain.org"))' in envelope, envelope
+    for criteria, expected in [("FROM user-from@domain.org", [1]), ("FROM \"user-from@domain.org\"", [1]),
+                               ("FROM comment", [1]), ("TO first.last@example.com", [1]),
+                               ("TO \"x <first.last@example.com>\"", [1]), ("CC zoe@example.org", [1]),
+                               ("CC note", [1]), ("OR FROM big@example.com FROM user-from@domain.org", [1, 2]),
+                               ("NOT FROM user-from@domain.org", [2]), ("FROM nobody@domain.org", [])]:
+        assert search(client, criteria) == expected, criteria
+        assert search(client, criteria, uid=True) == expected, criteria
+    assert search(client, b"CHARSET UTF-8 CC " + literal("Zöe <zoe@example.org>")) == [1]
+
+
 @pytest.mark.parametrize("criteria, expected", [
     ("BODY café", [1]), ("BODY NAÏVE", [1]), ("BODY \"soft-wrapped by the encoder\"", [1]),
     ("BODY quarterly", []), ("BODY \"grüße aus köln\"", [2]), ("BODY señor", [2]),

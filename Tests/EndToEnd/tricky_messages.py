@@ -5,7 +5,12 @@ ends. `NUL_MESSAGE` holds NUL bytes and can only be sent as literal8 (RFC 3516 Â
 Not here, because Dovecot 2.3.19 ends the whole session on BINARY of such a part, so that they
 cannot be compared: base64 whose last group lacks its padding ("DA0", "Base64 data ends
 prematurely"), and quoted-printable whose last line ends in a soft line break ("last line="
-right before the boundary, "Invalid quoted-printable input trailer")."""
+right before the boundary, "Invalid quoted-printable input trailer").
+
+Mailing-list digests (Mailman's `__--__--` boundary, multipart/digest, RFC 1153) are in
+`digest_messages.py` and join the list at its end."""
+
+from digest_messages import DIGESTS
 
 
 def crlf(text):
@@ -519,7 +524,16 @@ Content-Type: text/plain
 spaced boundary
 --a b  c--
 """)),
-]
+    ("comments-in-addresses", crlf("""\
+From: <user-from (comment)@ (comment) domain.org>
+To: Team: first.last (x) @ example . com, other@example.net;
+Cc: =?UTF-8?Q?Z=C3=B6e?= (note) <zoe @ example.org>
+Date: Tue, 2 Jan 2024 10:00:00 +0000
+Subject: comments and spaces inside addresses
+
+The envelope drops them.
+""")),
+] + DIGESTS
 
 # A binary part with NUL bytes and a text part with one NUL: sent as literal8.
 NUL_MESSAGE = ("nul-bytes", crlf(HEAD + """\

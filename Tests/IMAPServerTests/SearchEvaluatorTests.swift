@@ -169,6 +169,32 @@ struct SearchHeaderTests {
         #expect(try matches(criteria, Messages.plain) == expected)
     }
 
+    /// Comments and spaces may stand around the "@" and between the words of an address
+    /// (RFC 5322 §3.4.1, §3.2.2); the envelope drops them, and so does FROM (RFC 9051 §6.4.4:
+    /// "the envelope structure's FROM field").
+    static let commented = SearchFixture(bytes: crlf("""
+        From: <user-from (comment)@ (comment) domain.org>
+        To: Team: first.last (x) @ example . com, other@example.net;
+        Cc: =?UTF-8?Q?Z=C3=B6e?= (note) <zoe @ example.org>
+        Bcc: (hidden) bcc-user@example.org (Blind Copy)
+        Subject: comments
+
+        Body.
+
+        """))
+
+    @Test("Address keys match the parsed addresses, across comments and spaces", arguments: [
+        ("FROM user-from@domain.org", true), ("FROM \"user-from@domain.org\"", true),
+        ("FROM USER-FROM@DOMAIN.ORG", true), ("FROM comment", true), ("FROM nobody@domain.org", false),
+        ("TO first.last@example.com", true), ("TO \"team: x <first.last@example.com>, other@\"", true),
+        ("TO other@example.net", true), ("TO x.last", false),
+        ("CC \"zöe <zoe@example.org>\"", true), ("CC zoe@example.org", true), ("CC note", true),
+        ("BCC \"Blind Copy <bcc-user@example.org>\"", true), ("BCC MISSING_DOMAIN", false),
+    ])
+    func addressesAcrossComments(criteria: String, expected: Bool) throws {
+        #expect(try matches(criteria, Self.commented) == expected)
+    }
+
     @Test("SUBJECT matches RFC 2047 words in several scripts, ignoring case")
     func subjects() throws {
         #expect(try matches("SUBJECT \"привет\"", Messages.plain))

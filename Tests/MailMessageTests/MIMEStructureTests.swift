@@ -258,6 +258,73 @@ struct MIMEStructureTests {
         #expect(parts[1].isText)
     }
 
+    @Test("A boundary that ends in -- (Mailman's __--__--): its delimiter lines are not close delimiters (§5.1.1)")
+    func boundaryEndingInDashes() {
+        let bytes = crlf("""
+            Content-Type: multipart/digest; boundary="__--__--"
+
+            --__--__--
+            Content-Type: text/plain
+
+            masthead
+            --__--__--
+
+            Message: 1
+            Subject: first
+
+            body1
+
+            --__--__--
+
+            Message: 2
+            Subject: second
+
+            body2
+            --__--__----
+            epilogue
+            """)
+        let parts = MessageParser.parse(bytes).root.children
+        #expect(parts.count == 3)
+        #expect(parts.first?.isText == true)
+        #expect(parts.first.map { text(bytes[$0.bodyRange]) } == "masthead")
+        let subjects = parts.dropFirst().map { part -> String? in
+            guard case let .message(envelope, inner) = part.kind else { return nil }
+            #expect(part.mediaType == "message" && part.mediaSubtype == "rfc822")
+            #expect(inner.isText)
+            return envelope.subject.map(text)
+        }
+        #expect(subjects == ["first", "second"])
+        #expect(leaves(bytes) == ["masthead", "body1\r\n", "body2"])
+    }
+
+    @Test("Boundaries that differ by a trailing --: the whole line decides, innermost first (§5.1.1)")
+    func boundariesDifferingByDashes() {
+        // The inner boundary is the outer one and "--": "--a--" is a delimiter of the inner
+        // multipart, "--a----" its close delimiter, and "--a" the next outer part.
+        let bytes = crlf("""
+            Content-Type: multipart/mixed; boundary=a
+
+            --a
+            Content-Type: multipart/mixed; boundary="a--"
+
+            --a--
+
+            one
+            --a--
+
+            two
+            --a----
+            --a
+
+            three
+            --a--
+            """)
+        let root = MessageParser.parse(bytes).root
+        #expect(root.children.count == 2)
+        #expect(root.children.first?.children.count == 2)
+        #expect(leaves(bytes) == ["one", "two", "three"])
+    }
+
     @Test("message/global is parsed like message/rfc822 (RFC 6532 §3.5, RFC 9051 §7.5.2)")
     func messageGlobal() {
         let bytes = crlf("Content-Type: message/global\nMIME-Version: 1.0\n\nSubject: ünï\n\nbody\n")

@@ -31,6 +31,7 @@ struct SettingsTests {
         #expect(settings.server.port == 1143 && settings.server.tlsPort == 1993)
         #expect(settings.server.plaintextAuthentication == .tlsOrLoopback)
         #expect(settings.server.maxConnectionsPerUser == 50)
+        #expect(settings.server.maxMailboxesPerUser == 10_000 && settings.server.maxMailboxDepth == 64)
         #expect(settings.server.tls == nil)
     }
 
@@ -50,6 +51,8 @@ struct SettingsTests {
             max_message_size = 2048
             idle_timeout = 1800
             preauth_timeout = 20
+            max_mailboxes_per_user = 500
+            max_mailbox_depth = 8
             [security]
             password_iterations = 4096
             plaintext_auth = "tls"
@@ -65,6 +68,7 @@ struct SettingsTests {
                                                 keyPath: "/etc/tern/privkey.pem"))
         #expect(settings.server.framing.maxLineLength == 1000 && settings.server.maxMessageSize == 2048)
         #expect(settings.server.preAuthTimeoutSeconds == 20)
+        #expect(settings.server.maxMailboxesPerUser == 500 && settings.server.maxMailboxDepth == 8)
         #expect(settings.server.tickIntervalSeconds == 5)  // at most a quarter of the shortest timeout
         #expect(settings.server.passwordIterations == 4096 && settings.server.plaintextAuthentication == .tlsOnly)
         #expect(settings.server.loginFailureDelaySeconds == 0 && settings.server.maxLoginFailuresPerConnection == 5)
@@ -97,6 +101,8 @@ struct SettingsTests {
         #expect(refusal("colour = 1").contains("unknown setting colour"))
         #expect(refusal("[limits]\nmax_line_lenght = 5").contains("limits.max_line_lenght"))
         #expect(refusal("[limits]\nmax_connections = -1").contains("limits.max_connections must be a positive integer"))
+        #expect(refusal("[limits]\nmax_mailboxes_per_user = 0").contains("limits.max_mailboxes_per_user must be a positive integer"))
+        #expect(refusal("[limits]\nmax_mailbox_depth = -3").contains("limits.max_mailbox_depth must be a positive integer"))
         #expect(refusal("[imap]\nlisten = \"nowhere\"").contains("imap.listen must be HOST:PORT"))
         #expect(refusal("[tls]\ncertificate = \"a.pem\"").contains("[tls] needs both certificate and key"))
         #expect(refusal("[security]\nplaintext_auth = \"never\"").contains("plaintext_auth must be"))

@@ -7,22 +7,29 @@ extension Session {
     /// REMOTE, RECURSIVEMATCH; return options SUBSCRIBED, CHILDREN; several patterns),
     /// RFC 5819 (RETURN (STATUS …)) and RFC 6154 (SPECIAL-USE). `LIST "" ""` asks for the
     /// hierarchy delimiter.
+    ///
+    /// A reference or pattern that is not valid modified UTF-7 (or UTF-8 in IMAP4rev2) is
+    /// no syntax error; no mailbox name can match it, so it lists nothing.
     func list(_ command: ListCommand) async throws -> CommandOutcome {
         guard let user = state.user else { return .bad("Log in first") }
-        let reference = try decodeListText(command.reference.bytes)
-        let patterns = try command.patterns.map { try decodeListText($0.bytes) }
-        if patterns == [""] && !command.isExtended {
+        let reference = decodeListText(command.reference.bytes)
+        let patterns = command.patterns.map { decodeListText($0.bytes) }
+        if command.patterns.count == 1 && command.patterns[0].bytes.isEmpty && !command.isExtended {
             // RFC 3501 §6.3.8: the delimiter and the root of the reference.
-            let root = reference.split(separator: MailboxNames.delimiter, maxSplits: 1).first.map(String.init) ?? ""
-            let rootName = reference.first == MailboxNames.delimiter ? String(MailboxNames.delimiter) : root
+            let text = reference ?? ""
+            let root = text.split(separator: MailboxNames.delimiter, maxSplits: 1).first.map(String.init) ?? ""
+            let rootName = text.first == MailboxNames.delimiter ? String(MailboxNames.delimiter) : root
             send(.list(ListResponse(attributes: [.noSelect], delimiter: MailboxNames.delimiter, name: rootName)))
             return .ok("LIST completed")
         }
         let options = try ListOptions(command)
+        let matchers = patterns.compactMap { pattern in
+            reference.flatMap { reference in pattern.map { ListPattern(reference: reference, pattern: $0) } }
+        }
+        guard !matchers.isEmpty else { return .ok("LIST completed") }
         let mailboxes = try await store.mailboxes.list(of: user.id, as: principal)
         let subscribed = Set(try await store.mailboxes.subscriptions(of: user.id))
         let listing = MailboxListing(mailboxes: mailboxes, subscribed: subscribed, options: options)
-        let matchers = patterns.map { ListPattern(reference: reference, pattern: $0) }
         for entry in listing.entries(matching: matchers) {
             send(.list(entry.response))
             if let attributes = options.status, let record = entry.record, record.selectable {
@@ -46,8 +53,10 @@ extension Session {
     /// unsubscribed superior of a subscribed name is listed as `\Noselect`.
     func lsub(reference wireReference: MailboxName, pattern wirePattern: MailboxPattern) async throws -> CommandOutcome {
         guard let user = state.user else { return .bad("Log in first") }
-        let pattern = ListPattern(reference: try decodeListText(wireReference.bytes),
-                                  pattern: try decodeListText(wirePattern.bytes))
+        // A reference or pattern that is not a valid encoding matches no name.
+        guard let reference = decodeListText(wireReference.bytes),
+              let patternText = decodeListText(wirePattern.bytes) else { return .ok("LSUB completed") }
+        let pattern = ListPattern(reference: reference, pattern: patternText)
         let subscribed = try await store.mailboxes.subscriptions(of: user.id)
         let subscribedSet = Set(subscribed)
         let tree = MailboxTree(names: subscribed)
@@ -59,17 +68,9 @@ extension Session {
     }
 
     /// A reference or pattern from the wire: modified UTF-7 like mailbox names, but may be
-    /// empty and hold wildcards.
-    private func decodeListText(_ bytes: [UInt8]) throws(CommandError) -> String {
-        if output.encoder.utf8Enabled {
-            guard let text = String(validating: bytes, as: UTF8.self) else { throw .bad("Pattern is not valid UTF-8") }
-            return text
-        }
-        do {
-            return try ModifiedUTF7.decode(bytes)
-        } catch {
-            throw .bad("Pattern is not valid modified UTF-7")
-        }
+    /// empty and hold wildcards; nil if it is not validly encoded.
+    private func decodeListText(_ bytes: [UInt8]) -> String? {
+        MailboxNames.text(of: bytes, utf8: output.encoder.utf8Enabled)
     }
 }
 
@@ -113,6 +114,11 @@ struct ListOptions {
 
 /// The mailboxes of a user as LIST sees them: existing ones, subscribed names, and levels
 /// implied by deeper names (RFC 3501 §6.3.8, RFC 5258 §3).
+///
+/// Every name is matched against the patterns once and marks its superior levels at most
+/// once, and only the names listed are sorted, so that a LIST costs time linear in the
+/// number and length of the mailbox names and subscriptions, plus sorting what it returns,
+/// whatever the selection and return options.
 struct MailboxListing {
     struct Entry {
         var response: ListResponse
@@ -134,12 +140,32 @@ struct MailboxListing {
 
     /// The entries matching any pattern, in name order, each once.
     func entries(matching patterns: [ListPattern]) -> [Entry] {
-        var result: [Entry] = []
-        for name in tree.all where patterns.contains(where: { $0.matches(name) }) {
-            let endsWithPercent = patterns.contains { $0.matches(name) && $0.endsWithPercent }
-            if let entry = entry(for: name, impliedLevelsListed: endsWithPercent) { result.append(entry) }
+        // The names matching a pattern (with whether a pattern ending in `%` matched them),
+        // and for RECURSIVEMATCH the names with a selected descendant that this LIST does not
+        // return (RFC 5258 §3.5: "Servers SHOULD ONLY return a non-matching mailbox name along
+        // with CHILDINFO if at least one matching child is not also being returned").
+        var matched: [(name: String, byPercent: Bool)] = []
+        var childInfoNames = Set<String>()
+        for name in tree.names {
+            var isMatched = false, byPercent = false
+            for pattern in patterns where pattern.matches(name) {
+                isMatched = true
+                byPercent = byPercent || pattern.endsWithPercent
+            }
+            if isMatched {
+                matched.append((name, byPercent))
+            } else if options.recursiveMatch && isSelected(name) {
+                // Each superior is marked once: one already marked has its superiors marked.
+                var level = name
+                while let parent = MailboxNames.parent(of: level), childInfoNames.insert(parent).inserted {
+                    level = parent
+                }
+            }
         }
-        return result
+        matched.sort { $0.name < $1.name }
+        return matched.compactMap { name, byPercent in
+            entry(for: name, impliedLevelsListed: byPercent, childInfo: childInfoNames.contains(name))
+        }
     }
 
     private func isSelected(_ name: String) -> Bool {
@@ -148,22 +174,16 @@ struct MailboxListing {
         return options.selectSubscribed || records[name] != nil
     }
 
-    private func entry(for name: String, impliedLevelsListed: Bool) -> Entry? {
+    /// The entry of a name that matches a pattern, or nil if it is not listed. `childInfo`:
+    /// RECURSIVEMATCH is on and a selected descendant is not returned (RFC 5258 §3.5).
+    private func entry(for name: String, impliedLevelsListed: Bool, childInfo: Bool) -> Entry? {
         let record = records[name]
-        var childInfo: [String] = []
         if !isSelected(name) {
-            // RECURSIVEMATCH lists a name whose descendants are selected (RFC 5258 §3.5);
+            // RECURSIVEMATCH lists a name for the sake of its CHILDINFO (RFC 5258 §3.3 2B);
             // a plain `%` lists levels that exist only as parents (RFC 3501 §6.3.8).
-            let selectedBelow = tree.descendants(of: name).contains(where: isSelected)
-            if options.recursiveMatch && selectedBelow {
-                childInfo = ["SUBSCRIBED"]
-            } else if !(options.selectSubscribed || options.selectSpecialUse) && impliedLevelsListed && record == nil {
-                childInfo = []
-            } else {
-                return nil
-            }
-        } else if options.recursiveMatch && tree.descendants(of: name).contains(where: isSelected) {
-            childInfo = ["SUBSCRIBED"]
+            let impliedLevel = !(options.selectSubscribed || options.selectSpecialUse) && impliedLevelsListed
+                && record == nil
+            guard childInfo || impliedLevel else { return nil }
         }
         var attributes: [MailboxAttribute] = []
         if record == nil {
@@ -177,7 +197,7 @@ struct MailboxListing {
         if options.returnSubscribed && subscribed.contains(name) { attributes.append(.subscribed) }
         if let use = record?.specialUse { attributes.append(.specialUse(use)) }
         return Entry(response: ListResponse(attributes: attributes, delimiter: MailboxNames.delimiter,
-                                            name: name, childInfo: childInfo),
+                                            name: name, childInfo: childInfo ? ["SUBSCRIBED"] : []),
                      record: record)
     }
 }
@@ -185,32 +205,34 @@ struct MailboxListing {
 /// A set of hierarchical names with their implied superiors, for LIST's rules on levels
 /// that exist only as parents (RFC 3501 §6.3.8).
 struct MailboxTree {
-    /// Every name and every superior of a name, sorted.
-    let all: [String]
+    /// Every name and every superior of a name, in no particular order.
+    let names: Set<String>
     private let explicit: Set<String>
+    /// The names that have a name below them.
     private let parents: Set<String>
 
+    /// Walks up from each name only until it meets a level already known, so that building
+    /// the tree takes time linear in the total length of the names, however deep they nest.
     init(names: [String]) {
         explicit = Set(names)
         var parents = Set<String>()
-        for name in names { parents.formUnion(MailboxNames.superiors(of: name)) }
+        for name in explicit {
+            var level = name
+            while let parent = MailboxNames.parent(of: level), parents.insert(parent).inserted {
+                level = parent
+            }
+        }
         self.parents = parents
-        all = explicit.union(parents).sorted()
+        self.names = explicit.union(parents)
     }
 
     func hasChildren(_ name: String) -> Bool { parents.contains(name) }
 
-    /// Every name below `name` in the hierarchy.
-    func descendants(of name: String) -> [String] {
-        let prefix = name + String(MailboxNames.delimiter)
-        return all.filter { $0.hasPrefix(prefix) }
-    }
-
-    /// Names matching the pattern. Implied superiors only appear when a trailing `%` makes
-    /// them a matching level (they are then not selectable).
+    /// Names matching the pattern, sorted. Implied superiors only appear when a trailing `%`
+    /// makes them a matching level (they are then not selectable).
     func matching(_ pattern: ListPattern) -> [String] {
-        all.filter { name in
+        names.filter { name in
             pattern.matches(name) && (explicit.contains(name) || pattern.endsWithPercent)
-        }
+        }.sorted()
     }
 }

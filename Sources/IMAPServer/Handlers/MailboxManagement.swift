@@ -13,7 +13,10 @@ extension Session {
         guard specialUse.count <= 1, specialUse.allSatisfy({ $0.specialUse != nil }) else {
             return .no("A mailbox can have one special-use attribute", code: .other("USEATTR", nil))
         }
-        let record = try await store.mailboxes.create(MailboxPath(owner: user.id, name: name), specialUse: specialUse.first?.specialUse, as: principal)
+        try mailboxLimits.checkDepth(of: name)
+        try mailboxLimits.checkCreate(name, existing: try await store.mailboxes.list(of: user.id, as: principal))
+        let record = try await store.mailboxes.create(MailboxPath(owner: user.id, name: name),
+                                                      specialUse: specialUse.first?.specialUse, as: principal)
         return .ok("CREATE completed", code: .mailboxID(MailboxNames.objectID(of: record)))
     }
 
@@ -36,8 +39,18 @@ extension Session {
         let to = try decodeMailboxName(wireTo, forCreate: true)
         if to == "INBOX" { return .no("Cannot rename onto INBOX", code: .cannot) }
         if from == to { return .no("Mailbox already exists", code: .alreadyExists) }
+        try mailboxLimits.checkDepth(of: to)
+        let existing = try await store.mailboxes.list(of: user.id, as: principal)
+        if existing.contains(where: { $0.name == from }) {
+            try mailboxLimits.checkRename(from: from, to: to, existing: existing)
+        }
         try await store.mailboxes.rename(MailboxPath(owner: user.id, name: from), to: to, as: principal)
         return .ok("RENAME completed")
+    }
+
+    /// The mailbox limits of the configuration (`MailboxLimits`).
+    var mailboxLimits: MailboxLimits {
+        MailboxLimits(maxMailboxes: configuration.maxMailboxesPerUser, maxDepth: configuration.maxMailboxDepth)
     }
 
     /// SUBSCRIBE and UNSUBSCRIBE (RFC 9051 §6.3.7–8). Subscribing needs an existing mailbox;

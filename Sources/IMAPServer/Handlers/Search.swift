@@ -44,7 +44,8 @@ extension Session {
         let numbers = command.byUID ? foundUIDs.map(\.rawValue) : found.map { UInt32($0 + 1) }
         var highest: ModSeq?
         if wantsModSeq && !foundUIDs.isEmpty {
-            highest = try await store.messages.states(in: selected.id, uids: foundUIDs, as: principal).map(\.modSeq).max()
+            let reported = Self.modSeqMessages(options, of: foundUIDs)
+            highest = try await store.messages.states(in: selected.id, uids: reported, as: principal).map(\.modSeq).max()
         }
         if let options {
             respondExtended(options, numbers: numbers, uids: foundUIDs, modSeq: highest,
@@ -55,6 +56,20 @@ extension Session {
         var outcome = CommandOutcome.ok(command.byUID ? "UID SEARCH completed" : "SEARCH completed")
         outcome.includeUIDInUpdates = command.byUID
         return outcome
+    }
+
+    /// The found messages whose highest mod-sequence the response reports (RFC 4731 §3.2): "If
+    /// the SEARCH/UID SEARCH command contained a single MIN or MAX result option, the MODSEQ
+    /// result option contains the mod-sequence for the found message. If [it] contained both
+    /// MIN and MAX result options and no ALL/COUNT option, the MODSEQ result option contains
+    /// the highest mod-sequence for the two returned messages. Otherwise the MODSEQ result
+    /// option contains the highest mod-sequence for all messages being returned."
+    static func modSeqMessages(_ options: Set<SearchReturnOption>?, of found: [UID]) -> [UID] {
+        guard let options, !options.contains(.all), !options.contains(.count) else { return found }
+        var reported: [UID] = []
+        if options.contains(.min), let first = found.first { reported.append(first) }
+        if options.contains(.max), let last = found.last { reported.append(last) }
+        return reported.isEmpty ? found : reported
     }
 
     /// `RETURN (...)` as a set; `RETURN ()` means ALL (RFC 4731 §3.1). nil: no RETURN.

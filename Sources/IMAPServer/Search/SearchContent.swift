@@ -30,6 +30,8 @@ final class SearchContent {
     private lazy var fields = HeaderFields(parsing: withBytes { Array($0[..<headerSize]) })
     /// Case-folded decoded values of the fields looked up so far, by lower-cased name.
     private var foldedValues: [String: [[UInt8]]] = [:]
+    /// Case-folded address text (`SearchAddresses`) of the address fields searched so far.
+    private var foldedAddresses: [String: [[UInt8]]] = [:]
     private var foldedHeader: [UInt8]?
     private var parsedSentDate: MessageDate??
     private var units: [TextUnit] = []
@@ -81,6 +83,27 @@ final class SearchContent {
         } else {
             values = fields.all(named: name).map { SearchFolding.folded(fields.decodedValue(of: $0)) }
             foldedValues[key] = values
+        }
+        return values.contains { Self.contains($0, needle) }
+    }
+
+    /// Whether an address field named `name` contains `needle` (RFC 9051 §6.4.4 FROM, TO, CC,
+    /// BCC: "the envelope structure's FROM field"): in its decoded header text, or in its
+    /// addresses as the envelope parses them (`SearchAddresses`); an empty needle asks whether
+    /// the field exists.
+    func addresses(named name: String, contains needle: [UInt8]) -> Bool {
+        if header(named: name, contains: needle) { return true }
+        if needle.isEmpty { return false }
+        let key = name.lowercased()
+        let values: [[UInt8]]
+        if let cached = foldedAddresses[key] {
+            values = cached
+        } else {
+            values = fields.all(named: name).map { field in
+                let addresses = AddressParser.parseAddressList(fields.unfoldedValue(of: field))
+                return SearchFolding.folded(SearchAddresses.text(of: addresses))
+            }
+            foldedAddresses[key] = values
         }
         return values.contains { Self.contains($0, needle) }
     }

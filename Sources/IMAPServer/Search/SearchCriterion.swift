@@ -32,10 +32,14 @@ indirect enum SearchCriterion: Hashable, Sendable {
     case saveDate(DateTest)
     /// EMAILID (RFC 8474 §6): the message's content identifier.
     case emailID(String, EmailIDs)
-    /// HEADER, and FROM, TO, CC, BCC, SUBJECT: a field with this name (ASCII case-insensitive)
+    /// HEADER and SUBJECT: a field with this name (ASCII case-insensitive)
     /// whose decoded value contains the case-folded needle; an empty needle asks only that
     /// the field exists.
     case header(name: String, needle: [UInt8])
+    /// FROM, TO, CC, BCC: the address field with this name contains the case-folded needle in
+    /// its decoded text or in its parsed addresses (RFC 9051 §6.4.4 "envelope structure's
+    /// FROM field"); an empty needle asks only that the field exists.
+    case address(name: String, needle: [UInt8])
     /// BODY: the decoded text of the body contains the case-folded needle.
     case body([UInt8])
     /// TEXT: the decoded header or body text contains the case-folded needle.
@@ -50,7 +54,7 @@ indirect enum SearchCriterion: Hashable, Sendable {
         case .constant, .sequenceNumbers, .uids, .recent: return .view
         case .systemFlag, .keyword, .internalDate, .larger, .smaller, .modSeq, .saveDate, .emailID:
             return .metadata
-        case .header, .sentDate: return .header
+        case .header, .address, .sentDate: return .header
         case .body, .text: return .body
         case .not(let inner): return inner.cost
         case .or(let left, let right): return max(left.cost, right.cost)
@@ -63,7 +67,7 @@ indirect enum SearchCriterion: Hashable, Sendable {
     /// and reading the whole message checks the header first anyway.
     var usesHeader: Bool {
         switch self {
-        case .header, .sentDate: return true
+        case .header, .address, .sentDate: return true
         case .not(let inner): return inner.usesHeader
         case .or(let left, let right): return left.usesHeader || right.usesHeader
         case .and(let criteria): return criteria.contains { $0.usesHeader }

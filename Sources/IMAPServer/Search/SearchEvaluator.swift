@@ -61,6 +61,8 @@ extension SearchCriterion {
             return test.matches(day: day)
         case .header(let name, let needle):
             return subject.content?.header(named: name, contains: needle)
+        case .address(let name, let needle):
+            return subject.content?.addresses(named: name, contains: needle)
         case .body(let needle):
             return subject.content?.body(contains: needle)
         case .text(let needle):

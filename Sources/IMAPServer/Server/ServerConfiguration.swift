@@ -25,6 +25,12 @@ public struct ServerConfiguration: Sendable {
     public var parser = ParserLimits()
     /// Largest message APPEND accepts (RFC 7889 APPENDLIMIT); default 64 MiB.
     public var maxMessageSize: UInt64 = 64 << 20
+    /// Most mailboxes one user may have, INBOX and `\Noselect` levels included; CREATE and
+    /// RENAME that would go past it get `NO [LIMIT]` (approximate under concurrent CREATEs of
+    /// one user, see `MailboxLimits`).
+    public var maxMailboxesPerUser = 10_000
+    /// Most hierarchy levels in a mailbox name (`a/b/c` has 3); deeper names get `NO [LIMIT]`.
+    public var maxMailboxDepth = 64
     /// Pipelined commands whose answers are queued before the session waits for the client to
     /// read them (RFC 9051 §5.5): a client that reads its answers goes on however many commands
     /// it has in flight; one that does not is held here until `writeTimeoutSeconds`.
