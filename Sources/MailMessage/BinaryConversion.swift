@@ -17,10 +17,9 @@ import Glibc
 /// The converted leaf keeps its header except the value of each Content-Transfer-Encoding
 /// field, which becomes ` base64` (one field is added when there is none, and `MIME-Version:
 /// 1.0` to a message header that has neither it nor Content-Type, without which the field
-/// would not count, RFC 2045 §4); its body becomes
-/// the base64 of the original body (RFC 2045 §6.8: lines of 76 characters, ended as the
-/// part's header lines end, no line break after the last), so decoding it gives the original
-/// bytes back. Every other byte is copied; boundaries cannot appear in base64 text, so the
+/// would not count, RFC 2045 §4); its body becomes the base64 of the original body (RFC 2045
+/// §6.8: lines of 76 characters, ended as the part's header lines end, no line break after
+/// the last), so decoding it gives the original bytes back. Every other byte is copied; boundaries cannot appear in base64 text, so the
 /// converted message has the same MIME tree.
 ///
 /// A NUL that no re-encoding can carry (in a header, a preamble or epilogue, a base64,
