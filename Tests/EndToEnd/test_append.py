@@ -307,7 +307,7 @@ def test_literal8_with_nul_is_stored_reencoded(server):
     gives the original part bytes back; BINARY[] is the stored message."""
     from imap_wire import Connection
     from fetch_comparison import fetch_items
-    from tricky_messages import NUL_MESSAGE
+    from binary_messages import NUL_MESSAGE
     _, message = NUL_MESSAGE
     header, _, body = message.partition(b"\r\n\r\n")
     text_part = b"text with a NUL:\x00 here"

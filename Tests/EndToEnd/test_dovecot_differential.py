@@ -35,6 +35,7 @@ from dovecot_peer import DovecotPeer, unavailable_reason
 from imap_wire import Connection, ProtocolError, Response, tokenize
 from fetch_comparison import (MONTHS, Difference, compare, fetch_items, is_ok, item_key, part_requests, plain,
                               section_parts, show, status_of, values_equal)
+import binary_messages
 import tricky_messages
 
 USER, PASSWORD = "alice", "secret-a"
@@ -103,7 +104,7 @@ ALLOWED_DIFFERENCES = {
        for key in ("BODYSTRUCTURE", "BODY", "RFC822.SIZE", "BODY[TEXT]", "BODY[1]", "BODY[1.MIME]", "BODY[2]",
                    "BODY[2.MIME]")},
     **{(f"binary:{name}", key): BINARY_OF_CONVERTED
-       for name, _ in tricky_messages.BINARY_MESSAGES for key in ("BINARY[]", "BINARY.SIZE[]")},
+       for name, _ in binary_messages.BINARY_MESSAGES for key in ("BINARY[]", "BINARY.SIZE[]")},
     **{("binary:binary-in-rfc822", key): BINARY_OF_CONVERTED for key in ("BINARY[2]", "BINARY.SIZE[2]")},
 }
 
@@ -126,7 +127,7 @@ EXTRA_SECTIONS = {
     "tricky:message-global": ["BODY.PEEK[2.HEADER]", "BODY.PEEK[2.TEXT]", "BODY.PEEK[2.1]", "BODY.PEEK[3]"],
     "tricky:nested-rfc822": ["BODY.PEEK[9]", "BODY.PEEK[1.1]", "BODY.PEEK[3.1.1.MIME]", "BODY.PEEK[2.3]"],
     "tricky:rfc822-base64": ["BODY.PEEK[1.1]"],
-    **{f"binary:{name}": ["BINARY.PEEK[]", "BINARY.SIZE[]"] for name, _ in tricky_messages.BINARY_MESSAGES},
+    **{f"binary:{name}": ["BINARY.PEEK[]", "BINARY.SIZE[]"] for name, _ in binary_messages.BINARY_MESSAGES},
     "binary:binary-in-rfc822": ["BINARY.PEEK[]", "BINARY.SIZE[]", "BINARY.PEEK[2]", "BINARY.SIZE[2]"],
 }
 
@@ -221,7 +222,7 @@ def peers(tmp_path_factory, large_corpus):
 
         messages = [(name, data) for name, data in large_corpus]
         messages += [(f"tricky:{name}", data) for name, data in tricky_messages.MESSAGES]
-        messages += [(f"binary:{name}", data) for name, data in tricky_messages.BINARY_MESSAGES]
+        messages += [(f"binary:{name}", data) for name, data in binary_messages.BINARY_MESSAGES]
         commands = [append_command(index, data, literal8=label.startswith("binary:"))
                     for index, (label, data) in enumerate(messages)]
         peers = Peers(dovecot, tern, [name for name, _ in messages], dovecot_server, tern_server)
