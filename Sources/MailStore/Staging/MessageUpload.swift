@@ -109,6 +109,7 @@ public final class MessageUpload {
         var converter = BinaryConverter(plan: plan)
         let inMemory = plan.convertedSize <= Self.memoryLimit
         var kept: [UInt8] = []
+        let structure: [UInt8]
         do {
             while true {
                 let chunk: [UInt8]?
@@ -130,12 +131,12 @@ public final class MessageUpload {
                 if inMemory { kept += chunk } else { try await target.write(chunk) }
             }
             try await target.finish(appending: kept)
+            structure = inMemory ? kept.withUnsafeBytes { MessageParser.parse($0).encoded() }
+                                 : try await target.read { MessageParser.parse($0).encoded() }
         } catch {
             target.discard()
             throw error
         }
-        let structure = inMemory ? kept.withUnsafeBytes { MessageParser.parse($0).encoded() }
-                                 : try await target.read { MessageParser.parse($0).encoded() }
         file.discard()
         file = target
         let total = UInt64(plan.convertedSize)
