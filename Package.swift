@@ -72,7 +72,7 @@ let package = Package(
         .executableTarget(name: "tern", dependencies: ["TernCLI"], swiftSettings: strict),
 
         // One storage suite, written against the MailStore protocol, run on every backend.
-        .target(name: "MailStoreConformance", dependencies: ["MailStore", "MailCore"],
+        .target(name: "MailStoreConformance", dependencies: ["MailStore", "MailCore", "MailMessage"],
                 path: "Tests/MailStoreConformance", swiftSettings: strict),
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),

@@ -116,8 +116,9 @@ def corpus_messages(count):
 
 def tricky_messages():
     sys.path.insert(0, os.path.join(ROOT, "Tests", "EndToEnd"))
+    import binary_messages
     import tricky_messages
-    return [body for _, body in tricky_messages.MESSAGES] + [tricky_messages.NUL_MESSAGE[1]]
+    return [body for _, body in tricky_messages.MESSAGES + binary_messages.BINARY_MESSAGES]
 
 
 HEADER_VALUES = [

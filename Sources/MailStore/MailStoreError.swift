@@ -28,4 +28,7 @@ public enum MailStoreError: Error, Hashable, Sendable {
     case uidSpaceExhausted
     /// A blob named by the database is missing or unreadable: `[CORRUPTION]`.
     case blobMissing(BlobID)
+    /// A `literal8` message holds a NUL byte that no re-encoding can carry (in a header, say):
+    /// `[UNKNOWN-CTE]`, as RFC 3516 §4.4 answers binary content a store cannot keep.
+    case binaryContentNotStorable(offset: Int)
 }

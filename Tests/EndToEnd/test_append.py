@@ -2,6 +2,7 @@
 §3), synchronizing literals and LITERAL+ (RFC 7888), a large streamed message, MULTIAPPEND
 (RFC 3502) all or nothing, and EXISTS for the selected mailbox."""
 
+import base64
 import datetime
 import imaplib
 import re
@@ -298,19 +299,69 @@ def test_append_to_other_mailbox_while_selected_sends_no_exists(server, corpus):
     assert len(lines) == 1 and lines[0].startswith(b"a OK"), lines
 
 
-def test_nul_bytes_are_refused(server):
-    """RFC 3516 §4.4: a store that cannot hold binary content answers a literal8 holding NUL
-    with NO [UNKNOWN-CTE]; in a plain literal NUL is not allowed at all (CHAR8, RFC 9051 §9).
-    Either way nothing is stored and the session goes on."""
-    from tricky_messages import NUL_MESSAGE
-    client = login_raw(server)
+def test_literal8_with_nul_is_stored_reencoded(server):
+    """RFC 3516 §4.4: "The server MAY modify the CTE of the appended data, however any such
+    transformation MUST NOT result in a loss of data." The NUL-bearing parts of a literal8
+    message are stored as base64 (§6: BODYSTRUCTURE describes them "in a CTE acceptable to the
+    IMAP4 base specification", and BODY[] returns them as it describes them); BINARY[part]
+    gives the original part bytes back; BINARY[] is the stored message."""
+    from imap_wire import Connection
+    from fetch_comparison import fetch_items
+    from binary_messages import NUL_MESSAGE
     _, message = NUL_MESSAGE
+    header, _, body = message.partition(b"\r\n\r\n")
+    text_part = b"text with a NUL:\x00 here"
+    binary_part = "\x00\x01\x02\x00\xff\x00".encode()  # as tricky_messages writes it: UTF-8
+    assert text_part in body and binary_part in body
+    connection = Connection("127.0.0.1", server.port)
+    assert connection.command("LOGIN alice secret-a")[1].raw.startswith(b"T1 OK")
+    _, tagged = connection.command(f"APPEND INBOX ~{{{len(message)}+}}\r\n".encode() + message)
+    assert APPENDUID.match(tagged.raw), tagged.raw
+    assert connection.command("SELECT INBOX")[1].raw.split()[1] == b"OK"
+    items = ["BODY.PEEK[]", "BODY.PEEK[1]", "BODY.PEEK[2]", "BODY.PEEK[2.MIME]", "BINARY.PEEK[]",
+             "BINARY.PEEK[1]", "BINARY.PEEK[2]", "BINARY.SIZE[1]", "BINARY.SIZE[2]", "BINARY.SIZE[]",
+             "RFC822.SIZE", "BODYSTRUCTURE"]
+    untagged, tagged = connection.command(f"FETCH 1 ({' '.join(items)})")
+    assert tagged.raw.split()[1] == b"OK", tagged.raw
+    fetched = fetch_items(untagged)[1]
+    stored = fetched["BODY[]"]
+    assert b"\x00" not in stored and stored.startswith(header)
+    assert fetched["RFC822.SIZE"] == len(stored)
+    assert fetched["BINARY[]"] == stored and fetched["BINARY.SIZE[]"] == len(stored)
+    assert fetched["BINARY[1]"] == text_part and fetched["BINARY.SIZE[1]"] == len(text_part)
+    assert fetched["BINARY[2]"] == binary_part and fetched["BINARY.SIZE[2]"] == len(binary_part)
+    assert fetched["BODY[1]"] == base64.b64encode(text_part)
+    assert fetched["BODY[2]"] == base64.b64encode(binary_part)
+    assert fetched["BODY[2.MIME]"] == (b"Content-Type: application/octet-stream\r\n"
+                                       b"Content-Transfer-Encoding: base64\r\n\r\n")
+    text, binary, subtype = fetched["BODYSTRUCTURE"][:3]
+    assert text[:2] == [b"text", b"plain"] and text[5] == b"base64" and text[6] == len(fetched["BODY[1]"])
+    assert binary[:2] == [b"application", b"octet-stream"] and binary[5] == b"base64"
+    assert subtype == b"mixed"
+    # SEARCH reads the stored form, decoding the base64 of the text part (RFC 3501 §6.4.4).
+    untagged, _ = connection.command("SEARCH BODY \"with a NUL\"")
+    assert untagged[0].raw == b"* SEARCH 1"
+    connection.close()
+
+
+def test_nul_where_nothing_can_carry_it_is_refused(server):
+    """RFC 3516 §4.4: "If the destination mailbox does not support the storage of binary
+    content, the server MUST fail the request and issue a "NO" response that contains the
+    "UNKNOWN-CTE" extended response code": a NUL in a header field cannot be re-encoded. In
+    a plain literal NUL is not allowed at all (CHAR8, RFC 9051 §9): BAD. Either way nothing is
+    stored and the session goes on."""
+    client = login_raw(server)
+    message = b"Subject: a\x00b\r\n\r\nbody\r\n"
     client.send(f"a APPEND INBOX ~{{{len(message)}+}}\r\n".encode() + message + b"\r\n")
     assert re.match(rb"^a NO \[UNKNOWN-CTE\] ", client.read_response("a")[-1])
-    client.send(f"b APPEND INBOX {{{len(message)}+}}\r\n".encode() + message + b"\r\n")
+    nul_body = b"Subject: x\r\n\r\na\x00b\r\n"
+    client.send(f"b APPEND INBOX {{{len(nul_body)}+}}\r\n".encode() + nul_body + b"\r\n")
     assert re.match(rb"^b BAD ", client.read_response("b")[-1])
     lines = client.command("s", "STATUS INBOX (MESSAGES)")
     assert b"(MESSAGES 0)" in lines[0]
-    # Binary data without NUL is fine as literal8.
+    # Binary data without NUL is fine as literal8, and stays as it is.
     client.send(b"c APPEND INBOX ~{22+}\r\nSubject: x\r\n\r\n\xff\xfe\x01ok\r\n\r\n")
     assert client.read_response("c")[-1].startswith(b"c OK")
+    client.command("s", "SELECT INBOX")
+    lines = client.command("f", "FETCH 1 (RFC822.SIZE)")
+    assert b"RFC822.SIZE 22" in lines[0]

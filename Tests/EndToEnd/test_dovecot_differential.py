@@ -2,7 +2,9 @@
 Dovecot's on real-world messages, or differing only where the RFC proves Dovecot wrong").
 
 A private Dovecot 2.3 (`dovecot_peer.py`) and a Tern server get the same messages in the same
-order: the whole generated corpus plus hand-made tricky messages (`tricky_messages.py`). Then,
+order: the whole generated corpus plus hand-made tricky messages (`tricky_messages.py`), and
+messages with binary parts sent as literal8 (RFC 3516 §4.4), which both servers store with
+those parts re-encoded. Then,
 on one pipelined connection per server, both are asked the same questions and the parsed
 answers are compared value by value (not the quoting: quoted string or literal is the
 server's choice, RFC 9051 §4.3):
@@ -33,6 +35,7 @@ from dovecot_peer import DovecotPeer, unavailable_reason
 from imap_wire import Connection, ProtocolError, Response, tokenize
 from fetch_comparison import (MONTHS, Difference, compare, fetch_items, is_ok, item_key, part_requests, plain,
                               section_parts, show, status_of, values_equal)
+import binary_messages
 import tricky_messages
 
 USER, PASSWORD = "alice", "secret-a"
@@ -74,6 +77,22 @@ QUOTED_PRINTABLE_INVALID_ESCAPE = (
     "reasonable approach by a robust implementation might be to include the \"=\" character and the following "
     "character in the decoded data without any transformation'. Dovecot fails BINARY with NO [PARSE].")
 
+NUL_NOT_LABELLED_BINARY = (
+    "Tern is right. The parts hold NUL but are labelled 8bit or not at all; Dovecot re-encodes only parts "
+    "labelled binary, stores these as they came and answers BODY with 0x80 in place of NUL. RFC 3516 §6: "
+    "'the results of a FETCH BODY MUST return the message body content in the format described by the "
+    "corresponding FETCH BODYSTRUCTURE response', and §4.4: a change of CTE 'MUST NOT result in a loss of data'; "
+    "NUL cannot be sent in a literal (RFC 9051 §4.3) and is not 8bit data (RFC 2045 §2.8). Tern stores them as "
+    "base64, so BODY returns them exactly, and BINARY[n] is the same on both servers.")
+BINARY_OF_CONVERTED = (
+    "Both are allowed. Both servers store the message with its binary parts re-encoded as base64 (RFC 3516 "
+    "§4.4: 'The server MAY modify the CTE of the appended data'; BODY[], BODYSTRUCTURE and RFC822.SIZE agree). "
+    "RFC 3516 §4.2: BINARY returns the section 'after performing CTE-related decoding'; a whole message, or a "
+    "message/rfc822 part, has no encoding of its own to undo (RFC 2045 §6.4, RFC 2046 §5.2.1), so Tern returns "
+    "it as stored, and each part decodes to its original bytes with BINARY[part]. Dovecot decodes every base64 "
+    "and quoted-printable part inside the section and relabels it 'binary', for any message (also one APPENDed "
+    "as a plain literal), which for these gives back what the client sent.")
+
 ALLOWED_DIFFERENCES = {
     ("tricky:embedded-header-only", f"BODY[1.HEADER.FIELDS {FIELDS.upper()}]"): EMBEDDED_HEADER_ONLY,
     ("tricky:header-only-crlf", f"BODY[HEADER.FIELDS {FIELDS.upper()}]"): NO_BODY_NO_BLANK_LINE,
@@ -81,6 +100,12 @@ ALLOWED_DIFFERENCES = {
     ("tricky:empty-headers", "STATUS BINARY"): EMPTY_TRANSFER_ENCODING,
     ("tricky:base64-outside-alphabet", "STATUS BINARY"): BASE64_OUTSIDE_ALPHABET,
     ("tricky:quoted-printable-invalid-escape", "STATUS BINARY"): QUOTED_PRINTABLE_INVALID_ESCAPE,
+    **{("binary:nul-in-8bit-and-unlabelled", key): NUL_NOT_LABELLED_BINARY
+       for key in ("BODYSTRUCTURE", "BODY", "RFC822.SIZE", "BODY[TEXT]", "BODY[1]", "BODY[1.MIME]", "BODY[2]",
+                   "BODY[2.MIME]")},
+    **{(f"binary:{name}", key): BINARY_OF_CONVERTED
+       for name, _ in binary_messages.BINARY_MESSAGES for key in ("BINARY[]", "BINARY.SIZE[]")},
+    **{("binary:binary-in-rfc822", key): BINARY_OF_CONVERTED for key in ("BINARY[2]", "BINARY.SIZE[2]")},
 }
 
 # SEARCH: (search name, message label) -> why Tern's answer differs.
@@ -96,7 +121,8 @@ ALLOWED_SEARCH_DIFFERENCES = {
 }
 
 # Sections no BODYSTRUCTURE names, asked of some tricky messages: a part that does not exist,
-# and the inside of a message/global part (IMAP4rev1 BODYSTRUCTURE shows it as a leaf).
+# and the inside of a message/global part (IMAP4rev1 BODYSTRUCTURE shows it as a leaf); and
+# BINARY of the whole message (and of a message/rfc822 part) for the literal8 ones.
 EXTRA_SECTIONS = {
     "tricky:message-global": ["BODY.PEEK[2.HEADER]", "BODY.PEEK[2.TEXT]", "BODY.PEEK[2.1]", "BODY.PEEK[3]"],
     "tricky:nested-rfc822": ["BODY.PEEK[9]", "BODY.PEEK[1.1]", "BODY.PEEK[3.1.1.MIME]", "BODY.PEEK[2.3]"],
@@ -104,6 +130,8 @@ EXTRA_SECTIONS = {
     "tricky:mailman-digest": ["BODY.PEEK[3.1]", "BODY.PEEK[6]"],
     "tricky:mailman-multipart-digest": ["BODY.PEEK[2.1.1]", "BODY.PEEK[3.1.2]", "BODY.PEEK[4.1.MIME]"],
     "tricky:mime-digest": ["BODY.PEEK[2.2.1.MIME]", "BODY.PEEK[2.4.1]", "BODY.PEEK[2.5]"],
+    **{f"binary:{name}": ["BINARY.PEEK[]", "BINARY.SIZE[]"] for name, _ in binary_messages.BINARY_MESSAGES},
+    "binary:binary-in-rfc822": ["BINARY.PEEK[]", "BINARY.SIZE[]", "BINARY.PEEK[2]", "BINARY.SIZE[2]"],
 }
 
 
@@ -197,7 +225,9 @@ def peers(tmp_path_factory, large_corpus):
 
         messages = [(name, data) for name, data in large_corpus]
         messages += [(f"tricky:{name}", data) for name, data in tricky_messages.MESSAGES]
-        commands = [append_command(index, data) for index, (_, data) in enumerate(messages)]
+        messages += [(f"binary:{name}", data) for name, data in binary_messages.BINARY_MESSAGES]
+        commands = [append_command(index, data, literal8=label.startswith("binary:"))
+                    for index, (label, data) in enumerate(messages)]
         peers = Peers(dovecot, tern, [name for name, _ in messages], dovecot_server, tern_server)
         for side, results in zip(("dovecot", "tern"), peers.both(commands)):
             failed = [(messages[i][0], r[1].raw) for i, r in enumerate(results) if not is_ok(r[1])]

@@ -1,6 +1,7 @@
 """Hand-made messages that real mail contains and parsers get wrong, for the Dovecot
 differential test. Each is (name, bytes); lines end in CRLF unless the case is about line
-ends. `NUL_MESSAGE` holds NUL bytes and can only be sent as literal8 (RFC 3516 §4.4).
+ends. Messages with NUL bytes and binary parts, sent as literal8, are in
+`binary_messages.py`.
 
 Not here, because Dovecot 2.3.19 ends the whole session on BINARY of such a part, so that they
 cannot be compared: base64 whose last group lacks its padding ("DA0", "Base64 data ends
@@ -534,22 +535,3 @@ Subject: comments and spaces inside addresses
 The envelope drops them.
 """)),
 ] + DIGESTS
-
-# A binary part with NUL bytes and a text part with one NUL: sent as literal8.
-NUL_MESSAGE = ("nul-bytes", crlf(HEAD + """\
-Subject: NUL bytes
-MIME-Version: 1.0
-Content-Type: multipart/mixed; boundary="n"
-
---n
-Content-Type: text/plain; charset=us-ascii
-Content-Transfer-Encoding: binary
-
-text with a NUL:\x00 here
---n
-Content-Type: application/octet-stream
-Content-Transfer-Encoding: binary
-
-\x00\x01\x02\x00\xff\x00
---n--
-"""))

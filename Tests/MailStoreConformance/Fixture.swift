@@ -38,9 +38,10 @@ struct Fixture {
         try await upload(bytes, chunk: chunk).finish()
     }
 
-    /// An upload of `bytes` in chunks of `chunk` bytes, not finished yet.
-    func upload(_ bytes: [UInt8], chunk: Int = 4096) async throws -> MessageUpload {
-        let upload = try await store.blobs.beginUpload(expectedSize: UInt64(bytes.count))
+    /// An upload of `bytes` in chunks of `chunk` bytes, not finished yet; `binary` for a
+    /// message that came as a `literal8`.
+    func upload(_ bytes: [UInt8], binary: Bool = false, chunk: Int = 4096) async throws -> MessageUpload {
+        let upload = try await store.blobs.beginUpload(expectedSize: UInt64(bytes.count), binary: binary)
         var offset = 0
         while offset < bytes.count {
             let end = min(offset + chunk, bytes.count)

@@ -12,7 +12,9 @@
 //   throws or gives a structure whose root spans its size, whose ranges nest as above, and
 //   which round-trips;
 // - base64 and quoted-printable decoding undo an independent encoder; a parsed date is a
-//   real calendar date and time of day.
+//   real calendar date and time of day;
+// - a literal8 conversion (BinaryConversion) keeps the MIME tree and every part's decoded
+//   bytes, leaves no NUL, and refuses only messages that hold one.
 // Everything else that reads message bytes (header selection, addresses, RFC 2047 words,
 // body text in its charset) only has to return.
 
@@ -32,6 +34,7 @@ public func fuzzMessageParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CIn
         checkHeaderValue(Array(bytes.prefix(512)))
     case 2:
         checkTransferDecoding(bytes, roundTripping: Array(bytes.prefix(128)))
+        checkBinaryConversion(bytes, structure)
     default:
         checkStoredForm(bytes)
         checkStoredForm([0x4D, MessageStructure.encodingVersion] + bytes)
@@ -164,6 +167,27 @@ private func checkTransferDecoding(_ bytes: [UInt8], roundTripping sample: [UInt
     let quoted = encodeQuotedPrintable(sample)
     precondition(quoted.withUnsafeBytes { TransferDecoder.decode($0, encoding: "quoted-printable") } == sample,
                  "quoted-printable does not decode its encoding")
+}
+
+/// The input as a `literal8` APPEND (RFC 3516 §4.4): refused only for a NUL, and otherwise
+/// converted into a message of the same MIME tree, without NUL, whose every leaf decodes to
+/// what the same leaf of the input decodes to.
+private func checkBinaryConversion(_ message: [UInt8], _ structure: MessageStructure) {
+    guard let converted = BinaryConversion.convert(message) else {
+        precondition(message.contains(0), "refused a message without NUL")
+        return
+    }
+    guard converted != message else { return }
+    precondition(!converted.contains(0), "a NUL left in the converted message")
+    let after = MessageParser.parse(converted)
+    let before = structure.allParts(), now = after.allParts()
+    precondition(before.map { $0.path } == now.map { $0.path }, "the conversion changed the MIME tree")
+    for ((_, old), (_, new)) in zip(before, now) {
+        guard case .single = new.kind else { continue }
+        let original = message[old.bodyRange].withUnsafeBytes { TransferDecoder.decode($0, encoding: old.transferEncoding) }
+        let decoded = converted[new.bodyRange].withUnsafeBytes { TransferDecoder.decode($0, encoding: new.transferEncoding) }
+        precondition(original == decoded, "a converted part does not decode to the original")
+    }
 }
 
 private let hexDigits = Array("0123456789ABCDEF".utf8)

@@ -68,7 +68,7 @@ extension Session {
         guard append.reservation.add(start.size, limit: configuration.maxUploadBytesPerUser) else {
             return .no("Too many uploads in progress for this account, try again later", code: .limit)
         }
-        append.uploads.append(try await store.blobs.beginUpload(expectedSize: start.size))
+        append.uploads.append(try await store.blobs.beginUpload(expectedSize: start.size, binary: start.binary))
         append.writing = true
         append.options = start.options
         append.binary = start.binary
@@ -78,16 +78,13 @@ extension Session {
 
     /// Bytes of the accepted message, written to the upload as they come.
     ///
-    /// NUL never enters the store: a literal may not carry it (CHAR8, RFC 9051 §9), and
-    /// storing it from a literal8 would make BODYSTRUCTURE describe the part as something a
-    /// client could not fetch with BODY[] (RFC 3516 §6); such a message is refused with
-    /// `[UNKNOWN-CTE]`, as RFC 3516 §4.4 allows a store without binary content to do.
+    /// A plain literal may not carry NUL (CHAR8, RFC 9051 §9): that is a `BAD`. A `literal8`
+    /// may (RFC 3516 §4.4); the staging step re-encodes the parts that hold it, or refuses
+    /// the message with `[UNKNOWN-CTE]` when no re-encoding can carry it.
     func appendBytes(_ bytes: ByteBuffer) async {
         guard case .appending(var append) = mode, append.writing, let upload = append.uploads.last else { return }
-        if bytes.readableBytesView.contains(0) {
-            append.fail(append.binary
-                ? .no("Messages with NUL bytes cannot be stored", code: .unknownCTE)
-                : .bad("NUL byte in a literal (send binary data as literal8)"))
+        if !append.binary, bytes.readableBytesView.contains(0) {
+            append.fail(.bad("NUL byte in a literal (send binary data as literal8)"))
             setAppending(append)
             return
         }
@@ -108,6 +105,8 @@ extension Session {
             let blob = try await upload.finish()
             let flags = MessageFlags(append.options.flags)
             append.messages.append(NewMessage(blob: blob, flags: flags, internalDate: append.options.internalDate))
+        } catch let error as MailStoreError {
+            append.fail(CommandOutcome(error))
         } catch {
             logger.error("upload finish failed", metadata: ["error": "\(error)"])
             append.fail(.no("Cannot store the message", code: .serverBug))

@@ -56,6 +56,8 @@ struct CommandOutcome {
             self = .no("Mailbox has run out of UIDs", code: .limit)
         case .blobMissing:
             self = .no("Message data is missing", code: .corruption)
+        case .binaryContentNotStorable(let offset):
+            self = .no("NUL byte at offset \(offset) outside any part that can be re-encoded", code: .unknownCTE)
         }
     }
 

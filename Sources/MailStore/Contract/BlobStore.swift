@@ -17,9 +17,13 @@ public protocol BlobStore: Sendable {
 extension BlobStore {
     /// Starts the upload of one message: the backend keeps the bytes, the staging step in front
     /// of it (the same for every backend) hashes them, finds the header's end and parses the
-    /// message once when it is complete.
-    public func beginUpload(expectedSize: UInt64) async throws -> MessageUpload {
-        MessageUpload(file: try await makeStagingFile(expectedSize: expectedSize))
+    /// message once when it is complete. A message that came as a `literal8` (`binary`,
+    /// RFC 3516 §4.4) is converted there, into a second staging file, when parts of it could
+    /// not be returned by IMAP4rev1 `BODY[]` (see `MessageUpload`).
+    public func beginUpload(expectedSize: UInt64, binary: Bool = false) async throws -> MessageUpload {
+        let file = try await makeStagingFile(expectedSize: expectedSize)
+        guard binary else { return MessageUpload(file: file) }
+        return MessageUpload(file: file) { try await self.makeStagingFile(expectedSize: expectedSize) }
     }
 }
 

@@ -15,12 +15,23 @@ public struct UploadFinished: Error, CustomStringConvertible {
 /// (most messages: one write and one flush, parsed from memory); a larger message is written
 /// through as it arrives and parsed from the finished file, never held whole in memory.
 ///
+/// A message that came as a `literal8` (RFC 3516 §4.4) is stored in the form MailMessage's
+/// `BinaryConversion` gives it: parts IMAP4rev1 could not return as described are re-encoded
+/// to base64, written to a second staging file a piece at a time, and that file becomes the
+/// blob (its hash, header size and structure); a NUL nothing can carry refuses the message
+/// with `MailStoreError.binaryContentNotStorable`.
+///
 /// An upload belongs to the one task that writes it.
 public final class MessageUpload {
     /// Bytes kept in memory before writing through to the staging file.
     public static let memoryLimit = 64 * 1024
+    /// The most converted bytes made at a time from a staged `literal8` message.
+    static let conversionChunk = 1 << 20
 
-    private let file: any StagingFile
+    /// The staging file of the blob: the arriving bytes, or their converted form.
+    private var file: any StagingFile
+    /// Where the converted form of a `literal8` message goes; nil for other uploads.
+    private let makeConvertedFile: (@Sendable () async throws -> any StagingFile)?
     private var hasher = SHA256()
     private var scanner = HeaderBoundaryScanner()
     private var pending: [UInt8] = []
@@ -29,8 +40,12 @@ public final class MessageUpload {
     private var spilled = false
     private var finished = false
 
-    public init(file: any StagingFile) {
+    /// An upload into `file`. With `makeConvertedFile`, the message came as a `literal8` and
+    /// is converted (see the type's comment) into a file that function makes.
+    public init(file: any StagingFile,
+                makeConvertedFile: (@Sendable () async throws -> any StagingFile)? = nil) {
         self.file = file
+        self.makeConvertedFile = makeConvertedFile
     }
 
     /// The number of bytes written so far.
@@ -65,15 +80,69 @@ public final class MessageUpload {
         let last = pending
         pending = []
         try await file.finish(appending: last)
-        let structure: [UInt8]
-        if spilled {
-            structure = try await file.read { MessageParser.parse($0).encoded() }
-        } else {
-            structure = last.withUnsafeBytes { MessageParser.parse($0).encoded() }
+        let converts = makeConvertedFile != nil
+        let parse: @Sendable (UnsafeRawBufferPointer) -> (MessageStructure, BinaryConversion.Outcome) = { buffer in
+            let structure = MessageParser.parse(buffer)
+            return (structure, converts ? BinaryConversion.plan(for: structure, in: buffer) : .unchanged)
         }
-        let id = BlobID(rawValue: Self.hex(hasher.finalize()))
-        return StagedBlob(id: id, size: size, headerSize: scanner.headerSize(total: size),
-                          stagingKey: file.key, structure: structure)
+        let (structure, outcome) = spilled ? try await file.read(parse) : last.withUnsafeBytes(parse)
+        switch outcome {
+        case .unchanged:
+            let id = BlobID(rawValue: Self.hex(hasher.finalize()))
+            return StagedBlob(id: id, size: size, headerSize: scanner.headerSize(total: size),
+                              stagingKey: file.key, structure: structure.encoded())
+        case .refused(let offset):
+            throw MailStoreError.binaryContentNotStorable(offset: offset)
+        case .converted(let plan):
+            guard let makeConvertedFile else { preconditionFailure("only a literal8 upload is converted") }
+            return try await stageConverted(plan, original: spilled ? nil : last, into: try await makeConvertedFile())
+        }
+    }
+
+    /// Writes the converted form of the staged message to a new staging file, a piece at a
+    /// time (from `original` in memory, or from the mapped staging file), and makes it the
+    /// upload's file.
+    private func stageConverted(_ plan: BinaryConversionPlan, original: [UInt8]?,
+                                into target: any StagingFile) async throws -> StagedBlob {
+        var hasher = SHA256()
+        var scanner = HeaderBoundaryScanner()
+        var converter = BinaryConverter(plan: plan)
+        let inMemory = plan.convertedSize <= Self.memoryLimit
+        var kept: [UInt8] = []
+        let structure: [UInt8]
+        do {
+            while true {
+                let chunk: [UInt8]?
+                if let original {
+                    chunk = original.withUnsafeBytes { converter.next(from: $0, maximumCount: Self.conversionChunk) }
+                } else {
+                    let current = converter
+                    (converter, chunk) = try await file.read { buffer in
+                        var next = current
+                        let chunk = next.next(from: buffer, maximumCount: Self.conversionChunk)
+                        return (next, chunk)
+                    }
+                }
+                guard let chunk else { break }
+                chunk.withUnsafeBytes { bytes in
+                    hasher.update(bufferPointer: bytes)
+                    scanner.scan(bytes)
+                }
+                if inMemory { kept += chunk } else { try await target.write(chunk) }
+            }
+            try await target.finish(appending: kept)
+            structure = inMemory ? kept.withUnsafeBytes { MessageParser.parse($0).encoded() }
+                                 : try await target.read { MessageParser.parse($0).encoded() }
+        } catch {
+            target.discard()
+            throw error
+        }
+        file.discard()
+        file = target
+        let total = UInt64(plan.convertedSize)
+        return StagedBlob(id: BlobID(rawValue: Self.hex(hasher.finalize())), size: total,
+                          headerSize: scanner.headerSize(total: total), stagingKey: target.key,
+                          structure: structure)
     }
 
     /// Removes the staged bytes: the upload is abandoned, or every append using it is done.
