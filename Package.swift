@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "IMAPSyntax", targets: ["IMAPSyntax"]),
         .library(name: "MailMessage", targets: ["MailMessage"]),
         .library(name: "Sieve", targets: ["Sieve"]),
+        .library(name: "MailCore", targets: ["MailCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

@@ -42,6 +42,19 @@ public struct VacationResponse: Hashable, Sendable {
     public var inReplyTo: String?
     /// The References of the original message followed by its Message-ID (§5.8).
     public var references: String?
+
+    public init(recipient: String, from: String?, subject: String, reason: String, isMIME: Bool,
+                handle: String, period: Int, inReplyTo: String?, references: String?) {
+        self.recipient = recipient
+        self.from = from
+        self.subject = subject
+        self.reason = reason
+        self.isMIME = isMIME
+        self.handle = handle
+        self.period = period
+        self.inReplyTo = inReplyTo
+        self.references = references
+    }
 }
 
 /// Why a vacation action sent nothing (RFC 5230 §4.5, §4.6, §4.2): not an error, only worth

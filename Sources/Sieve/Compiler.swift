@@ -99,8 +99,12 @@ struct Compiler {
         SieveError(line: command.line, .misplacedCommand(command.name, reason))
     }
 
+    /// A command other than if / elsif takes no test: an identifier after its arguments is
+    /// most often the next command with the ";" before it missing.
     func noTests(_ command: SyntaxCommand) throws(SieveError) {
-        guard command.tests.isEmpty else { throw misplaced(command, "takes no test") }
+        guard let test = command.tests.first else { return }
+        let found = command.hasTestList ? "'('" : "identifier \"\(test.name)\""
+        throw SieveError(line: test.line, .expected("';' or '{'", found: found))
     }
 
     // MARK: Arguments (RFC 5228 §2.6)

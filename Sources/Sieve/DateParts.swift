@@ -33,10 +33,10 @@ enum DateParts {
         case .second: return pad(moment.second, 2)
         case .time: return "\(pad(moment.hour, 2)):\(pad(moment.minute, 2)):\(pad(moment.second, 2))"
         case .iso8601:
+            // RFC 3339 §5.6 with RFC 5260's restriction: UTC is "Z".
             let zone = moment.zoneMinutes
-            let sign = zone < 0 ? "-" : "+"
-            return "\(value(.date, of: moment))T\(value(.time, of: moment))\(sign)"
-                + "\(pad(abs(zone) / 60, 2)):\(pad(abs(zone) % 60, 2))"
+            let offset = zone == 0 ? "Z" : (zone < 0 ? "-" : "+") + "\(pad(abs(zone) / 60, 2)):\(pad(abs(zone) % 60, 2))"
+            return "\(value(.date, of: moment))T\(value(.time, of: moment))" + offset
         case .std11:
             let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
             let month = CalendarDate.monthNames[max(0, min(11, date.month - 1))]

@@ -24,12 +24,12 @@ extension Interpreter {
             return false
         case .address(let match, let part, let index, let headers, let keys):
             var values: [String] = []
-            for name in expand(headers, frame) where SieveAddresses.addressHeaders.contains(name.lowercased()) {
-                for field in select(message.fields(named: name), index) {
-                    let addresses = AddressParser.parseAddressList(message.unfoldedValue(field))
-                    for parts in SieveAddresses.parts(of: addresses) {
-                        if let value = parts.part(part, separator: limits.subaddressSeparator) { values.append(value) }
-                    }
+            // RFC 5260 §6: :index counts the fields of all the names, in the order named.
+            let names = expand(headers, frame).filter { SieveAddresses.addressHeaders.contains($0.lowercased()) }
+            for field in select(names.flatMap { message.fields(named: $0) }, index) {
+                let addresses = AddressParser.parseAddressList(message.unfoldedValue(field))
+                for parts in SieveAddresses.parts(of: addresses) {
+                    if let value = parts.part(part, separator: limits.subaddressSeparator) { values.append(value) }
                 }
             }
             return try evaluate(values, keys, match, &frame)
@@ -55,12 +55,8 @@ extension Interpreter {
         case .exists(let names):
             return expand(names, frame).allSatisfy { !message.fields(named: $0).isEmpty }
         case .header(let match, let index, let headers, let keys):
-            var values: [String] = []
-            for name in expand(headers, frame) {
-                for field in select(message.fields(named: name), index) {
-                    values.append(message.decodedValue(field))
-                }
-            }
+            let fields = expand(headers, frame).flatMap { message.fields(named: $0) }
+            let values = select(fields, index).map { message.decodedValue($0) }
             return try evaluate(values, keys, match, &frame)
         case .size(let over, let limit):
             return over ? message.size > limit : message.size < limit
@@ -72,7 +68,8 @@ extension Interpreter {
             if case .count = match.type { values.removeAll { $0.isEmpty } }
             return try evaluate(values, keys, match, &frame)
         case .hasFlag(let match, let variables, let keys):
-            let values = variables.map { names in flagList(names.map { lookup($0, frame) }) } ?? flags
+            // RFC 5232 §4: the count of several variables is the sum of their counts.
+            let values = variables.map { names in names.flatMap { flagList(lookup($0, frame)) } } ?? flags
             if case .count = match.type { return try evaluate(values, keys, match, &frame) }
             let keyFlags = flagList(expand(keys, frame)).map { SieveString(constant: $0) }
             return try evaluate(values, keyFlags, match, &frame)

@@ -64,7 +64,7 @@ struct Parser {
             throw SieveError(line: line, .tooManyCommands(limit: limits.maximumCommands))
         }
         try advance()
-        let (arguments, tests, hasTestList) = try parseArguments()
+        let (arguments, tests, hasTestList) = try parseArguments(ofTest: false)
         switch token.kind {
         case .semicolon:
             try advance()
@@ -90,8 +90,9 @@ struct Parser {
         return commands
     }
 
-    /// `arguments = *argument [ test / test-list ]`
-    private mutating func parseArguments() throws(SieveError)
+    /// `arguments = *argument [ test / test-list ]`. A test inside a test (`not`) nests one
+    /// level deeper; the test of a command does not.
+    private mutating func parseArguments(ofTest: Bool) throws(SieveError)
         -> ([SyntaxArgument], [SyntaxTest], Bool) {
         var arguments: [SyntaxArgument] = []
         while let argument = try parseArgument() {
@@ -99,9 +100,9 @@ struct Parser {
         }
         switch token.kind {
         case .identifier:
-            try enter()
+            if ofTest { try enter() }
             let test = try parseTest()
-            depth -= 1
+            if ofTest { depth -= 1 }
             return (arguments, [test], false)
         case .leftParen:
             return (arguments, try parseTestList(), true)
@@ -160,7 +161,7 @@ struct Parser {
         guard case .identifier(let name) = token.kind else { throw unexpected("a test") }
         let line = token.line
         try advance()
-        let (arguments, tests, hasTestList) = try parseArguments()
+        let (arguments, tests, hasTestList) = try parseArguments(ofTest: true)
         return SyntaxTest(name: name, line: line, arguments: arguments, tests: tests,
                           hasTestList: hasTestList)
     }
