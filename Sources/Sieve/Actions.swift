@@ -33,6 +33,9 @@ public struct VacationResponse: Hashable, Sendable {
     public var subject: String
     /// The body, or with `isMIME` a whole MIME entity, headers included (§4.4).
     public var reason: String
+    /// The `:addresses` of the script, expanded: the user's other addresses (§4.5), which a
+    /// sender may prefer as the From of the response when the message came to one of them.
+    public var addresses: [String]
     public var isMIME: Bool
     /// The tracking handle (§4.2): `:handle`, or one made from the unexpanded arguments.
     public var handle: String
@@ -43,12 +46,13 @@ public struct VacationResponse: Hashable, Sendable {
     /// The References of the original message followed by its Message-ID (§5.8).
     public var references: String?
 
-    public init(recipient: String, from: String?, subject: String, reason: String, isMIME: Bool,
-                handle: String, period: Int, inReplyTo: String?, references: String?) {
+    public init(recipient: String, from: String?, subject: String, reason: String, addresses: [String] = [],
+                isMIME: Bool, handle: String, period: Int, inReplyTo: String?, references: String?) {
         self.recipient = recipient
         self.from = from
         self.subject = subject
         self.reason = reason
+        self.addresses = addresses
         self.isMIME = isMIME
         self.handle = handle
         self.period = period

@@ -94,7 +94,7 @@ extension Interpreter {
         }
         return .respond(VacationResponse(
             recipient: sender, from: from, subject: subject ?? "Automated reply", reason: expand(arguments.reason, frame),
-            isMIME: arguments.mime, handle: handle, period: period, inReplyTo: messageID, references: references))
+            addresses: expand(arguments.addresses, frame), isMIME: arguments.mime, handle: handle, period: period, inReplyTo: messageID, references: references))
     }
 
     /// RFC 5230 §4.2: without `:handle`, the response is identified by :subject, :from, :mime

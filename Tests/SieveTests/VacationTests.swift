@@ -45,6 +45,7 @@ struct VacationTests {
         #expect(second?.period == 23 * 86_400)
         #expect(second?.isMIME == true)
         #expect(second?.handle == "fish")
+        #expect(second?.addresses == ["rr@acme.example.com"])
         #expect(second?.reason == "Content-Type: text/plain\r\n\r\nBack soon.\r\n")
         // Without a Subject: a fixed one (§5.3).
         let noSubject = message("From: c@d.example\nTo: roadrunner@acme.example.com\n\nx\n")
