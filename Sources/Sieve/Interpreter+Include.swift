@@ -34,7 +34,7 @@ extension Interpreter {
         includeStack.append(key)
         let (savedLine, savedName) = (line, scriptName)
         scriptName = name
-        var frame = Frame(script: script)
+        var frame = Frame()
         let flow = try execute(script.commands, &frame)
         includeStack.removeLast()
         (line, scriptName) = (savedLine, savedName)

@@ -37,7 +37,6 @@ struct Interpreter<Host: SieveHost> {
     /// The state of one script's execution: its own variables (RFC 6609 §3.4), the names it
     /// declared global, and the match variables of its last successful match.
     struct Frame {
-        let script: SieveScript
         var variables: [String: String] = [:]
         var globalNames: Set<String> = []
         var matches: [String] = []
@@ -49,7 +48,7 @@ struct Interpreter<Host: SieveHost> {
 
     mutating func run(_ script: SieveScript) -> SieveResult {
         topLevelExtensions = script.availableExtensions
-        var frame = Frame(script: script)
+        var frame = Frame()
         do {
             _ = try execute(script.commands, &frame)
         } catch {
@@ -149,12 +148,14 @@ struct Interpreter<Host: SieveHost> {
     func expand(_ string: SieveString, _ frame: Frame) -> String {
         if let constant = string.constant { return constant }
         var result = ""
+        let limit = limits.maximumExpandedStringSize
         for segment in string.segments {
             switch segment {
             case .text(let text): result += text
             case .variable(let name): result += lookup(name, frame)
             case .match(let index): result += index < frame.matches.count ? frame.matches[index] : ""
             }
+            if result.utf8.count > limit { return Variables.truncated(result, to: limit) }
         }
         return result
     }

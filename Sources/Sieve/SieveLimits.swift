@@ -31,6 +31,9 @@ public struct SieveLimits: Hashable, Sendable {
     /// The longest value a variable holds, in bytes; longer values are cut at a character
     /// boundary (RFC 5229 §4 allows truncation and asks for at least 4000 octets).
     public var maximumVariableSize: Int = 4096
+    /// The longest string variable expansion produces, in bytes; the rest is cut, so that a
+    /// script of many references to long values cannot build huge strings.
+    public var maximumExpandedStringSize: Int = 65_536
     /// How many variables one script run may define (RFC 5229 §6: an implementation MAY limit).
     public var maximumVariables: Int = 256
     /// The most body text a `body` test reads, in bytes; beyond it the text is cut.

@@ -104,6 +104,12 @@ struct VariablesTests {
         let result = try SieveScript(compiling: "require [\"variables\", \"fileinto\"]; set \"a\" \"abcdé\"; fileinto \"${a}\";")
             .run(on: messageA, context: context(limits: limits))
         #expect(result.actions == [fileInto("abcd")])
+        // Expansion is cut too, however many references a string holds.
+        limits = SieveLimits()
+        limits.maximumExpandedStringSize = 10
+        let expanded = try SieveScript(compiling: "require [\"variables\", \"fileinto\"]; set \"a\" \"abcd\"; fileinto \"${a}${a}${a}${a}\";")
+            .run(on: messageA, context: context(limits: limits))
+        #expect(expanded.actions == [fileInto("abcdabcdab")])
         limits = SieveLimits()
         limits.maximumVariables = 2
         let script = try SieveScript(compiling: "require \"variables\"; set \"a\" \"1\"; set \"b\" \"2\"; set \"a\" \"3\";\nset \"c\" \"4\";")
