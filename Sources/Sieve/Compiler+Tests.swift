@@ -91,7 +91,6 @@ extension Compiler {
 
     /// One test.
     mutating func test(_ syntax: SyntaxTest) throws(SieveError) -> Test {
-        func usage(_ text: String) -> String { text }
         switch syntax.name {
         case "true", "false":
             try bare(syntax)

@@ -45,7 +45,7 @@ struct Compiler {
             }
             required.insert(capability)
         }
-        // Requiring reject or vacation-seconds implies what they extend.
+        // "vacation-seconds" extends vacation and implies it (RFC 6131 §2).
         if required.contains(.vacationSeconds) { required.insert(.vacation) }
     }
 

@@ -220,16 +220,18 @@ struct Interpreter<Host: SieveHost> {
 
 /// Variable values and the modifiers of `set` (RFC 5229 §4.1).
 enum Variables {
+    /// The case modifiers change only the ASCII letters (§4.1.3).
     static func apply(_ modifier: Modifier, to text: String) -> String {
+        func mapped(first: Bool, _ map: (UInt8) -> UInt8) -> String {
+            var bytes = Array(text.utf8)
+            for index in bytes.indices.prefix(first ? 1 : bytes.count) { bytes[index] = map(bytes[index]) }
+            return String(decoding: bytes, as: UTF8.self)
+        }
         switch modifier {
-        case .lower: return text.lowercased()
-        case .upper: return text.uppercased()
-        case .lowerfirst:
-            guard let first = text.first else { return text }
-            return first.lowercased() + text.dropFirst()
-        case .upperfirst:
-            guard let first = text.first else { return text }
-            return first.uppercased() + text.dropFirst()
+        case .lower: return mapped(first: false, Byte.lowercased)
+        case .upper: return mapped(first: false, Byte.uppercased)
+        case .lowerfirst: return mapped(first: true, Byte.lowercased)
+        case .upperfirst: return mapped(first: true, Byte.uppercased)
         case .quotewildcard:
             var result = ""
             for character in text {

@@ -51,6 +51,20 @@ struct VariablesTests {
             #expect(try filed("set \(modifiers) \"v\" \"\(value)\"; fileinto \"[${v}]\";") == "[\(expected)]",
                     "\(modifiers) \(value)")
         }
+        // The case modifiers change ASCII letters only (§4.1.3).
+        #expect(try filed("set :upper \"v\" \"grüße\"; fileinto \"${v}\";") == "GRüßE")
+        #expect(try filed("set :lowerfirst \"v\" \"ÄB\"; fileinto \"${v}\";") == "ÄB")
+        // The examples of §4.1, one after the other.
+        let examples = """
+            set "a" "juMBlEd lETteRS";
+            set :length "b" "${a}"; set "all" "${b}";
+            set :lower "b" "${a}"; set "all" "${all}|${b}";
+            set :upperfirst "b" "${a}"; set "all" "${all}|${b}";
+            set :upperfirst :lower "b" "${a}"; set "all" "${all}|${b}";
+            set :quotewildcard "b" "Rock*"; set "all" "${all}|${b}";
+            fileinto "${all}";
+            """
+        #expect(try filed(examples) == "15|jumbled letters|JuMBlEd lETteRS|Jumbled letters|Rock\\*")
         #expect(compileError("require \"variables\"; set :lower :upper \"a\" \"b\";")?.kind == .conflictingTags("lower", "upper"))
         #expect(compileError("require \"variables\"; set :lowerfirst :upperfirst \"a\" \"b\";")?.kind
             == .conflictingTags("lowerfirst", "upperfirst"))
@@ -88,8 +102,28 @@ struct VariablesTests {
             == " have a present for you")
     }
 
+    @Test("The example of §4: a multi-line value with references in any case")
+    func setExample() throws {
+        let script = """
+            require ["variables", "reject"];
+            set "honorific"  "Mr";
+            set "first_name" "Wile";
+            set "last_name"  "Coyote";
+            set "vacation" text:
+            Dear ${HONORIFIC} ${last_name},
+            I'm out, please leave a message after the meep.
+            .
+            ;
+            reject "${vacation}";
+            """
+        #expect(try run(script).actions
+            == [.reject(reason: "Dear Mr Coyote,\r\nI'm out, please leave a message after the meep.\r\n")])
+    }
+
     @Test("The string test (§5) and :count counting non-empty strings")
     func stringTest() throws {
+        #expect(try filed("set \"state\" \"${state} pending\"; if string :matches \" ${state} \" \"* pending *\" { fileinto \"ok\"; }")
+            == "ok")
         #expect(try filed("set \"a\" \"abc\"; if string :is \"${a}\" \"abc\" { fileinto \"yes\"; }") == "yes")
         #expect(try filed("if string :matches [\"x\", \"\"] \"\" { fileinto \"empty\"; }") == "empty")
         #expect(try filed("if string :count \"eq\" :comparator \"i;ascii-numeric\" [\"a\", \"\", \"b\"] \"2\" { fileinto \"two\"; }",
