@@ -110,7 +110,9 @@ extension Interpreter {
         case .mailboxExists(let names):
             return expand(names, frame).allSatisfy { MailboxNames.isValid($0) && host.mailboxExists($0) }
         case .environment(let match, let name, let keys):
-            let values = context.environment[expand(name, frame).lowercased()].map { [$0] } ?? []
+            var values = context.environment[expand(name, frame).lowercased()].map { [$0] } ?? []
+            // RFC 5183 §4: the count is 0 for an empty value too.
+            if case .count = match.type { values.removeAll { $0.isEmpty } }
             return try evaluate(values, keys, match, &frame)
         }
     }

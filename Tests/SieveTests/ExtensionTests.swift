@@ -446,8 +446,24 @@ struct ExtensionTests {
         #expect(compileError("require \"fileinto\"; fileinto :create \"x\";")?.kind == .capabilityNotRequired(":create", needed: "mailbox"))
     }
 
+    @Test("The example of RFC 5490 §3.1")
+    func mailboxExample() throws {
+        let script = """
+            require ["fileinto", "reject", "mailbox"];
+            if mailboxexists "Partners" {
+               fileinto "Partners";
+            } else {
+               reject "This message was not accepted by the Mailstore";
+            }
+            """
+        #expect(try run(script, host: TestHost(mailboxes: ["Partners"])).actions == [fileInto("Partners")])
+        #expect(try run(script).actions == [.reject(reason: "This message was not accepted by the Mailstore")])
+    }
+
     @Test(":copy keeps the implicit keep (RFC 3894 §3)")
     func copy() throws {
+        #expect(try run("require [\"copy\", \"fileinto\"];\nfileinto :copy \"incoming\";\n\n# ... more processing follows ...\n")
+            .actions == [fileInto("incoming", copy: true), .keep(flags: [])])
         #expect(try run("require [\"copy\", \"fileinto\"]; fileinto :copy \"A\";").actions
             == [fileInto("A", copy: true), .keep(flags: [])])
         #expect(try run("require \"copy\"; redirect :copy \"a@b.example\";").actions
@@ -492,6 +508,13 @@ struct ExtensionTests {
         #expect(try holds("environment :is \"phase\" \"during\"", require: env, context: ctx))
         #expect(try !holds("environment :matches \"location\" \"*\"", require: env, context: ctx))
         #expect(try holds("environment :count \"eq\" \"location\" \"0\"", require: env + ["relational"], context: ctx))
+        // §4: ':contains "item" ""' tells whether the item is known.
+        let known = context(environment: ["location": "", "remote-host": "mx.example.com"])
+        #expect(try holds("environment :contains \"location\" \"\"", require: env, context: known))
+        #expect(try !holds("environment :contains \"vnd.nothing\" \"\"", require: env, context: known))
+        #expect(try holds("environment :count \"eq\" \"location\" \"0\"", require: env + ["relational"], context: known))
+        #expect(try holds("environment :count \"eq\" \"remote-host\" \"1\"", require: env + ["relational"], context: known))
+        #expect(try holds("environment :matches \"remote-host\" \"*.example.com\"", require: env, context: known))
         #expect(compileError("if environment \"domain\" \"x\" { stop; }")?.kind
             == .capabilityNotRequired("environment", needed: "environment"))
     }
