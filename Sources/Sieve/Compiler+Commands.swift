@@ -158,11 +158,28 @@ extension Compiler {
         if let from, let constant = from.constant, SieveAddresses.mailbox(constant) == nil {
             throw SieveError(line: arguments.tags["from"]!.line, .invalidAddress(constant))
         }
+        // RFC 5230 §5: the headers of a :mime reason must be 7-bit; checked when it is constant.
+        let reasonText = try string(reason[0])
+        if arguments.has("mime"), let constant = reasonText.constant {
+            let bytes = Array(constant.utf8)
+            var headerEnd = bytes.count
+            for index in bytes.indices where bytes[index] == Byte.lf {
+                let next = index + 1
+                if next < bytes.count, bytes[next] == Byte.lf || (bytes[next] == Byte.cr && next + 1 < bytes.count
+                                                                   && bytes[next + 1] == Byte.lf) {
+                    headerEnd = next
+                    break
+                }
+            }
+            if bytes[..<headerEnd].contains(where: { $0 >= 0x80 }) {
+                throw SieveError(line: reason[0].line, .invalidValue("8-bit text in the MIME header of a :mime reason"))
+            }
+        }
         return .vacation(VacationArguments(
             period: period, subject: try arguments.tags["subject"]?.value.map(string), from: from,
             addresses: try arguments.tags["addresses"]?.value.map(strings) ?? [],
             mime: arguments.has("mime"), handle: try arguments.tags["handle"]?.value.map(string),
-            reason: try string(reason[0])))
+            reason: reasonText))
     }
 
     /// `include [:personal / :global] [:once] [:optional] <value: string>` (RFC 6609 §3.2):

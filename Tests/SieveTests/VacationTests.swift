@@ -138,6 +138,11 @@ struct VacationTests {
             == .invalidAddress("not an address"))
         #expect(compileError("require \"vacation\"; vacation :days \"7\" \"x\";")?.kind == .tagNeedsValue("days", "a number"))
         #expect(compileError("require \"vacation\"; vacation :days 7;") != nil)
+        // 8-bit header material in a :mime reason (§5), but 8-bit body text is fine.
+        #expect(compileError("require \"vacation\";\nvacation :mime \"Subject: Grüße\r\n\r\nx\";")
+            == SieveError(line: 2, .invalidValue("8-bit text in the MIME header of a :mime reason")))
+        #expect(compileError("require \"vacation\"; vacation :mime \"Content-Type: text/plain; charset=utf-8\r\n\r\nGrüße\";") == nil)
+        #expect(compileError("require \"vacation\"; vacation \"Grüße\";") == nil)
     }
 
     @Test("The examples of RFC 5230 §4.8 compile and run")
