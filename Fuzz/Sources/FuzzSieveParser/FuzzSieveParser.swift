@@ -5,7 +5,9 @@
 // - a compile error names a line of the script (1 ... number of line breaks + 1);
 // - limits are monotonic: a script that compiles under small limits compiles under the
 //   defaults too;
-// - a run ends with at least one action; after a runtime error, with exactly one keep;
+// - a run is pure: the same script on the same message gives the same result twice;
+// - a run ends with at least one action; after a runtime error, with exactly one keep, and the
+//   error of the top-level script names one of its lines;
 // - a run never takes more actions or redirects than its limits, more than one reject or
 //   vacation, or a reject beside an action that delivers the message.
 
@@ -79,10 +81,13 @@ public func fuzzSieveParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt 
                                                            to: "roadrunner+birds@acme.example.com"),
                                    now: now, environment: ["domain": "acme.example.com"], limits: runLimits)
         let result = script.run(on: message, context: context, host: Host())
+        precondition(script.run(on: message, context: context, host: Host()) == result, "two runs differ")
         let actions = result.actions
         precondition(!actions.isEmpty, "a run without any action")
         if let error = result.error {
             precondition(actions == [.keep(flags: [])], "a runtime error did not fall back to keep")
+            precondition(error.script != nil || (error.line >= 1 && error.line <= lines),
+                         "runtime error outside the script")
             _ = error.description
             continue
         }
