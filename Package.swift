@@ -14,6 +14,8 @@ let package = Package(
         // The pure modules, also for the fuzzing package in Fuzz/.
         .library(name: "IMAPSyntax", targets: ["IMAPSyntax"]),
         .library(name: "MailMessage", targets: ["MailMessage"]),
+        .library(name: "Sieve", targets: ["Sieve"]),
+        .library(name: "MailCore", targets: ["MailCore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -34,6 +36,8 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "MailMessage", dependencies: ["MailCore"], swiftSettings: strict),
+        // The Sieve language (RFC 5228 and extensions): pure, bytes in, actions out.
+        .target(name: "Sieve", dependencies: ["MailCore", "MailMessage"], swiftSettings: strict),
         .target(name: "MailStore", dependencies: [
             "MailCore", "MailMessage",
             .product(name: "Crypto", package: "swift-crypto"),
@@ -80,6 +84,8 @@ let package = Package(
             "IMAPSyntax", "MailCore", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailCore", "MailMessage", "TestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"], swiftSettings: strict),
         .testTarget(name: "MailStoreTests", dependencies: ["MailStore", "MailCore"],
                     swiftSettings: strict),

@@ -28,6 +28,11 @@ let package = Package(
             .product(name: "IMAPSyntax", package: "Tern"),
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
+        .executableTarget(name: "FuzzSieveParser", dependencies: [
+            "FuzzSupport",
+            .product(name: "Sieve", package: "Tern"),
+            .product(name: "MailCore", package: "Tern"),
+        ], swiftSettings: strict),
         .executableTarget(name: "FuzzMessageParser", dependencies: [
             "FuzzSupport",
             .product(name: "MailMessage", package: "Tern"),

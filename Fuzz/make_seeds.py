@@ -8,6 +8,9 @@ named by its SHA-1 (so rerunning it is harmless). Sources:
   with a line end), pipelines of the command fixtures, and APPEND sessions written here, each
   behind a header (config, decision count, chunk count, decisions, chunk sizes: see
   FuzzSupport/FuzzInput.swift), with default limits and with small ones.
+- FuzzSieveParser: the Sieve scripts of Tests/SieveTests/*.swift (their multi-line string
+  literals, many of them the examples of RFC 5228 and its extensions, and the one-line literals
+  that look like scripts).
 - FuzzMessageParser: messages of the shared corpus generator and the hand-made tricky
   messages of Tests/EndToEnd/tricky_messages.py, plus header values and stored-structure-like
   blobs.
@@ -130,6 +133,27 @@ HEADER_VALUES = [
 ]
 
 
+def swift_multiline(body):
+    """The bytes of a Swift multi-line string literal's content: the indentation of the closing
+    delimiter removed, escapes undone."""
+    lines = body.split("\n")
+    indent = len(lines[-1]) - len(lines[-1].lstrip(" "))
+    return swift_string('"' + "\n".join(line[indent:] for line in lines[1:-1]) + '"')
+
+
+def sieve_scripts():
+    scripts = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "Tests", "SieveTests", "*.swift"))):
+        text = open(path, encoding="utf-8").read()
+        for match in re.finditer(r'"""(.*?)"""', text, re.S):
+            scripts.append(swift_multiline(match.group(1)))
+        for match in re.finditer(STRING, text):
+            data = swift_string(match.group(1))
+            if any(word in data for word in (b"require", b"if ", b"keep", b"fileinto", b"redirect")):
+                scripts.append(data)
+    return scripts
+
+
 def write(target, inputs, limit=None):
     folder = os.path.join(FUZZ, "seeds", target)
     os.makedirs(folder, exist_ok=True)
@@ -152,6 +176,7 @@ def main():
     lines = fixture_lines() + EXTRA_LINES
     write("FuzzCommandParser", lines + [t for t in framer_transcripts()])
     write("FuzzFramer", framer_seeds(lines))
+    write("FuzzSieveParser", sieve_scripts(), limit=4096)
     messages = corpus_messages(args.count) + tricky_messages()
     # A few messages as LF-only mail too, since the parser takes both line ends.
     lf_only = [m.replace(b"\r\n", b"\n") for m in messages[:20]]
