@@ -4,9 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# dovecot-imapd: the peer of the differential test (Tests/EndToEnd/test_dovecot_differential.py);
+# dovecot-imapd (and dovecot-lmtpd, which the shared Dovecot configuration the benchmarks use
+# starts): the peer of the differential test (Tests/EndToEnd/test_dovecot_differential.py);
 # isync (mbsync), curl and openssl (s_client -starttls imap): real clients of the end-to-end tests.
-debian_packages=(libsqlite3-dev python3-pip dovecot-imapd isync curl openssl)
+debian_packages=(libsqlite3-dev python3-pip dovecot-imapd dovecot-lmtpd isync curl openssl)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=()
     for package in "${debian_packages[@]}"; do
