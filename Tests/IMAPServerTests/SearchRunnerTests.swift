@@ -270,7 +270,7 @@ struct SearchRunnerTests {
         }
     }
 
-    @Test("Expunged messages still in the view match only view keys")
+    @Test("Expunged messages still in the view are searched from their ghosts (RFC 2180 §4.1.1)")
     func expunged() async throws {
         try await SearchStoreFixture.with(Self.messages) { fixture async throws in
             let gone = fixture.uids[1]
@@ -278,6 +278,22 @@ struct SearchRunnerTests {
                                                    flags: MessageFlags(system: .deleted), unchangedSince: nil,
                                                    as: .administrator)
             _ = try await fixture.store.expunge(in: fixture.mailbox, uids: [gone], as: .administrator)
+            #expect(try await fixture.search("ALL") == [1, 2, 3, 4, 5, 6])
+            #expect(try await fixture.search("SUBJECT quarterly") == [2, 4, 6])
+            #expect(try await fixture.search("DELETED SEEN") == [2], "flags as they were at the expunge")
+            #expect(try await fixture.search("BODY flamingo") == [2, 4, 6])
+        }
+    }
+
+    @Test("Expunged messages whose ghosts are purged match only view keys (RFC 2180 §4.3)")
+    func purged() async throws {
+        try await SearchStoreFixture.with(Self.messages) { fixture async throws in
+            let gone = fixture.uids[1]
+            _ = try await fixture.store.storeFlags(in: fixture.mailbox, uids: [gone], operation: .add,
+                                                   flags: MessageFlags(system: .deleted), unchangedSince: nil,
+                                                   as: .administrator)
+            _ = try await fixture.store.expunge(in: fixture.mailbox, uids: [gone], as: .administrator)
+            try await fixture.store.base.housekeeping.purgeGhosts(expungedBefore: .max)
             #expect(try await fixture.search("ALL") == [1, 2, 3, 4, 5, 6])
             #expect(try await fixture.search("SUBJECT quarterly") == [4, 6])
             #expect(try await fixture.search("NOT SEEN") == [4, 5, 6])

@@ -9,6 +9,12 @@ extension Session {
     /// order; UID FETCH always reports UID; a non-PEEK body fetch sets `\Seen` and reports
     /// the new FLAGS. Message structure comes from what was parsed at APPEND (never re-parsed);
     /// large sections are streamed with back-pressure.
+    ///
+    /// A message another session expunged, which this session has not been told of yet, is
+    /// answered from its ghost like any other, with its flags as they were at the expunge,
+    /// and the command ends OK (RFC 2180 §4.1.1). Only a message whose ghost is purged
+    /// already (a session that sent nothing but FETCH, STORE and SEARCH for longer than the
+    /// retention) is left out, with `NO [EXPUNGEISSUED]` (§4.1.2, RFC 5530).
     func fetch(_ command: FetchCommand) async throws -> CommandOutcome {
         guard let selected = state.selected else { return .bad("No mailbox selected") }
         var attributes = command.attributes
@@ -64,20 +70,21 @@ extension Session {
         output.append(&buffer)
         if let failure { return failure }
         if missing {
-            return .no("Some messages were expunged by another session", code: .expungeIssued)
+            return .no("Some messages were expunged by another session and are gone", code: .expungeIssued)
         }
         return outcome
     }
 
     /// The fast path for FETCH of UID, FLAGS and MODSEQ only (what clients send to resync):
     /// narrow store reads, a page of messages at a time, no suspension per message. Returns
-    /// whether any message was expunged by another session meanwhile.
+    /// whether any message is gone for good (expunged and its ghost purged).
     private func writeStates(_ attributes: [FetchAttribute], of targets: [(SequenceNumber, UID)],
                              changedSince: ModSeq?, in selected: SelectedMailbox,
                              into buffer: inout ByteBuffer) async throws -> Bool {
         var missing = false
         for page in targets.pages(of: configuration.reading.pageSize) {
-            let states = try await store.messages.states(in: selected.id, uids: page.map(\.1), as: principal)
+            let states = try await store.messages.statesOrGhosts(in: selected.id, uids: page.map(\.1),
+                                                                 as: principal)
             missing = try await writeStates(attributes, of: page, states: states, changedSince: changedSince,
                                             in: selected, into: &buffer) || missing
         }
@@ -112,8 +119,9 @@ extension Session {
     }
 
     /// FETCH of anything: records (and structures when needed) from the store a page at a
-    /// time, message bytes from the blob. Returns whether any message was expunged meanwhile,
-    /// and the answer to give if an item could not be written as asked.
+    /// time, of live messages or ghosts, message bytes from the blob. Returns whether any
+    /// message is gone for good, and the answer to give if an item could not be written as
+    /// asked.
     private func writeMessages(_ attributes: [FetchAttribute], of targets: [(SequenceNumber, UID)],
                                changedSince: ModSeq?, seenSet: Set<UID>, in selected: SelectedMailbox,
                                into buffer: inout ByteBuffer) async throws -> (Bool, CommandOutcome?) {
@@ -121,8 +129,8 @@ extension Session {
         var missing = false
         var failure: CommandOutcome?
         for page in targets.pages(of: configuration.reading.pageSize) {
-            let records = try await store.messages.records(in: selected.id, uids: page.map(\.1),
-                                                           withStructure: withStructure, as: principal)
+            let records = try await store.messages.recordsOrGhosts(in: selected.id, uids: page.map(\.1),
+                                                                   withStructure: withStructure, as: principal)
             let (pageMissing, pageFailure) = try await writeMessages(
                 attributes, of: page, records: records, changedSince: changedSince, seenSet: seenSet,
                 in: selected, into: &buffer)
@@ -142,7 +150,7 @@ extension Session {
         for (sequence, uid) in targets {
             while index < records.count && records[index].uid < uid { index += 1 }
             guard index < records.count, records[index].uid == uid else {
-                missing = true  // expunged by another session (RFC 2180 §4.1)
+                missing = true  // expunged by another session, its ghost purged (RFC 2180 §4.1.2)
                 continue
             }
             if let changedSince, records[index].modSeq <= changedSince { continue }
