@@ -1,8 +1,10 @@
 """Messages another session expunged, while a session still lists them (RFC 2180 §4.1.1,
 §4.2; RFC 3501 §7.4.1): the expunge keeps a "ghost" of each message, its record and its
 bytes, so that FETCH, STORE and SEARCH answer every message the session can still see with
-OK, until the session is told of the expunge."""
+OK, until the session is told of the expunge. `[CORRUPTION]` is kept for real damage: a blob missing while a message
+or ghost references it (RFC 5530)."""
 
+import hashlib
 import re
 import socket
 import time
@@ -26,6 +28,12 @@ def fill(server, messages):
     for index, message in enumerate(messages):
         assert append_raw(setup, f"p{index}", "INBOX", message)[-1].startswith(f"p{index} OK".encode())
     setup.close()
+
+
+def blob_path(data_dir, message):
+    """Where the store keeps a message's bytes: named by their SHA-256."""
+    name = hashlib.sha256(message).hexdigest()
+    return data_dir / "blobs" / name[:2] / name
 
 
 class SlowReader(RawClient):
@@ -89,3 +97,25 @@ def test_an_expunge_in_the_middle_of_a_fetch_is_no_corruption(server, corpus):
     assert lines[-1] == b"f OK FETCH completed", lines[-1]
     assert [literal_after(line, "BODY[]") for line in lines[:-1]] == [large, corpus[1], corpus[2]]
     assert b.command("n", "NOOP") == [b"* 2 EXPUNGE", b"n OK NOOP completed"]
+
+
+def test_a_missing_blob_is_still_corruption(server, corpus):
+    """RFC 5530 `[CORRUPTION]` is for real damage: the file of a message, or of a ghost that a
+    session still lists, removed behind the server's back. The other messages are answered
+    in full, before and after it (a large one streamed before it too), and the stream stays
+    in step."""
+    large = b"Subject: large\r\nFrom: a@example.org\r\n\r\n" + b"A line of the large body.\r\n" * 20_000
+    fill(server, [large] + corpus[:3])
+    a, b = selected(server), selected(server)
+    blob_path(server.data_dir, corpus[0]).unlink()
+    lines = a.command("f", "FETCH 2 (BODY.PEEK[])")
+    assert lines == [b"f NO [CORRUPTION] Message data is missing"], lines
+    lines = a.command("g", "FETCH 1:3 (UID BODY.PEEK[])")
+    assert [literal_after(line, "BODY[]") for line in lines[:-1]] == [large, corpus[1]], lines[-1]
+    assert lines[1].startswith(b"* 3 FETCH (UID 3 BODY[] ")
+    assert lines[-1] == b"g NO [CORRUPTION] Message data is missing", lines[-1]
+    expunge(a, "4")
+    blob_path(server.data_dir, corpus[2]).unlink()
+    lines = b.command("h", "FETCH 4 (BODY.PEEK[])")
+    assert lines == [b"h NO [CORRUPTION] Message data is missing"], lines
+    assert b.command("i", "FETCH 3 (BODY.PEEK[])")[-1] == b"i OK FETCH completed"

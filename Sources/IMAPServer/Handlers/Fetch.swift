@@ -58,14 +58,19 @@ extension Session {
         }
         var buffer = ByteBuffer()
         buffer.reserveCapacity(64 * 1024)
-        let missing: Bool
+        var missing = false
         var failure: CommandOutcome?
-        if seenSet.isEmpty && attributes.allSatisfy(\.isMessageState) {
-            missing = try await writeStates(attributes, of: targets, changedSince: changedSince,
-                                            in: selected, into: &buffer)
-        } else {
-            (missing, failure) = try await writeMessages(attributes, of: targets, changedSince: changedSince,
-                                                         seenSet: seenSet, in: selected, into: &buffer)
+        do {
+            if seenSet.isEmpty && attributes.allSatisfy(\.isMessageState) {
+                missing = try await writeStates(attributes, of: targets, changedSince: changedSince,
+                                                in: selected, into: &buffer)
+            } else {
+                (missing, failure) = try await writeMessages(attributes, of: targets, changedSince: changedSince,
+                                                             seenSet: seenSet, in: selected, into: &buffer)
+            }
+        } catch {
+            output.append(&buffer)  // the complete answers written before the failure
+            throw error
         }
         output.append(&buffer)
         if let failure { return failure }
@@ -154,29 +159,55 @@ extension Session {
                 continue
             }
             if let changedSince, records[index].modSeq <= changedSince { continue }
-            var message = FetchedMessage(record: records[index])
-            defer { message.close() }
-            var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, into: &buffer)
-            for attribute in attributes {
-                if let problem = try await write(attribute, of: &message, in: selected, to: &writer, in: &buffer) {
+            let mark = buffer.writerIndex
+            let writes = output.writes
+            do {
+                if let problem = try await writeMessage(attributes, of: records[index], sequence: sequence,
+                                                        seen: seenSet.contains(uid), in: selected, into: &buffer) {
                     failure = failure ?? problem
                 }
+            } catch {
+                // Part of this message's answer is on the wire already: the stream cannot be
+                // repaired, so the connection ends.
+                guard output.writes == writes else { throw ConnectionClosed(underlying: error) }
+                // Otherwise its partial answer is dropped; the answers before it stand. Bytes
+                // missing while a message or ghost references them are damage (RFC 5530
+                // CORRUPTION): the other messages are still answered.
+                buffer.moveWriterIndex(to: mark)
+                guard let damage = error as? MailStoreError, case .blobMissing = damage else { throw error }
+                failure = failure ?? CommandOutcome(damage)
+                continue
             }
-            if seenSet.contains(uid) {
-                // \Seen was set by this FETCH: report the new flags, and with CONDSTORE the UID
-                // and MODSEQ too (RFC 7162 §3.2.4).
-                if !attributes.contains(.flags) {
-                    writer.write(.flags(selected.flags(message.record.flags, uid: uid)), into: &buffer)
-                }
-                if condstoreEnabled && !attributes.contains(.uid) { writer.write(.uid(uid), into: &buffer) }
-                if condstoreEnabled && !attributes.contains(.modSeq) {
-                    writer.write(.modSeq(message.record.modSeq), into: &buffer)
-                }
-            }
-            writer.finish(into: &buffer)
             if buffer.readableBytes >= ResponseOutput.flushThreshold { try await output.flushIfFull(&buffer) }
         }
         return (missing, failure)
+    }
+
+    /// Writes one message's FETCH response; returns the tagged answer to give if an item could
+    /// not be written as asked.
+    private func writeMessage(_ attributes: [FetchAttribute], of record: MessageRecord, sequence: SequenceNumber,
+                              seen: Bool, in selected: SelectedMailbox,
+                              into buffer: inout ByteBuffer) async throws -> CommandOutcome? {
+        var message = FetchedMessage(record: record)
+        defer { message.close() }
+        var failure: CommandOutcome?
+        var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, into: &buffer)
+        for attribute in attributes {
+            if let problem = try await write(attribute, of: &message, in: selected, to: &writer, in: &buffer) {
+                failure = failure ?? problem
+            }
+        }
+        if seen {
+            // \Seen was set by this FETCH: report the new flags, and with CONDSTORE the UID and
+            // MODSEQ too (RFC 7162 §3.2.4).
+            if !attributes.contains(.flags) {
+                writer.write(.flags(selected.flags(record.flags, uid: record.uid)), into: &buffer)
+            }
+            if condstoreEnabled && !attributes.contains(.uid) { writer.write(.uid(record.uid), into: &buffer) }
+            if condstoreEnabled && !attributes.contains(.modSeq) { writer.write(.modSeq(record.modSeq), into: &buffer) }
+        }
+        writer.finish(into: &buffer)
+        return failure
     }
 
     /// Why an attribute cannot be fetched, or nil. These belong to extensions not offered yet.
