@@ -1,7 +1,8 @@
 """Messages another session expunged, while a session still lists them (RFC 2180 §4.1.1,
 §4.2; RFC 3501 §7.4.1): the expunge keeps a "ghost" of each message, its record and its
 bytes, so that FETCH, STORE and SEARCH answer every message the session can still see with
-OK, until the session is told of the expunge. `[CORRUPTION]` is kept for real damage: a blob missing while a message
+OK, until the session is told of the expunge; the ghosts and their blobs go after
+`expunged_retention`. `[CORRUPTION]` is kept for real damage: a blob missing while a message
 or ghost references it (RFC 5530)."""
 
 import hashlib
@@ -9,7 +10,7 @@ import re
 import socket
 import time
 
-from conftest import RawClient, append_raw, literal_after, login_raw
+from conftest import RawClient, TEST_CONFIG, append_raw, literal_after, login_raw
 
 
 def selected(server):
@@ -97,6 +98,28 @@ def test_an_expunge_in_the_middle_of_a_fetch_is_no_corruption(server, corpus):
     assert lines[-1] == b"f OK FETCH completed", lines[-1]
     assert [literal_after(line, "BODY[]") for line in lines[:-1]] == [large, corpus[1], corpus[2]]
     assert b.command("n", "NOOP") == [b"* 2 EXPUNGE", b"n OK NOOP completed"]
+
+
+def test_ghosts_and_their_blobs_go_after_the_retention(make_server, corpus):
+    """`expunged_retention` (seconds): once it has passed, the ghost and its blob file are
+    removed by the server's background purge; a session that still lists the message (it
+    sent only FETCH, STORE and SEARCH since) is then answered `NO [EXPUNGEISSUED]` for it
+    (RFC 2180 §4.1.2), and learns of the expunge at its next NOOP."""
+    server = make_server(config_text=TEST_CONFIG + "\n[limits]\nexpunged_retention = 1\n")
+    fill(server, corpus[:2])
+    a, b = selected(server), selected(server)
+    expunge(a, "2")
+    path = blob_path(server.data_dir, corpus[1])
+    assert path.exists(), "the ghost holds the blob"
+    deadline = time.monotonic() + 15
+    while path.exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not path.exists(), "the purge removes the blob after the retention"
+    lines = b.command("f", "FETCH 1:2 (UID)")
+    assert lines == [b"* 1 FETCH (UID 1)",
+                     b"f NO [EXPUNGEISSUED] Some messages were expunged by another session and are gone"], lines
+    assert b.command("n", "NOOP") == [b"* 2 EXPUNGE", b"n OK NOOP completed"]
+    assert blob_path(server.data_dir, corpus[0]).exists(), "a live message's blob stays"
 
 
 def test_a_missing_blob_is_still_corruption(server, corpus):
