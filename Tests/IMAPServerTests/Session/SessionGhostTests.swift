@@ -103,6 +103,18 @@ struct SessionGhostTests {
         }
     }
 
+    @Test("MOVE by number moves the messages still there and tells of all the expunges (RFC 6851 §3)")
+    func moveSkipsTheGhost() async throws {
+        try await SessionHarness.with { harness async throws in
+            let (reader, writer) = try await Self.expungeSecond(harness)
+            #expect(try await writer.send("a CREATE Dest\r\n").hasPrefix("a OK"))
+            let move = try await reader.send("b MOVE 1:3 Dest\r\n")
+            #expect(move.hasPrefix("* OK [COPYUID ") && move.contains(" 1,3 1:2] Moved\r\n"), "\(move)")
+            #expect(move.hasSuffix("* 3 EXPUNGE\r\n* 1 EXPUNGE\r\n* 1 EXPUNGE\r\nb OK MOVE completed\r\n"),
+                    "the moved messages, then the other session's expunge: \(move)")
+        }
+    }
+
     @Test("A message whose ghost is purged already is left out of FETCH with NO [EXPUNGEISSUED] (RFC 2180 §4.1.2)")
     func purgedGhost() async throws {
         try await SessionHarness.with { harness async throws in
