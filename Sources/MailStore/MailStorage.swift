@@ -4,7 +4,7 @@ public import MailCore
 /// reference store and, for many nodes, PostgreSQL. All pass the one conformance suite
 /// (`MailStoreConformance`).
 public typealias MailStoreBackend = AccountStore & CredentialStore & MailboxStore & MessageStore
-    & BlobStore & ChangeNotifying & ServerSecrets
+    & BlobStore & ChangeNotifying & ServerSecrets & Housekeeping
 
 /// The store as the servers use it: one value per concern, so that a decorator (quota, ACL,
 /// metrics) wraps only the concern it changes and forwards nothing else.
@@ -16,6 +16,8 @@ public struct MailStorage: Sendable {
     public var blobs: any BlobStore
     /// The installation's secrets (the EMAILID key).
     public var secrets: any ServerSecrets
+    /// What background jobs call (purging ghosts of expunged messages).
+    public var housekeeping: any Housekeeping
     /// Where committed changes are announced (RFC 2180, IDLE).
     public var notifications: ChangeNotifier
 
@@ -27,6 +29,7 @@ public struct MailStorage: Sendable {
         messages = backend
         blobs = backend
         secrets = backend
+        housekeeping = backend
         notifications = backend.notifications
     }
 }

@@ -26,7 +26,9 @@ public enum MailStoreError: Error, Hashable, Sendable {
     case messagesExpunged
     /// The mailbox ran out of UIDs (2^32 - 1): `[LIMIT]`.
     case uidSpaceExhausted
-    /// A blob named by the database is missing or unreadable: `[CORRUPTION]`.
+    /// A blob that a message or a ghost still references is missing or unreadable: real
+    /// damage, `[CORRUPTION]` (an expunge by another session is not: the ghost keeps the
+    /// bytes, RFC 2180 §4.1.1).
     case blobMissing(BlobID)
     /// A `literal8` message holds a NUL byte that no re-encoding can carry (in a header, say):
     /// `[UNKNOWN-CTE]`, as RFC 3516 §4.4 answers binary content a store cannot keep.

@@ -3,19 +3,18 @@ public import MailStore
 
 extension InMemoryMailStore {
     /// EXPUNGE and UID EXPUNGE (RFC 9051 §6.4.3, RFC 4315 §2.1): removes the messages flagged
-    /// `\Deleted` (among `uids`, if given), leaves tombstones with one new MODSEQ, and releases
-    /// their blobs.
+    /// `\Deleted` (among `uids`, if given) and leaves tombstones with one new MODSEQ, and
+    /// ghosts that keep the blobs until `purgeGhosts` (RFC 2180 §4.1.1).
     public func expunge(in mailbox: MailboxID, uids: [UID]?, as principal: Principal) async throws -> [UID] {
         let wanted = uids.map(Self.normalized)
+        let now = Self.now()
         let removed: [UID] = try state.withLock { state in
-            let gone = try state.withSelectable(mailbox, as: principal) { entry -> [StoredMessage] in
+            try state.withSelectable(mailbox, as: principal) { entry -> [UID] in
                 let candidates = wanted.map { entry.positions(of: $0) } ?? Array(entry.messages.indices)
                 let positions = candidates.filter { entry.messages[$0].flags.system.contains(.deleted) }
                 guard !positions.isEmpty else { return [] }
-                return entry.expunge(at: positions, modSeq: entry.nextModSeq())
+                return entry.expunge(at: positions, modSeq: entry.nextModSeq(), now: now).map(\.uid)
             }
-            for message in gone { state.release(message.blob) }
-            return gone.map(\.uid)
         }
         if !removed.isEmpty { post([mailbox]) }
         return removed
@@ -43,7 +42,8 @@ extension InMemoryMailStore {
 
     /// COPY or MOVE. The copies take one new MODSEQ of the destination; a MOVE then expunges
     /// the originals under a new MODSEQ of the source (after the copies' one, if the source
-    /// is the destination). Blobs are counted once more per copy and once less per original.
+    /// is the destination), leaving ghosts. Blobs are counted once more per copy; the ghosts
+    /// of a MOVE keep the originals' references.
     private func transfer(from source: MailboxID, uids: [UID], to destination: MailboxID, move: Bool,
                           requireAll: Bool, as principal: Principal) throws -> CopyResult {
         let wanted = Self.normalized(uids)
@@ -86,9 +86,8 @@ extension InMemoryMailStore {
                 let sourceUIDs = originals.map(\.uid)
                 _ = state.update(source) { entry in
                     let modSeq = entry.nextModSeq()
-                    _ = entry.expunge(at: entry.positions(of: sourceUIDs), modSeq: modSeq)
+                    _ = entry.expunge(at: entry.positions(of: sourceUIDs), modSeq: modSeq, now: now)
                 }
-                for original in originals { state.release(original.blob) }
             }
             return CopyResult(uidValidity: uidValidity, sourceUIDs: originals.map(\.uid),
                               destinationUIDs: destinationUIDs)

@@ -71,6 +71,18 @@ extension InMemoryMailStore {
         }
     }
 
+    /// The ghosts among `uids`, as they were when expunged (RFC 2180 §4.1.1).
+    public func ghosts(in mailbox: MailboxID, uids: [UID], withStructure: Bool,
+                       as principal: Principal) async throws -> [MessageRecord] {
+        let wanted = Self.normalized(uids)
+        return try state.withLock { state in
+            let entry = try state.selectable(mailbox, as: principal)
+            return wanted.compactMap { entry.ghosts[$0]?.message }.map { message in
+                message.record(structure: withStructure ? state.blobs[message.blob]?.structure : nil)
+            }
+        }
+    }
+
     public func states(in mailbox: MailboxID, uids: [UID], as principal: Principal) async throws -> [MessageState] {
         let wanted = Self.normalized(uids)
         return try state.withLock { state in

@@ -20,8 +20,9 @@ import Synchronization
 ///   STORE gives every message it changes one new MODSEQ; an expunge gives its tombstones one
 ///   new MODSEQ (RFC 7162 §3.1.3, §3.2.5.2).
 /// - Blobs are named by content and counted: a COPY, a MOVE or one upload appended to many
-///   mailboxes shares the bytes and the parsed structure; the blob is gone once its last
-///   message is expunged, or its mailbox or owner deleted.
+///   mailboxes shares the bytes and the parsed structure. An expunged message leaves a ghost
+///   that holds its reference (RFC 2180 §4.1.1); the blob is gone once its last message and
+///   ghost are: ghosts purged (`purgeGhosts`), or their mailbox or owner deleted.
 /// - Names compare byte for byte, keywords ignoring ASCII case (see `BinaryName`,
 ///   `KeywordOrder`).
 public final class InMemoryMailStore: MailStoreBackend {

@@ -28,6 +28,14 @@ struct Tombstone: Sendable {
     var modSeq: ModSeq
 }
 
+/// An expunged message as it was, kept for the sessions not yet told of its expunge
+/// (RFC 2180 §4.1.1): it holds one reference to its blob until purged.
+struct Ghost: Sendable {
+    var message: StoredMessage
+    /// When it was expunged, seconds since 1970 (`Housekeeping.purgeGhosts`).
+    var expungedAt: Int64
+}
+
 /// A keyword used in a mailbox and the MODSEQ at which it first appeared, for the FLAGS
 /// response (RFC 9051 §7.3.5) and for telling a session that the set grew.
 struct KnownKeyword: Sendable {
@@ -42,9 +50,10 @@ struct KnownKeyword: Sendable {
 ///   appended at the end, since `uidNext` only grows; RFC 3501 §2.3.1.1);
 /// - `tombstones` is in ascending MODSEQ order (each expunge appends with a fresh MODSEQ), and
 ///   names each UID at most once, since a UID is never given to a second message;
+/// - `ghosts` holds a subset of the tombstones' UIDs, none of them in `messages`;
 /// - `keywords` is in (MODSEQ, `KeywordOrder`) order, no two equal ignoring ASCII case;
-/// - a `\Noselect` placeholder has no messages, tombstones or keywords, UIDVALIDITY 0 and
-///   HIGHESTMODSEQ 0.
+/// - a `\Noselect` placeholder has no messages, tombstones, ghosts or keywords, UIDVALIDITY 0
+///   and HIGHESTMODSEQ 0.
 struct MailboxEntry: Sendable {
     let id: MailboxID
     let owner: UserID
@@ -59,6 +68,8 @@ struct MailboxEntry: Sendable {
     var recentFloor: Int64
     var messages: [StoredMessage] = []
     var tombstones: [Tombstone] = []
+    /// Expunged messages still readable, by UID (RFC 2180 §4.1.1).
+    var ghosts: [UID: Ghost] = [:]
     var keywords: [KnownKeyword] = []
 
     /// A new mailbox: a selectable one starts at UIDNEXT 1 and HIGHESTMODSEQ 1.
@@ -137,9 +148,10 @@ struct MailboxEntry: Sendable {
         return result
     }
 
-    /// Removes the messages at `positions` (ascending) and leaves tombstones with `modSeq`;
-    /// returns the removed messages, in UID order.
-    mutating func expunge(at positions: [Int], modSeq: ModSeq) -> [StoredMessage] {
+    /// Removes the messages at `positions` (ascending), leaving tombstones with `modSeq` and
+    /// ghosts expunged at `now`, which keep their references to the blobs; returns the removed
+    /// messages, in UID order.
+    mutating func expunge(at positions: [Int], modSeq: ModSeq, now: Int64) -> [StoredMessage] {
         guard !positions.isEmpty else { return [] }
         var removed: [StoredMessage] = []
         removed.reserveCapacity(positions.count)
@@ -154,8 +166,22 @@ struct MailboxEntry: Sendable {
             }
         }
         messages.removeSubrange(kept...)
-        tombstones.append(contentsOf: removed.map { Tombstone(uid: $0.uid, modSeq: modSeq) })
+        leaveTraces(of: removed, modSeq: modSeq, now: now)
         return removed
+    }
+
+    /// Records messages that left the mailbox: a tombstone and a ghost each.
+    mutating func leaveTraces(of removed: [StoredMessage], modSeq: ModSeq, now: Int64) {
+        tombstones.append(contentsOf: removed.map { Tombstone(uid: $0.uid, modSeq: modSeq) })
+        for message in removed { ghosts[message.uid] = Ghost(message: message, expungedAt: now) }
+    }
+
+    /// Forgets the ghosts expunged before `cutoff` and returns their blobs, one per ghost (each
+    /// held a reference).
+    mutating func purgeGhosts(expungedBefore cutoff: Int64) -> [BlobID] {
+        let old = ghosts.values.filter { $0.expungedAt < cutoff }
+        for ghost in old { ghosts[ghost.message.uid] = nil }
+        return old.map(\.message.blob)
     }
 
     /// Expunged UIDs whose expunge came after `modSeq`, ascending.

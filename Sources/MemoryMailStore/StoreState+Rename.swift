@@ -36,8 +36,9 @@ extension StoreState {
     /// RENAME INBOX (RFC 3501 §6.3.5, RFC 9051 §6.3.6): every message of INBOX moves, keeping
     /// its UID, flags and MODSEQ, to a new mailbox `to` with a new UIDVALIDITY, which takes
     /// INBOX's UIDNEXT, recent floor and keywords. INBOX stays with its UIDVALIDITY, UIDNEXT
-    /// and inferiors, empty: the moved UIDs become its tombstones under one new MODSEQ, so
-    /// that sessions with INBOX selected see them expunged. Returns INBOX and the new mailbox.
+    /// and inferiors, empty: the moved UIDs become its tombstones under one new MODSEQ, and its
+    /// ghosts, so that sessions with INBOX selected see them expunged and can fetch them until
+    /// then (RFC 2180 §4.1.1). Returns INBOX and the new mailbox.
     mutating func renameInbox(_ inbox: MailboxID, owner: UserID, to: String, now: Int64) throws -> [MailboxID] {
         if mailboxID(of: owner, named: to) != nil { throw MailStoreError.mailboxExists(to) }
         let superiors = missingSuperiors(of: to, owner: owner)
@@ -56,7 +57,7 @@ extension StoreState {
             modSeq = entry.nextModSeq()
             moved = entry.messages
             entry.messages = []
-            entry.tombstones.append(contentsOf: moved.map { Tombstone(uid: $0.uid, modSeq: modSeq) })
+            entry.leaveTraces(of: moved, modSeq: modSeq, now: now)
             keywords = entry.keywords
             uidNext = entry.uidNext
             recentFloor = entry.recentFloor
@@ -68,6 +69,7 @@ extension StoreState {
             entry.highestModSeq = max(modSeq, entry.highestModSeq)
             entry.recentFloor = recentFloor
         }
+        for message in moved { retain(message.blob) }  // the ghosts' references
         return [inbox, target]
     }
 }

@@ -108,13 +108,15 @@ struct StoreState: Sendable {
         return entry
     }
 
-    /// Removes a mailbox with its messages, and the blobs no other message references.
+    /// Removes a mailbox with its messages and ghosts, and the blobs no other message or
+    /// ghost references.
     mutating func removeMailbox(_ id: MailboxID) {
         guard let entry = mailboxes.removeValue(forKey: id) else { return }
         if users[entry.owner]?.mailboxes[BinaryName(entry.name)] == id {
             users[entry.owner]?.mailboxes[BinaryName(entry.name)] = nil
         }
         for message in entry.messages { release(message.blob) }
+        for ghost in entry.ghosts.values { release(ghost.message.blob) }
     }
 
     /// The names to create as superiors of `name` (RFC 9051 §6.3.4: creating "foo/bar/zap"
@@ -157,12 +159,13 @@ struct StoreState: Sendable {
 
     // MARK: Blobs
 
-    /// Counts one more message referencing `blob`.
+    /// Counts one more message or ghost referencing `blob`.
     mutating func retain(_ blob: BlobID) {
         blobs[blob]?.references += 1
     }
 
-    /// Counts one message fewer referencing `blob`; the blob goes with its last reference.
+    /// Counts one message or ghost fewer referencing `blob`; the blob goes with its last
+    /// reference.
     mutating func release(_ blob: BlobID) {
         guard let index = blobs.index(forKey: blob) else { return }
         blobs.values[index].references -= 1

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 import MailCore
@@ -82,17 +83,23 @@ enum MessageRows {
         return unique
     }
 
-    /// Calls `body` with the row of each existing message among `uids` (sorted, unique), in
-    /// UID order, selecting `columns` (the first must be `uid`).
+    /// The tables `forEach` reads: live messages, or the ghosts of expunged ones (same
+    /// columns; RFC 2180 §4.1.1).
+    enum Table: String {
+        case messages, ghosts
+    }
+
+    /// Calls `body` with the row of each existing message (or ghost) among `uids` (sorted,
+    /// unique), in UID order, selecting `columns` (the first must be `uid`).
     ///
     /// A dense set (at most twice as many UIDs in its span as it names, such as `1:*`) is read
     /// with one range scan, filtering by merge; a sparse one with one range scan per run of
     /// consecutive UIDs. Either way the query is a cached statement, never a giant `IN` list.
-    static func forEach(_ db: Database, mailbox: Int64, uids: [Int64], columns: String,
-                        _ body: (ColumnReader) throws -> Void) throws {
+    static func forEach(_ db: Database, in table: Table = .messages, mailbox: Int64, uids: [Int64],
+                        columns: String, _ body: (ColumnReader) throws -> Void) throws {
         guard let first = uids.first, let last = uids.last else { return }
         let statement = try db.cachedStatement(sql: """
-            SELECT \(columns) FROM messages
+            SELECT \(columns) FROM \(table.rawValue)
             WHERE mailbox_id = ? AND uid BETWEEN ? AND ? ORDER BY uid
             """)
         if last - first + 1 <= 2 * Int64(uids.count) {
@@ -129,14 +136,33 @@ enum MessageRows {
         ])
     }
 
-    /// Removes messages and leaves tombstones with the expunge's MODSEQ (RFC 7162 §3.2.5.2).
-    static func expunge(_ db: Database, mailbox: Int64, uids: [Int64], modSeq: Int64) throws {
+    /// The columns a ghost copies from its message, in both tables' order.
+    static let ghostColumns =
+        "mailbox_id, uid, modseq, flags, keywords, internal_date, internal_zone, size, header_size, blob, save_date"
+
+    /// Removes messages, leaving tombstones with the expunge's MODSEQ (RFC 7162 §3.2.5.2) and
+    /// ghosts expunged at `now`, which keep the blobs referenced (RFC 2180 §4.1.1).
+    static func expunge(_ db: Database, mailbox: Int64, uids: [Int64], modSeq: Int64, now: Int64) throws {
+        let ghost = try db.cachedStatement(sql: """
+            INSERT OR REPLACE INTO ghosts (\(ghostColumns), expunged_at)
+            SELECT \(ghostColumns), ? FROM messages WHERE mailbox_id = ? AND uid = ?
+            """)
         let delete = try db.cachedStatement(sql: "DELETE FROM messages WHERE mailbox_id = ? AND uid = ?")
         let tombstone = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO tombstones (mailbox_id, uid, modseq) VALUES (?, ?, ?)")
         for uid in uids {
+            try ghost.execute(arguments: [now, mailbox, uid])
             try delete.execute(arguments: [mailbox, uid])
             try tombstone.execute(arguments: [mailbox, uid, modSeq])
+        }
+    }
+
+    /// Gives each record the structure stored for its blob.
+    static func attachStructures(_ records: inout [MessageRecord], _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: "SELECT data FROM structures WHERE blob = ?")
+        for index in records.indices {
+            let data = try Data.fetchOne(statement, arguments: [records[index].blob.rawValue])
+            records[index].structure = data.map { Array($0) }
         }
     }
 }

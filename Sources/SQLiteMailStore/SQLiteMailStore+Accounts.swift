@@ -23,8 +23,8 @@ extension SQLiteMailStore {
         }
     }
 
-    /// Removes the account; its mailboxes, messages and subscriptions go with it (foreign-key
-    /// cascades), then blobs no one else references.
+    /// Removes the account; its mailboxes, messages, ghosts and subscriptions go with it
+    /// (foreign-key cascades), then blobs no one else references.
     public func deleteUser(name: String) async throws {
         let mailboxes: [MailboxID] = try await write(releasingBlobs: { db in
             guard let id = try Int64.fetchOne(
@@ -33,9 +33,9 @@ extension SQLiteMailStore {
             let mailboxes = try Int64.fetchAll(
                 db.cachedStatement(sql: "SELECT id FROM mailboxes WHERE user_id = ?"), arguments: [id])
             let blobs = try String.fetchAll(db.cachedStatement(sql: """
-                SELECT DISTINCT m.blob FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id
-                WHERE b.user_id = ?
-                """), arguments: [id])
+                SELECT m.blob FROM messages m JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.user_id = ?
+                UNION SELECT g.blob FROM ghosts g JOIN mailboxes b ON b.id = g.mailbox_id WHERE b.user_id = ?
+                """), arguments: [id, id])
             try db.cachedStatement(sql: "DELETE FROM users WHERE id = ?").execute(arguments: [id])
             return (mailboxes.map(MailboxID.init(rawValue:)), Set(blobs.map(BlobID.init(rawValue:))))
         })

@@ -59,9 +59,10 @@ extension SQLiteMailStore {
             }
             let hasInferiors = try MailboxRow.hasInferiors(db, user: user.rawValue, name: name)
             if hasInferiors && !mailbox.selectable { throw MailStoreError.mailboxHasChildren(name) }
-            let blobs = try String.fetchAll(
-                db.cachedStatement(sql: "SELECT DISTINCT blob FROM messages WHERE mailbox_id = ?"),
-                arguments: [mailbox.id])
+            let blobs = try String.fetchAll(db.cachedStatement(sql: """
+                SELECT blob FROM messages WHERE mailbox_id = ?
+                UNION SELECT blob FROM ghosts WHERE mailbox_id = ?
+                """), arguments: [mailbox.id, mailbox.id])
             try db.cachedStatement(sql: "DELETE FROM mailboxes WHERE id = ?").execute(arguments: [mailbox.id])
             if hasInferiors {
                 try MailboxRow.insert(db, user: user.rawValue, name: name, selectable: false, specialUse: nil)
@@ -172,7 +173,8 @@ extension SQLiteMailStore {
 
     /// RENAME INBOX (RFC 9051 §6.3.6): all messages move, keeping their UIDs, to a new
     /// mailbox with a new UIDVALIDITY; INBOX keeps its UIDVALIDITY and UIDNEXT, and records
-    /// the moved UIDs as expunged so that sessions with INBOX selected learn of it.
+    /// the moved UIDs as expunged, with tombstones and ghosts, so that sessions with INBOX
+    /// selected learn of it and can fetch them until then (RFC 2180 §4.1.1).
     private static func renameInbox(_ inbox: MailboxRow, to: String, _ db: Database) throws -> [MailboxID] {
         if try MailboxRow.fetch(db, user: inbox.userID, name: to) != nil {
             throw MailStoreError.mailboxExists(to)
@@ -185,11 +187,13 @@ extension SQLiteMailStore {
         try db.execute(sql: """
             INSERT OR REPLACE INTO tombstones (mailbox_id, uid, modseq)
                 SELECT mailbox_id, uid, ? FROM messages WHERE mailbox_id = ?;
+            INSERT OR REPLACE INTO ghosts (\(MessageRows.ghostColumns), expunged_at)
+                SELECT \(MessageRows.ghostColumns), ? FROM messages WHERE mailbox_id = ?;
             UPDATE messages SET mailbox_id = ? WHERE mailbox_id = ?;
             INSERT OR IGNORE INTO keywords (mailbox_id, keyword, modseq)
                 SELECT ?, keyword, modseq FROM keywords WHERE mailbox_id = ?;
             UPDATE mailboxes SET uidnext = ?, highest_modseq = ?, recent_floor = ? WHERE id = ?;
-            """, arguments: [modSeq, inbox.id, target.id, inbox.id, target.id, inbox.id,
+            """, arguments: [modSeq, inbox.id, SQLiteMailStore.now(), inbox.id, target.id, inbox.id, target.id, inbox.id,
                              inbox.uidNext, max(modSeq, target.highestModSeq), inbox.recentFloor,
                              target.id])
         return [inbox.mailboxID, target.mailboxID]

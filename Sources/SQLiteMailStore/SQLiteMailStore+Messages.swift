@@ -5,34 +5,32 @@ public import MailStore
 
 extension SQLiteMailStore {
     /// EXPUNGE and UID EXPUNGE (RFC 9051 §6.4.3, RFC 4315 §2.1): removes the messages flagged
-    /// `\Deleted`, leaves tombstones with one new MODSEQ, and after the commit removes blobs
-    /// that no message references any more.
+    /// `\Deleted` and leaves tombstones with one new MODSEQ, and ghosts that keep the blobs
+    /// until `purgeGhosts` (RFC 2180 §4.1.1): no blob file is removed here.
     public func expunge(in mailbox: MailboxID, uids: [UID]?, as principal: Principal) async throws -> [UID] {
         let wanted = uids.map(MessageRows.normalized)
         let deletedBit = Int64(MessageFlags.System.deleted.rawValue)
-        let removed: [Int64] = try await write(releasingBlobs: { db in
+        let now = Self.now()
+        let removed: [Int64] = try await write { db in
             var row = try MailboxRow.selectable(db, mailbox, as: principal)
             var removed: [Int64] = []
-            var blobs = Set<BlobID>()
             let collect = { (message: ColumnReader) in
-                guard message.int64(1) & deletedBit != 0 else { return }
-                removed.append(message.int64(0))
-                blobs.insert(BlobID(rawValue: message.text(2) ?? ""))
+                if message.int64(1) & deletedBit != 0 { removed.append(message.int64(0)) }
             }
             if let wanted {
-                try MessageRows.forEach(db, mailbox: row.id, uids: wanted, columns: "uid, flags, blob", collect)
+                try MessageRows.forEach(db, mailbox: row.id, uids: wanted, columns: "uid, flags", collect)
             } else {
                 let statement = try db.cachedStatement(sql: """
-                    SELECT uid, flags, blob FROM messages
+                    SELECT uid, flags FROM messages
                     WHERE mailbox_id = ? AND (flags & ?) != 0 ORDER BY uid
                     """)
                 try MessageRows.eachRow(statement, arguments: [row.id, deletedBit], collect)
             }
-            guard !removed.isEmpty else { return ([], []) }
+            guard !removed.isEmpty else { return [] }
             let modSeq = try MailboxRow.nextModSeq(db, &row)
-            try MessageRows.expunge(db, mailbox: row.id, uids: removed, modSeq: modSeq)
-            return (removed, blobs)
-        })
+            try MessageRows.expunge(db, mailbox: row.id, uids: removed, modSeq: modSeq, now: now)
+            return removed
+        }
         if !removed.isEmpty { post(mailbox) }
         return removed.map { UID(UInt32(truncatingIfNeeded: $0)) }
     }
@@ -48,7 +46,7 @@ extension SQLiteMailStore {
     }
 
     /// MOVE (RFC 6851 §3): copy and expunge in one transaction, so no other session ever sees
-    /// the messages in both mailboxes or in neither.
+    /// the messages in both mailboxes or in neither; the originals leave ghosts in the source.
     public func move(from source: MailboxID, uids: [UID], to destination: MailboxID,
                      as principal: Principal) async throws -> CopyResult {
         let result = try await transfer(from: source, uids: uids, to: destination, move: true, as: principal)
@@ -60,6 +58,7 @@ extension SQLiteMailStore {
                           move: Bool, requireAll: Bool = false,
                           as principal: Principal) async throws -> CopyResult {
         let wanted = MessageRows.normalized(uids)
+        let saveDate = Self.now()
         return try await write { db in
             var from = try MailboxRow.selectable(db, source, as: principal)
             var to = try MailboxRow.selectable(db, destination, as: principal)
@@ -74,7 +73,6 @@ extension SQLiteMailStore {
             }
             let first = try MailboxRow.reserveUIDs(db, &to, count: originals.count)
             let modSeq = try MailboxRow.nextModSeq(db, &to)
-            let saveDate = Self.now()
             var keywords: [String] = []
             var destinationUIDs: [UID] = []
             destinationUIDs.reserveCapacity(originals.count)
@@ -95,7 +93,7 @@ extension SQLiteMailStore {
                 if from.id == to.id { from = to }
                 let expungeModSeq = try MailboxRow.nextModSeq(db, &from)
                 try MessageRows.expunge(db, mailbox: from.id, uids: originals.map { Int64($0.uid.rawValue) },
-                                        modSeq: expungeModSeq)
+                                        modSeq: expungeModSeq, now: saveDate)
             }
             return CopyResult(uidValidity: uidValidity, sourceUIDs: originals.map(\.uid),
                               destinationUIDs: destinationUIDs)

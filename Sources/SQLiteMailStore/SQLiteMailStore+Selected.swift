@@ -95,13 +95,23 @@ extension SQLiteMailStore {
             try MessageRows.forEach(db, mailbox: row.id, uids: wanted, columns: MessageRows.recordColumns) {
                 records.append(MessageRows.record($0))
             }
-            if withStructure {
-                let statement = try db.cachedStatement(sql: "SELECT data FROM structures WHERE blob = ?")
-                for index in records.indices {
-                    let data = try Data.fetchOne(statement, arguments: [records[index].blob.rawValue])
-                    records[index].structure = data.map { Array($0) }
-                }
+            if withStructure { try MessageRows.attachStructures(&records, db) }
+            return records
+        }
+    }
+
+    /// Ghosts are rows of their own table, read like messages (RFC 2180 §4.1.1).
+    public func ghosts(in mailbox: MailboxID, uids: [UID], withStructure: Bool,
+                       as principal: Principal) async throws -> [MessageRecord] {
+        let wanted = MessageRows.normalized(uids)
+        return try await pool.read { db in
+            let row = try MailboxRow.selectable(db, mailbox, as: principal)
+            var records: [MessageRecord] = []
+            try MessageRows.forEach(db, in: .ghosts, mailbox: row.id, uids: wanted,
+                                    columns: MessageRows.recordColumns) {
+                records.append(MessageRows.record($0))
             }
+            if withStructure { try MessageRows.attachStructures(&records, db) }
             return records
         }
     }

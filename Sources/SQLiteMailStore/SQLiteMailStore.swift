@@ -8,7 +8,8 @@ import Synchronization
 /// message bytes as content-addressed files beside it.
 ///
 /// Layout of `directory`:
-/// - `tern.sqlite` (with its `-wal` and `-shm` files): accounts, mailboxes, messages, tombstones.
+/// - `tern.sqlite` (with its `-wal` and `-shm` files): accounts, mailboxes, messages, tombstones,
+///   ghosts of expunged messages.
 /// - `blobs/<2 hex>/<sha256 hex>`: message blobs, shared by every message with the same bytes.
 /// - `tmp/<instance>/`: uploads in progress (see `BlobDirectory`).
 ///
@@ -20,7 +21,9 @@ import Synchronization
 /// in a transaction of their own after the removing one committed, so that both happen under
 /// SQLite's write lock: an append of identical content, even from another process, never
 /// loses its blob. A crash between the two leaves only unreferenced files, which
-/// `reclaimOrphans()` removes.
+/// `reclaimOrphans()` removes. A blob goes once neither a message nor a ghost references it:
+/// an expunge leaves a ghost (RFC 2180 §4.1.1), so blobs go at `purgeGhosts`, or with their
+/// mailbox or account.
 ///
 /// STORE gives all messages it changes one shared new MODSEQ (RFC 7162 §3.1.3 asks only that
 /// each STORE command gets its own value); an expunge gives its tombstones one new MODSEQ; an
@@ -106,7 +109,9 @@ public final class SQLiteMailStore: MailStoreBackend {
     }
 
     /// Removes crash leftovers: uploads of instances that are no longer running, blob files
-    /// that no message references, and the parsed structures of blobs no message references.
+    /// that no message or ghost references, and the parsed structures of blobs no message or
+    /// ghost references. A blob only a ghost holds stays (RFC 2180 §4.1.1): `purgeGhosts`
+    /// decides when it goes.
     /// Each blob subdirectory is checked in its own write transaction, so a running server
     /// sharing the directory waits only briefly.
     ///
@@ -120,6 +125,7 @@ public final class SQLiteMailStore: MailStoreBackend {
                 try db.execute(sql: """
                     DELETE FROM structures
                     WHERE NOT EXISTS (SELECT 1 FROM messages WHERE messages.blob = structures.blob)
+                      AND NOT EXISTS (SELECT 1 FROM ghosts WHERE ghosts.blob = structures.blob)
                     """)
                 return .commit
             }
@@ -162,7 +168,8 @@ public final class SQLiteMailStore: MailStoreBackend {
     }
 
     /// Like `write`, where `body` also names blobs that lost references; after the commit,
-    /// those no message references any more are removed, still inside the serialized writer.
+    /// those no message or ghost references any more are removed, still inside the
+    /// serialized writer.
     func write<T: Sendable>(releasingBlobs body: @Sendable (Database) throws -> (T, Set<BlobID>))
         async throws -> T
     {
@@ -192,9 +199,12 @@ public final class SQLiteMailStore: MailStoreBackend {
         }
     }
 
+    /// Whether a message or a ghost (RFC 2180 §4.1.1) references the blob.
     static func isReferenced(_ blob: BlobID, _ db: Database) throws -> Bool {
-        let statement = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM messages WHERE blob = ?)")
-        return try Bool.fetchOne(statement, arguments: [blob.rawValue]) ?? false
+        let statement = try db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM messages WHERE blob = ?) OR EXISTS (SELECT 1 FROM ghosts WHERE blob = ?)
+            """)
+        return try Bool.fetchOne(statement, arguments: [blob.rawValue, blob.rawValue]) ?? false
     }
 
     /// Seconds since 1970, now.

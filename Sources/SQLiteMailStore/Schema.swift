@@ -8,7 +8,35 @@ enum Schema {
         migrator.registerMigration("v1-initial", migrate: createInitialTables)
         migrator.registerMigration("v2-structures", migrate: createStructures)
         migrator.registerMigration("v3-secrets", migrate: createSecrets)
+        migrator.registerMigration("v4-ghosts", migrate: createGhosts)
         return migrator
+    }
+
+    /// `ghosts`: the rows of expunged messages, as they were, with the time of their expunge
+    /// (seconds since 1970), kept beside their tombstones so that a session not yet told of
+    /// the expunge can still fetch them (RFC 2180 §4.1.1). A ghost references its blob like
+    /// a message does, until `purgeGhosts` forgets it; it goes with its mailbox (cascade).
+    /// Indexed by blob (is a blob still referenced?) and by age (what to purge).
+    private static func createGhosts(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE ghosts (
+                mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+                uid INTEGER NOT NULL,
+                modseq INTEGER NOT NULL,
+                flags INTEGER NOT NULL,
+                keywords TEXT,
+                internal_date INTEGER NOT NULL,
+                internal_zone INTEGER NOT NULL,
+                size INTEGER NOT NULL,
+                header_size INTEGER NOT NULL,
+                blob TEXT NOT NULL,
+                save_date INTEGER NOT NULL,
+                expunged_at INTEGER NOT NULL,
+                PRIMARY KEY (mailbox_id, uid)
+            ) WITHOUT ROWID;
+            CREATE INDEX ghosts_by_blob ON ghosts (blob);
+            CREATE INDEX ghosts_by_age ON ghosts (expunged_at);
+            """)
     }
 
     /// `secrets`: random keys of the installation, made at first use (`ServerSecrets`), such as

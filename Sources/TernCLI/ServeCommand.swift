@@ -77,10 +77,14 @@ struct ServeCommand: AsyncParsableCommand {
         let server = try IMAPServer(configuration: settings.server, storage: storage, logger: logger) { address in
             Console.line("Tern is serving IMAP on \(address.displayString), data in \(dataDirectory)")
         }
-        // The listeners and the certificate reloader run as services of one group: SIGTERM or
-        // SIGINT shut them down gracefully (every session gets BYE), in reverse order.
+        // The listeners, the certificate reloader and the purge of expunged messages' ghosts
+        // run as services of one group: SIGTERM or SIGINT shut them down gracefully (every
+        // session gets BYE), in reverse order.
+        let purger = GhostPurger(housekeeping: storage.housekeeping,
+                                 retentionSeconds: settings.server.effectiveExpungedRetentionSeconds, logger: logger)
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: server), .init(service: CertificateReloader(server: server, logger: logger))],
+            services: [.init(service: server), .init(service: CertificateReloader(server: server, logger: logger)),
+                       .init(service: purger)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

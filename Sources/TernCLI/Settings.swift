@@ -35,6 +35,8 @@ import TOMLKit
 /// write_timeout = 120              # seconds a client may leave output unread
 /// command_timeout = 60             # seconds a command may take, plus one per min_input_rate bytes
 /// min_input_rate = 1024            # bytes per second a command must keep arriving at
+/// expunged_retention = 2400        # seconds an expunged message stays readable for sessions
+///                                  # not yet told (RFC 2180 §4.1.1); default idle_timeout + 600
 ///
 /// [security]
 /// password_iterations = 4096       # PBKDF2-SHA-256 rounds for new passwords (RFC 7677 §4: 4096 or more)
@@ -115,7 +117,7 @@ struct Settings {
                                   "max_nesting_depth", "max_mailboxes_per_user", "max_mailbox_depth",
                                   "idle_timeout", "preauth_timeout",
                                   "idle_command_timeout", "idle_keepalive", "write_timeout", "command_timeout",
-                                  "min_input_rate"])
+                                  "min_input_rate", "expunged_retention"])
             if let v = try limits.int("max_line_length") { server.framing.maxLineLength = v }
             if let v = try limits.int("max_literal_size") { server.framing.maxInlineLiteralSize = v }
             if let v = try limits.int("max_message_size") {
@@ -133,6 +135,7 @@ struct Settings {
             if let v = try limits.double("write_timeout") { server.writeTimeoutSeconds = v }
             if let v = try limits.double("command_timeout") { server.commandTimeoutSeconds = v }
             if let v = try limits.int("min_input_rate") { server.minimumInputRate = v }
+            if let v = try limits.nonNegativeDouble("expunged_retention") { server.expungedRetentionSeconds = v }
         }
         if let security = try reader.section("security") {
             try security.checkKeys(["password_iterations", "plaintext_auth", "login_failure_delay",

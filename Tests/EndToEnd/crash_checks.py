@@ -1,6 +1,7 @@
 """The checks of the crash-safety test (test_crash_safety.py) after each restart: every
 mailbox read back over IMAP against the model (crash_model.py) the clients built from their
-tagged OKs, and the data directory's blob files against the messages that reference them."""
+tagged OKs, and the data directory's blob files against the messages and ghosts of expunged
+messages that reference them."""
 
 import sqlite3
 
@@ -191,12 +192,14 @@ def check_shared(ledger, registry, observed, errors, verified, moved_away=()):
 
 
 def check_files(data_dir, errors):
-    """Blob files on disk equal the blobs messages reference, each holds the bytes its name
-    hashes; no parsed structure outlives its blob; `tmp/` holds only the running instance's
-    lock. Returns the number of blob files."""
+    """Blob files on disk equal the blobs messages and ghosts of expunged messages (RFC 2180
+    §4.1.1, kept until `expunged_retention` has passed) reference, each holds the bytes its
+    name hashes; no parsed structure outlives its blob; `tmp/` holds only the running
+    instance's lock. Returns the number of blob files."""
     database = sqlite3.connect(f"file:{data_dir / 'tern.sqlite'}?mode=ro", uri=True)
     try:
-        referenced = {row[0] for row in database.execute("SELECT DISTINCT blob FROM messages")}
+        referenced = {row[0] for row in database.execute(
+            "SELECT blob FROM messages UNION SELECT blob FROM ghosts")}
         structures = {row[0] for row in database.execute("SELECT blob FROM structures")}
     finally:
         database.close()
@@ -210,14 +213,14 @@ def check_files(data_dir, errors):
                 errors.append(f"blobs/{entry.name}/{blob.name}: in the wrong directory")
             on_disk[blob.name] = blob
     for name in sorted(referenced - set(on_disk)):
-        errors.append(f"blob {name}: referenced by messages but not on disk")
+        errors.append(f"blob {name}: referenced by messages or ghosts but not on disk")
     for name in sorted(set(on_disk) - referenced):
-        errors.append(f"blob {name}: on disk but referenced by no message (leaked)")
+        errors.append(f"blob {name}: on disk but referenced by no message or ghost (leaked)")
     for name, path in sorted(on_disk.items()):
         if sha(path.read_bytes()) != name:
             errors.append(f"blob {name}: its bytes do not hash to its name")
     for name in sorted(structures - referenced):
-        errors.append(f"structures row {name}: its blob is referenced by no message (leaked)")
+        errors.append(f"structures row {name}: its blob is referenced by no message or ghost (leaked)")
     leftovers = []
     instances = list((data_dir / "tmp").iterdir())
     live = [e for e in instances if e.is_dir() and (e / ".lock").exists()]

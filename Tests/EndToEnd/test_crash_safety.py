@@ -11,9 +11,10 @@ data directory and a check that
 - UIDs only ascend and are never handed out twice, UIDNEXT never goes down and UIDVALIDITY never
   changes (RFC 9051 §2.3.1.1);
 - after the restart's housekeeping (`SQLiteMailStore.reclaimOrphans()`, run when `tern serve`
-  opens the store) the blob files are exactly the blobs messages reference, each file holds the
-  bytes its name hashes, no parsed structure outlives its blob, and `tmp/` holds nothing of dead
-  instances. Some rounds kill the server a second time while it starts, during that housekeeping.
+  opens the store) the blob files are exactly the blobs messages and ghosts of expunged
+  messages reference (RFC 2180 §4.1.1; the default `expunged_retention` keeps every ghost
+  through the test), each file holds the bytes its name hashes, no parsed structure outlives
+  its blob, and `tmp/` holds nothing of dead instances. Some rounds kill the server a second time while it starts, during that housekeeping.
 
 `TERN_KILL_ROUNDS` sets the number of rounds (20, about a minute with a debug build),
 `TERN_KILL_SEED` replays a seed (the seed is printed; the kill moments depend on timing too, so a

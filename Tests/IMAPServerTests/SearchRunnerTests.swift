@@ -58,7 +58,8 @@ final class CountingStore: MessageStore, BlobStore {
     }
 
     /// Blobs whose opening fails as if their file were gone; with a mailbox and UID, that
-    /// message is expunged first (another session's EXPUNGE racing the search).
+    /// message is expunged and its ghost purged first (another session's EXPUNGE racing the
+    /// search, long enough ago for the ghost to be gone).
     let vanishing = Mutex<[BlobID: (MailboxID, UID)?]>([:])
 
     func openBlob(_ blob: BlobID) async throws -> any BlobReader {
@@ -69,6 +70,7 @@ final class CountingStore: MessageStore, BlobStore {
                                                        flags: MessageFlags(system: .deleted), unchangedSince: nil,
                                                        as: .administrator)
                 _ = try await base.messages.expunge(in: mailbox, uids: [uid], as: .administrator)
+                try await base.housekeeping.purgeGhosts(expungedBefore: .max)
             }
             throw MailStoreError.blobMissing(blob)
         }
@@ -110,6 +112,20 @@ final class CountingStore: MessageStore, BlobStore {
     }
     func changes(in mailbox: MailboxID, since modSeq: ModSeq, as principal: Principal) async throws -> MailboxChanges {
         try await base.messages.changes(in: mailbox, since: modSeq, as: principal)
+    }
+    func ghosts(in mailbox: MailboxID, uids: [UID], withStructure: Bool,
+                as principal: Principal) async throws -> [MessageRecord] {
+        let ghosts = try await base.messages.ghosts(in: mailbox, uids: uids, withStructure: withStructure,
+                                                    as: principal)
+        counts.withLock {
+            if withStructure {
+                $0.structureCalls += 1
+                $0.structuresRead += ghosts.count
+            } else {
+                $0.metadataCalls += 1
+            }
+        }
+        return ghosts
     }
     func states(in mailbox: MailboxID, uids: [UID], as principal: Principal) async throws -> [MessageState] {
         try await base.messages.states(in: mailbox, uids: uids, as: principal)
@@ -262,7 +278,7 @@ struct SearchRunnerTests {
         }
     }
 
-    @Test("Expunged messages still in the view match only view keys")
+    @Test("Expunged messages still in the view are searched from their ghosts (RFC 2180 §4.1.1)")
     func expunged() async throws {
         try await SearchStoreFixture.with(Self.messages) { fixture async throws in
             let gone = fixture.uids[1]
@@ -271,12 +287,28 @@ struct SearchRunnerTests {
                                                    as: .administrator)
             _ = try await fixture.store.expunge(in: fixture.mailbox, uids: [gone], as: .administrator)
             #expect(try await fixture.search("ALL") == [1, 2, 3, 4, 5, 6])
+            #expect(try await fixture.search("SUBJECT quarterly") == [2, 4, 6])
+            #expect(try await fixture.search("DELETED SEEN") == [2], "flags as they were at the expunge")
+            #expect(try await fixture.search("BODY flamingo") == [2, 4, 6])
+        }
+    }
+
+    @Test("Expunged messages whose ghosts are purged match only view keys (RFC 2180 §4.3)")
+    func purged() async throws {
+        try await SearchStoreFixture.with(Self.messages) { fixture async throws in
+            let gone = fixture.uids[1]
+            _ = try await fixture.store.storeFlags(in: fixture.mailbox, uids: [gone], operation: .add,
+                                                   flags: MessageFlags(system: .deleted), unchangedSince: nil,
+                                                   as: .administrator)
+            _ = try await fixture.store.expunge(in: fixture.mailbox, uids: [gone], as: .administrator)
+            try await fixture.store.base.housekeeping.purgeGhosts(expungedBefore: .max)
+            #expect(try await fixture.search("ALL") == [1, 2, 3, 4, 5, 6])
             #expect(try await fixture.search("SUBJECT quarterly") == [4, 6])
             #expect(try await fixture.search("NOT SEEN") == [4, 5, 6])
         }
     }
 
-    @Test("A message expunged while the search reads it is left out; a missing blob otherwise fails")
+    @Test("A message gone for good while the search reads it is left out; a missing blob otherwise fails")
     func vanishingBlobs() async throws {
         try await SearchStoreFixture.with(Self.messages) { fixture async throws in
             let records = try await fixture.store.records(in: fixture.mailbox, uids: fixture.uids, as: .administrator)

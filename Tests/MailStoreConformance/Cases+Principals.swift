@@ -38,6 +38,9 @@ extension MailStoreConformance {
             try await expectError(.mailboxDeleted, "FETCH from another's mailbox") {
                 try await store.messages.records(in: inbox.id, uids: [uid], as: asBob)
             }
+            try await expectError(.mailboxDeleted, "ghosts of another's mailbox") {
+                try await store.messages.ghosts(in: inbox.id, uids: [uid], withStructure: true, as: asBob)
+            }
             try await expectError(.mailboxDeleted, "STORE in another's mailbox") {
                 try await store.messages.storeFlags(in: inbox.id, uids: [uid], operation: .add,
                                                     flags: MessageFlags([.deleted]), unchangedSince: nil, as: asBob)
@@ -59,7 +62,7 @@ extension MailStoreConformance {
                             "nothing was created among alice's mailboxes")
         },
 
-        ConformanceCase("append: one upload delivered to many mailboxes shares one blob, until each is expunged") { store in
+        ConformanceCase("append: one upload delivered to many mailboxes shares one blob, until each is expunged and purged") { store in
             let f = Fixture(store)
             let alice = try await f.addUser("alice")
             let bob = try await f.addUser("bob")
@@ -96,7 +99,9 @@ extension MailStoreConformance {
                                     "still readable in \(other.name) after the expunge in \(mailbox.name)")
                 }
             }
-            try await expectError(.blobMissing(staged.id), "the blob is gone with its last message") {
+            try expectEqual(try await f.contents(of: staged.id), bytes, "the ghosts keep the blob (RFC 2180 §4.1.1)")
+            try await store.housekeeping.purgeGhosts(expungedBefore: Fixture.now() + 1)
+            try await expectError(.blobMissing(staged.id), "the blob is gone with its last message and ghost") {
                 try await store.blobs.openBlob(staged.id)
             }
         },

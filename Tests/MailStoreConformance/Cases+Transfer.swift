@@ -116,6 +116,9 @@ extension MailStoreConformance {
                 ("status", { _ = try await store.mailboxes.status(of: gone.id, as: .administrator) }),
                 ("changes", { _ = try await store.messages.changes(in: gone.id, since: ModSeq(0), as: .administrator) }),
                 ("messages", { _ = try await store.messages.records(in: gone.id, uids: [UID(1)], as: .administrator) }),
+                ("ghosts", {
+                    _ = try await store.messages.ghosts(in: gone.id, uids: [UID(1)], withStructure: false, as: .administrator)
+                }),
                 ("storeFlags", { _ = try await f.setFlags(.add, [.seen], uids: [UID(1)], in: gone) }),
                 ("expunge", { _ = try await store.messages.expunge(in: gone.id, uids: nil, as: .administrator) }),
                 ("copy to", { _ = try await store.messages.copy(from: inbox.id, uids: [uid], to: gone.id, as: .administrator) }),

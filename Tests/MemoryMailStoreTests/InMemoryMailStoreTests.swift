@@ -34,12 +34,14 @@ struct InMemoryMailStoreTests {
         try #require(try await store.mailbox(at: MailboxPath(owner: user.id, name: "INBOX"), as: .administrator))
     }
 
-    /// Every blob's reference count equals the number of messages that name it.
+    /// Every blob's reference count equals the number of messages and ghosts (RFC 2180
+    /// §4.1.1) that name it.
     static func expectCountsMatchMessages(_ store: InMemoryMailStore) {
         store.state.withLock { state in
             var counted: [BlobID: Int] = [:]
             for mailbox in state.mailboxes.values {
                 for message in mailbox.messages { counted[message.blob, default: 0] += 1 }
+                for ghost in mailbox.ghosts.values { counted[ghost.message.blob, default: 0] += 1 }
             }
             #expect(Set(counted.keys) == Set(state.blobs.keys), "a blob exists exactly while referenced")
             for (blob, stored) in state.blobs {
@@ -80,7 +82,10 @@ struct InMemoryMailStoreTests {
         _ = try await store.storeFlags(in: inbox.id, uids: all, operation: .add, flags: MessageFlags([.deleted]),
                                        unchangedSince: nil, as: .administrator)
         #expect(try await store.expunge(in: inbox.id, uids: nil, as: .administrator).count == all.count)
-        #expect(store.state.withLock { $0.blobs.isEmpty }, "every blob went with its last message")
+        #expect(store.state.withLock { $0.blobs.count } == distinct, "the ghosts hold the blobs")
+        Self.expectCountsMatchMessages(store)
+        #expect(try await store.purgeGhosts(expungedBefore: .max) == all.count)
+        #expect(store.state.withLock { $0.blobs.isEmpty }, "every blob went with its last ghost")
     }
 
     @Test func concurrentAppendsAndExpungesKeepCountsExact() async throws {
@@ -94,6 +99,7 @@ struct InMemoryMailStoreTests {
                 group.addTask {
                     for round in 0..<20 {
                         let uid = try await Self.append(store, shared, to: inbox.id, flags: [.deleted])
+                        if round % 7 == 6 { try await store.purgeGhosts(expungedBefore: .max) }
                         switch (task + round) % 3 {
                         case 0:
                             _ = try await store.expunge(in: inbox.id, uids: [uid], as: .administrator)
@@ -111,6 +117,8 @@ struct InMemoryMailStoreTests {
         Self.expectCountsMatchMessages(store)
         _ = try await store.expunge(in: inbox.id, uids: nil, as: .administrator)
         _ = try await store.expunge(in: other.id, uids: nil, as: .administrator)
+        Self.expectCountsMatchMessages(store)
+        try await store.purgeGhosts(expungedBefore: .max)
         Self.expectCountsMatchMessages(store)
         let blob = try await Self.stage(store, shared).id
         await #expect(throws: MailStoreError.blobMissing(blob)) { _ = try await store.openBlob(blob) }
@@ -211,6 +219,7 @@ struct InMemoryMailStoreTests {
         let blob = try #require(try await store.records(in: inbox.id, uids: [uid], as: .administrator).first?.blob)
         let reader = try await store.openBlob(blob)
         _ = try await store.expunge(in: inbox.id, uids: nil, as: .administrator)
+        try await store.purgeGhosts(expungedBefore: .max)
         await #expect(throws: MailStoreError.blobMissing(blob)) { _ = try await store.openBlob(blob) }
         #expect(try await reader.read(offset: 0, count: 1 << 20) == Self.message(1))
         reader.close()

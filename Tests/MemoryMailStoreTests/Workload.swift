@@ -100,7 +100,7 @@ final class Workload {
     // MARK: Steps
 
     private func step() async throws {
-        switch Int.random(in: 0..<21, using: &random) {
+        switch Int.random(in: 0..<23, using: &random) {
         case 0:
             try await note("create", store.mailboxes.create(path, specialUse: chance(30) ? .archive : nil,
                                                             as: principal), render)
@@ -157,6 +157,21 @@ final class Workload {
             }
         case 19:
             note("states", try await store.messages.states(in: mailbox, uids: uids, as: principal).map { render($0) })
+        case 20:
+            let ghosts = try await store.messages.ghosts(in: mailbox, uids: uids, withStructure: chance(50),
+                                                         as: principal)
+            note("ghosts", ghosts.map { render($0) })
+            for ghost in ghosts {
+                let reader = try await store.blobs.openBlob(ghost.blob)
+                defer { reader.close() }
+                let bytes = try await reader.read(offset: 0, count: Int(reader.size))
+                note("ghost blob", "\(reader.size) \(bytes.count == Int(ghost.size))")
+            }
+        case 21:
+            // Everything or nothing: the workload runs within seconds, so no cutoff in between
+            // would pick the same ghosts on both backends.
+            let cutoff: Int64 = chance(50) ? .max : 0
+            note("purgeGhosts", try await store.housekeeping.purgeGhosts(expungedBefore: cutoff))
         default:
             try await accounts()
         }

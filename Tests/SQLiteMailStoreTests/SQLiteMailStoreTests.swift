@@ -125,8 +125,9 @@ struct SQLiteMailStoreTests {
         }
     }
 
-    /// A kill after an expunge committed and before its blob was forgotten leaves the blob file
-    /// and its parsed structure without a message; reopening removes both.
+    /// A kill after a purge of ghosts (or a deletion) committed and before its blob was
+    /// forgotten leaves the blob file and its parsed structure without a message or ghost;
+    /// reopening removes both.
     @Test func reopeningReclaimsTheStructureOfAnUnreferencedBlob() async throws {
         try await withTemporaryDirectory { directory in
             let store = try SQLiteMailStore(directory: directory)
@@ -149,6 +150,34 @@ struct SQLiteMailStoreTests {
             let check = try DatabaseQueue(path: directory + "/tern.sqlite")
             #expect(try await Self.structureCount(check, blob) == 0, "and so is its structure")
             try check.close()
+        }
+    }
+
+    /// Crash-safety of ghosts (RFC 2180 §4.1.1): a blob that only the ghost of an expunged
+    /// message references is not an orphan; reopening keeps the file and its structure, and
+    /// the ghost stays readable until it is purged.
+    @Test func reopeningKeepsBlobsThatOnlyGhostsReference() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try SQLiteMailStore(directory: directory)
+            let user = try await store.addUser(name: "alice", credentials: Self.credentials())
+            let inbox = try await Self.inbox(store, user)
+            let uid = try await Self.append(store, Self.message(1), to: inbox.id, flags: [.deleted])
+            let blob = try #require(try await store.records(in: inbox.id, uids: [uid], as: .administrator).first?.blob)
+            #expect(try await store.expunge(in: inbox.id, uids: nil, as: .administrator) == [uid])
+            store.close()
+
+            let reopened = try SQLiteMailStore(directory: directory)
+            defer { reopened.close() }
+            try reopened.reclaimOrphans()
+            #expect(Self.exists(Self.blobPath(directory, blob)), "the ghost's blob is kept")
+            let ghost = try await reopened.ghosts(in: inbox.id, uids: [uid], withStructure: true, as: .administrator)
+            #expect(ghost.map(\.uid) == [uid])
+            #expect(ghost.first?.structure != nil, "with its structure")
+            let reader = try await reopened.openBlob(blob)
+            #expect(try await reader.read(offset: 0, count: 1000) == Self.message(1))
+            reader.close()
+            #expect(try await reopened.purgeGhosts(expungedBefore: .max) == 1)
+            #expect(!Self.exists(Self.blobPath(directory, blob)), "the purge removes it")
         }
     }
 
@@ -218,6 +247,8 @@ struct SQLiteMailStoreTests {
             _ = try await store.expunge(in: inbox.id, uids: nil, as: .administrator)
             #expect(Self.exists(path), "still referenced by the copy")
             try await store.delete(MailboxPath(owner: user.id, name: "Other"), as: .administrator)
+            #expect(Self.exists(path), "still referenced by the ghosts of the expunged messages")
+            #expect(try await store.purgeGhosts(expungedBefore: .max) == 2)
             #expect(!Self.exists(path), "removed with the last reference")
 
             try await Self.append(store, Self.message(2), to: inbox.id)

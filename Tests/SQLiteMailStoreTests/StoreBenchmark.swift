@@ -41,6 +41,7 @@ struct StoreBenchmark {
             print("APPEND: \(appends) single appends in \(Self.seconds(appendTime)) s = "
                   + "\(Int(Double(appends) / Self.seconds(appendTime))) appends/s")
             try await Self.reads(store, inbox.id, count: appends, clock: clock)
+            try await Self.singleExpunges(store, inbox.id, count: 1000, clock: clock)
 
             let big = try await store.create(MailboxPath(owner: user.id, name: "Big"), specialUse: nil, as: .administrator)
             let shared = try await Self.stage(store, Self.message(0))
@@ -54,7 +55,32 @@ struct StoreBenchmark {
             }
             print("MULTIAPPEND: 100,000 messages in batches of 1000 in \(Self.seconds(fillTime)) s")
             try await Self.reads(store, big.id, count: 100_000, clock: clock)
+            _ = try await store.storeFlags(in: big.id, uids: (1...100_000).map { UID(UInt32($0)) }, operation: .add,
+                                           flags: MessageFlags([.deleted]), unchangedSince: nil, as: .administrator)
+            var expunged = 0
+            let bulk = try await clock.measure {
+                expunged = try await store.expunge(in: big.id, uids: nil, as: .administrator).count
+            }
+            #expect(expunged == 100_000)
+            print("EXPUNGE: 100,000 messages (one shared blob) in \(Self.ms(bulk)) ms")
+            var purged = 0
+            let purge = try await clock.measure { purged = try await store.purgeGhosts(expungedBefore: .max) }
+            print("purgeGhosts: \(purged) ghosts in \(Self.ms(purge)) ms")
         }
+    }
+
+    /// EXPUNGE one message at a time (each its own write transaction), as clients deleting
+    /// mail one by one do; each message has its own blob.
+    static func singleExpunges(_ store: SQLiteMailStore, _ mailbox: MailboxID, count: Int,
+                               clock: ContinuousClock) async throws {
+        let uids = (1...count).map { UID(UInt32($0)) }
+        _ = try await store.storeFlags(in: mailbox, uids: uids, operation: .add, flags: MessageFlags([.deleted]),
+                                       unchangedSince: nil, as: .administrator)
+        let time = try await clock.measure {
+            for uid in uids { _ = try await store.expunge(in: mailbox, uids: [uid], as: .administrator) }
+        }
+        print("EXPUNGE: \(count) single UID EXPUNGEs in \(seconds(time)) s = "
+              + "\(Int(Double(count) / seconds(time))) expunges/s")
     }
 
     static func reads(_ store: SQLiteMailStore, _ mailbox: MailboxID, count: Int, clock: ContinuousClock) async throws {

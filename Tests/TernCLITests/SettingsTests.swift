@@ -96,6 +96,16 @@ struct SettingsTests {
         #expect(refusal("[tuning]\npage_size = 5").contains("unknown setting tuning.page_size"))
     }
 
+    @Test("expunged_retention: how long ghosts of expunged messages stay (RFC 2180 §4.1.1)")
+    func expungedRetention() throws {
+        #expect(try load("").server.effectiveExpungedRetentionSeconds == 2400, "idle_timeout + 600 by default")
+        #expect(try load("[limits]\nidle_timeout = 3600").server.effectiveExpungedRetentionSeconds == 4200,
+                "follows the autologout time")
+        let settings = try load("[limits]\nexpunged_retention = 90")
+        #expect(settings.server.expungedRetentionSeconds == 90 && settings.server.effectiveExpungedRetentionSeconds == 90)
+        #expect(refusal("[limits]\nexpunged_retention = -1").contains("limits.expunged_retention"))
+    }
+
     @Test("mistakes are refused, naming the key")
     func mistakes() {
         #expect(refusal("colour = 1").contains("unknown setting colour"))

@@ -9,6 +9,12 @@ extension Session {
     /// order; UID FETCH always reports UID; a non-PEEK body fetch sets `\Seen` and reports
     /// the new FLAGS. Message structure comes from what was parsed at APPEND (never re-parsed);
     /// large sections are streamed with back-pressure.
+    ///
+    /// A message another session expunged, which this session has not been told of yet, is
+    /// answered from its ghost like any other, with its flags as they were at the expunge,
+    /// and the command ends OK (RFC 2180 §4.1.1). Only a message whose ghost is purged
+    /// already (a session that sent nothing but FETCH, STORE and SEARCH for longer than the
+    /// retention) is left out, with `NO [EXPUNGEISSUED]` (§4.1.2, RFC 5530).
     func fetch(_ command: FetchCommand) async throws -> CommandOutcome {
         guard let selected = state.selected else { return .bad("No mailbox selected") }
         var attributes = command.attributes
@@ -52,32 +58,38 @@ extension Session {
         }
         var buffer = ByteBuffer()
         buffer.reserveCapacity(64 * 1024)
-        let missing: Bool
+        var missing = false
         var failure: CommandOutcome?
-        if seenSet.isEmpty && attributes.allSatisfy(\.isMessageState) {
-            missing = try await writeStates(attributes, of: targets, changedSince: changedSince,
-                                            in: selected, into: &buffer)
-        } else {
-            (missing, failure) = try await writeMessages(attributes, of: targets, changedSince: changedSince,
-                                                         seenSet: seenSet, in: selected, into: &buffer)
+        do {
+            if seenSet.isEmpty && attributes.allSatisfy(\.isMessageState) {
+                missing = try await writeStates(attributes, of: targets, changedSince: changedSince,
+                                                in: selected, into: &buffer)
+            } else {
+                (missing, failure) = try await writeMessages(attributes, of: targets, changedSince: changedSince,
+                                                             seenSet: seenSet, in: selected, into: &buffer)
+            }
+        } catch {
+            output.append(&buffer)  // the complete answers written before the failure
+            throw error
         }
         output.append(&buffer)
         if let failure { return failure }
         if missing {
-            return .no("Some messages were expunged by another session", code: .expungeIssued)
+            return .no("Some messages were expunged by another session and are gone", code: .expungeIssued)
         }
         return outcome
     }
 
     /// The fast path for FETCH of UID, FLAGS and MODSEQ only (what clients send to resync):
     /// narrow store reads, a page of messages at a time, no suspension per message. Returns
-    /// whether any message was expunged by another session meanwhile.
+    /// whether any message is gone for good (expunged and its ghost purged).
     private func writeStates(_ attributes: [FetchAttribute], of targets: [(SequenceNumber, UID)],
                              changedSince: ModSeq?, in selected: SelectedMailbox,
                              into buffer: inout ByteBuffer) async throws -> Bool {
         var missing = false
         for page in targets.pages(of: configuration.reading.pageSize) {
-            let states = try await store.messages.states(in: selected.id, uids: page.map(\.1), as: principal)
+            let states = try await store.messages.statesOrGhosts(in: selected.id, uids: page.map(\.1),
+                                                                 as: principal)
             missing = try await writeStates(attributes, of: page, states: states, changedSince: changedSince,
                                             in: selected, into: &buffer) || missing
         }
@@ -112,8 +124,9 @@ extension Session {
     }
 
     /// FETCH of anything: records (and structures when needed) from the store a page at a
-    /// time, message bytes from the blob. Returns whether any message was expunged meanwhile,
-    /// and the answer to give if an item could not be written as asked.
+    /// time, of live messages or ghosts, message bytes from the blob. Returns whether any
+    /// message is gone for good, and the answer to give if an item could not be written as
+    /// asked.
     private func writeMessages(_ attributes: [FetchAttribute], of targets: [(SequenceNumber, UID)],
                                changedSince: ModSeq?, seenSet: Set<UID>, in selected: SelectedMailbox,
                                into buffer: inout ByteBuffer) async throws -> (Bool, CommandOutcome?) {
@@ -121,8 +134,8 @@ extension Session {
         var missing = false
         var failure: CommandOutcome?
         for page in targets.pages(of: configuration.reading.pageSize) {
-            let records = try await store.messages.records(in: selected.id, uids: page.map(\.1),
-                                                           withStructure: withStructure, as: principal)
+            let records = try await store.messages.recordsOrGhosts(in: selected.id, uids: page.map(\.1),
+                                                                   withStructure: withStructure, as: principal)
             let (pageMissing, pageFailure) = try await writeMessages(
                 attributes, of: page, records: records, changedSince: changedSince, seenSet: seenSet,
                 in: selected, into: &buffer)
@@ -142,33 +155,59 @@ extension Session {
         for (sequence, uid) in targets {
             while index < records.count && records[index].uid < uid { index += 1 }
             guard index < records.count, records[index].uid == uid else {
-                missing = true  // expunged by another session (RFC 2180 §4.1)
+                missing = true  // expunged by another session, its ghost purged (RFC 2180 §4.1.2)
                 continue
             }
             if let changedSince, records[index].modSeq <= changedSince { continue }
-            var message = FetchedMessage(record: records[index])
-            defer { message.close() }
-            var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, into: &buffer)
-            for attribute in attributes {
-                if let problem = try await write(attribute, of: &message, in: selected, to: &writer, in: &buffer) {
+            let mark = buffer.writerIndex
+            let writes = output.writes
+            do {
+                if let problem = try await writeMessage(attributes, of: records[index], sequence: sequence,
+                                                        seen: seenSet.contains(uid), in: selected, into: &buffer) {
                     failure = failure ?? problem
                 }
+            } catch {
+                // Part of this message's answer is on the wire already: the stream cannot be
+                // repaired, so the connection ends.
+                guard output.writes == writes else { throw ConnectionClosed(underlying: error) }
+                // Otherwise its partial answer is dropped; the answers before it stand. Bytes
+                // missing while a message or ghost references them are damage (RFC 5530
+                // CORRUPTION): the other messages are still answered.
+                buffer.moveWriterIndex(to: mark)
+                guard let damage = error as? MailStoreError, case .blobMissing = damage else { throw error }
+                failure = failure ?? CommandOutcome(damage)
+                continue
             }
-            if seenSet.contains(uid) {
-                // \Seen was set by this FETCH: report the new flags, and with CONDSTORE the UID
-                // and MODSEQ too (RFC 7162 §3.2.4).
-                if !attributes.contains(.flags) {
-                    writer.write(.flags(selected.flags(message.record.flags, uid: uid)), into: &buffer)
-                }
-                if condstoreEnabled && !attributes.contains(.uid) { writer.write(.uid(uid), into: &buffer) }
-                if condstoreEnabled && !attributes.contains(.modSeq) {
-                    writer.write(.modSeq(message.record.modSeq), into: &buffer)
-                }
-            }
-            writer.finish(into: &buffer)
             if buffer.readableBytes >= ResponseOutput.flushThreshold { try await output.flushIfFull(&buffer) }
         }
         return (missing, failure)
+    }
+
+    /// Writes one message's FETCH response; returns the tagged answer to give if an item could
+    /// not be written as asked.
+    private func writeMessage(_ attributes: [FetchAttribute], of record: MessageRecord, sequence: SequenceNumber,
+                              seen: Bool, in selected: SelectedMailbox,
+                              into buffer: inout ByteBuffer) async throws -> CommandOutcome? {
+        var message = FetchedMessage(record: record)
+        defer { message.close() }
+        var failure: CommandOutcome?
+        var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, into: &buffer)
+        for attribute in attributes {
+            if let problem = try await write(attribute, of: &message, in: selected, to: &writer, in: &buffer) {
+                failure = failure ?? problem
+            }
+        }
+        if seen {
+            // \Seen was set by this FETCH: report the new flags, and with CONDSTORE the UID and
+            // MODSEQ too (RFC 7162 §3.2.4).
+            if !attributes.contains(.flags) {
+                writer.write(.flags(selected.flags(record.flags, uid: record.uid)), into: &buffer)
+            }
+            if condstoreEnabled && !attributes.contains(.uid) { writer.write(.uid(record.uid), into: &buffer) }
+            if condstoreEnabled && !attributes.contains(.modSeq) { writer.write(.modSeq(record.modSeq), into: &buffer) }
+        }
+        writer.finish(into: &buffer)
+        return failure
     }
 
     /// Why an attribute cannot be fetched, or nil. These belong to extensions not offered yet.

@@ -13,6 +13,9 @@ extension Session {
     ///     S: * ESEARCH (TAG "A282") MIN 2 COUNT 3
     ///     S: A282 OK SEARCH completed
     ///
+    /// Messages another session expunged that this session still lists are searched as they
+    /// were, from their ghosts (RFC 2180 §4.1.1; see `SearchRunner`).
+    ///
     /// A MODSEQ key adds the highest MODSEQ of the found messages (RFC 7162 §3.1.5). An unknown
     /// CHARSET answers `NO [BADCHARSET (UTF-8 US-ASCII)]`. Sequence numbers beyond the last
     /// message match nothing: RFC 9051 §9 asks for BAD only where commands name messages.
@@ -45,7 +48,8 @@ extension Session {
         var highest: ModSeq?
         if wantsModSeq && !foundUIDs.isEmpty {
             let reported = Self.modSeqMessages(options, of: foundUIDs)
-            highest = try await store.messages.states(in: selected.id, uids: reported, as: principal).map(\.modSeq).max()
+            highest = try await store.messages.statesOrGhosts(in: selected.id, uids: reported, as: principal)
+                .map(\.modSeq).max()
         }
         if let options {
             respondExtended(options, numbers: numbers, uids: foundUIDs, modSeq: highest,

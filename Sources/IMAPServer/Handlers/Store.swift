@@ -5,6 +5,11 @@ import MailStore
 extension Session {
     /// STORE and UID STORE (RFC 9051 §6.4.6): changes flags and reports the new flags of each
     /// message with an untagged FETCH unless `.SILENT` (UID STORE also reports UID).
+    ///
+    /// A message another session expunged, which this session has not been told of yet, is
+    /// left as it was and not reported, and the command ends OK as for the others: RFC 2180
+    /// §4.2 lets the server choose, and Dovecot answers OK too. The client hears of the
+    /// expunge at its next command that may carry it.
     func storeFlags(_ command: StoreCommand) async throws -> CommandOutcome {
         guard let selected = state.selected else { return .bad("No mailbox selected") }
         if selected.readOnly { return .no("Mailbox is read-only", code: .readOnly) }
@@ -45,14 +50,6 @@ extension Session {
             // Sequence numbers for STORE, UIDs for UID STORE (RFC 7162 §3.1.3).
             outcome.code = .modified(command.byUID ? .uids(UIDSet(result.modified))
                 : .sequenceNumbers(SequenceNumberSet(result.modified.compactMap(selected.sequenceNumber(of:)))))
-        }
-        // Messages named by number that another session expunged: the others were changed
-        // and reported, but the client must hear that not all were (RFC 2180 §4.2.2–3);
-        // with .SILENT there is nothing to report, so OK (§4.2.1).
-        if !command.byUID && !command.silent && result.messages.count < targets.count && outcome.code == nil {
-            var failed = CommandOutcome.no("Some messages were expunged by another session", code: .expungeIssued)
-            failed.includeUIDInUpdates = outcome.includeUIDInUpdates
-            return failed
         }
         return outcome
     }

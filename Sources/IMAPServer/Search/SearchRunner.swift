@@ -32,9 +32,10 @@ struct SearchRunner {
 
     /// The zero-based positions in `uids` (sequence number - 1) of the matching messages,
     /// ascending. `uids` is the session's view in sequence order; `recent` the UIDs it sees as
-    /// `\Recent`. Messages expunged by another session but still in the view match only keys
-    /// that need nothing from the store: their metadata and text are gone, and RFC 2180 §4.3
-    /// lets a server leave them out of search results.
+    /// `\Recent`. A message expunged by another session but still in the view is searched as
+    /// it was, from its ghost (RFC 2180 §4.1.1), as FETCH answers it: the session sees one
+    /// mailbox until it is told of the expunge. One whose ghost is purged already matches
+    /// only keys that need nothing from the store (RFC 2180 §4.3 lets a server leave it out).
     func run(_ program: SearchProgram, uids: [UID], recent: Set<UID>) async throws -> [Int] {
         var matches: [Int] = []
         var pending: [Int] = []
@@ -50,7 +51,8 @@ struct SearchRunner {
         guard !pending.isEmpty else { return matches }
 
         for page in pending.pages(of: pageSize) {
-            let records = try await store.messages.records(in: mailbox, uids: page.map { uids[$0] }, as: principal)
+            let records = try await store.messages.recordsOrGhosts(in: mailbox, uids: page.map { uids[$0] },
+                                                                   withStructure: false, as: principal)
             var undecided: [SearchSubject] = []
             var cursor = 0
             for index in page {
@@ -97,8 +99,8 @@ struct SearchRunner {
         }
         guard !needBody.isEmpty, program.cost == .body else { return matches }
 
-        let structures = try await store.messages.records(in: mailbox, uids: needBody.map { UID($0.uid) },
-                                                          withStructure: true, as: principal)
+        let structures = try await store.messages.recordsOrGhosts(in: mailbox, uids: needBody.map { UID($0.uid) },
+                                                                  withStructure: true, as: principal)
         var cursor = 0
         for subject in needBody {
             guard let record = subject.record else { continue }
@@ -120,8 +122,9 @@ struct SearchRunner {
         return matches
     }
 
-    /// The first `count` bytes of a message; nil if another session expunged it (and its
-    /// bytes went with it) while the search ran, which RFC 2180 §4.3 lets a search leave out.
+    /// The first `count` bytes of a message; nil if its ghost was purged (and its bytes went
+    /// with it) while the search ran, which RFC 2180 §4.3 lets a search leave out. A blob
+    /// missing while a message or ghost references it is damage: `blobMissing`.
     private func read(_ record: MessageRecord, count: UInt64) async throws -> [UInt8]? {
         guard let blob = try await open(record) else { return nil }
         defer { blob.close() }
@@ -137,11 +140,15 @@ struct SearchRunner {
         return try await blob.withContents(body)
     }
 
+    /// Opens a message's bytes; nil if the message (and its ghost) went meanwhile. A blob
+    /// missing while a message or ghost references it is damage: `blobMissing`.
     private func open(_ record: MessageRecord) async throws -> (any BlobReader)? {
         do {
             return try await store.blobs.openBlob(record.blob)
         } catch MailStoreError.blobMissing(let id) {
-            if try await store.messages.records(in: mailbox, uids: [record.uid], as: principal).isEmpty { return nil }
+            let current = try await store.messages.recordsOrGhosts(in: mailbox, uids: [record.uid],
+                                                                   withStructure: false, as: principal)
+            if current.isEmpty { return nil }
             throw MailStoreError.blobMissing(id)
         }
     }

@@ -55,6 +55,15 @@ public struct ServerConfiguration: Sendable {
     /// Autologout of an authenticated session after this much silence (RFC 3501 §5.4: at
     /// least 30 minutes).
     public var idleTimeoutSeconds: Double = 30 * 60
+    /// How long an expunged message stays readable, as a ghost, for sessions not yet told of
+    /// the expunge (RFC 2180 §4.1.1; `GhostPurger`): nil means the autologout time plus ten
+    /// minutes, longer than a session can stay unaware in practice (it is told at any command
+    /// but FETCH, STORE and SEARCH, RFC 3501 §7.4.1, and at once in IDLE).
+    public var expungedRetentionSeconds: Double?
+    /// `expungedRetentionSeconds`, or its default.
+    public var effectiveExpungedRetentionSeconds: Double {
+        expungedRetentionSeconds ?? idleTimeoutSeconds + 10 * 60
+    }
     /// The time a connection has to log in, from its first byte to its last, however busy it
     /// keeps the server (slowloris).
     public var preAuthTimeoutSeconds: Double = 60

@@ -23,6 +23,10 @@ final class ResponseOutput {
     static let flushThreshold = 64 * 1024
     /// What the first response of a batch reserves, so that small batches grow at most once.
     static let initialCapacity = 1024
+    /// How many writes reached the transport: a handler that compares it before and after a
+    /// response knows whether part of it is on the wire already (and can no longer be taken
+    /// back).
+    private(set) var writes = 0
 
     init(transport: any SessionTransport) {
         self.transport = transport
@@ -78,6 +82,7 @@ final class ResponseOutput {
     }
 
     private func write(_ bytes: ByteBuffer) async throws {
+        writes += 1
         do {
             try await transport.write(bytes)
         } catch {

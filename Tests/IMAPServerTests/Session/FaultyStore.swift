@@ -81,6 +81,11 @@ final class FaultyStore: MailboxStore, MessageStore {
         try check(.records)
         return try await base.messages.records(in: mailbox, uids: uids, withStructure: withStructure, as: principal)
     }
+    func ghosts(in mailbox: MailboxID, uids: [UID], withStructure: Bool,
+                as principal: Principal) async throws -> [MessageRecord] {
+        try check(.records)
+        return try await base.messages.ghosts(in: mailbox, uids: uids, withStructure: withStructure, as: principal)
+    }
     func states(in mailbox: MailboxID, uids: [UID], as principal: Principal) async throws -> [MessageState] {
         try check(.states)
         return try await base.messages.states(in: mailbox, uids: uids, as: principal)
