@@ -52,6 +52,11 @@ let package = Package(
         ], swiftSettings: strict),
         // The in-memory reference backend, for in-process tests of everything above the store.
         .target(name: "MemoryMailStore", dependencies: ["MailCore", "MailStore"], swiftSettings: strict),
+        // Final delivery shared by LMTP and `tern deliver`: recipients, staging once, filing.
+        .target(name: "MailDelivery", dependencies: [
+            "MailCore", "MailMessage", "MailStore",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .target(name: "IMAPServer", dependencies: [
             "MailCore", "IMAPSyntax", "MailMessage", "MailStore",
             .product(name: "NIOCore", package: "swift-nio"),
