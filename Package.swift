@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "MailMessage", targets: ["MailMessage"]),
         .library(name: "Sieve", targets: ["Sieve"]),
         .library(name: "MailCore", targets: ["MailCore"]),
+        .library(name: "LMTPSyntax", targets: ["LMTPSyntax"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -52,6 +53,8 @@ let package = Package(
         ], swiftSettings: strict),
         // The in-memory reference backend, for in-process tests of everything above the store.
         .target(name: "MemoryMailStore", dependencies: ["MailCore", "MailStore"], swiftSettings: strict),
+        // LMTP (RFC 2033) commands, replies and DATA framing: pure, bytes in, values out.
+        .target(name: "LMTPSyntax", swiftSettings: strict),
         // Final delivery shared by LMTP and `tern deliver`: recipients, staging once, filing.
         .target(name: "MailDelivery", dependencies: [
             "MailCore", "MailMessage", "MailStore",
