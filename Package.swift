@@ -53,6 +53,10 @@ let package = Package(
         ], swiftSettings: strict),
         // The in-memory reference backend, for in-process tests of everything above the store.
         .target(name: "MemoryMailStore", dependencies: ["MailCore", "MailStore"], swiftSettings: strict),
+        // Deadlines every listener enforces (time to send a command, output left unread).
+        .target(name: "ConnectionGuards", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
         // LMTP (RFC 2033) commands, replies and DATA framing: pure, bytes in, values out.
         .target(name: "LMTPSyntax", swiftSettings: strict),
         // Final delivery shared by LMTP and `tern deliver`: recipients, staging once, filing.
@@ -61,7 +65,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .target(name: "IMAPServer", dependencies: [
-            "MailCore", "IMAPSyntax", "MailMessage", "MailStore",
+            "MailCore", "IMAPSyntax", "ConnectionGuards", "MailMessage", "MailStore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -70,8 +74,16 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
+        // The LMTP listeners (RFC 2033) in front of the Deliverer.
+        .target(name: "LMTPServer", dependencies: [
+            "LMTPSyntax", "MailDelivery", "MailStore", "ConnectionGuards",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
         .target(name: "TernCLI", dependencies: [
-            "IMAPServer", "MailCore", "MailStore", "SQLiteMailStore",
+            "IMAPServer", "MailCore", "MailStore", "SQLiteMailStore", "LMTPServer", "MailDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),

@@ -1,3 +1,4 @@
+import ConnectionGuards
 import NIOCore
 import NIOSSL
 
@@ -52,7 +53,7 @@ final class ChannelTransport: SessionTransport {
     }
 
     func authenticated() async {
-        try? await channel.triggerUserOutboundEvent(ConnectionGuard.Authenticated()).get()
+        try? await channel.triggerUserOutboundEvent(DeadlineControl.stop).get()
     }
 }
 
