@@ -20,6 +20,11 @@ public enum DeadlineControl: Sendable {
     case stop
 }
 
+/// An outbound user event of a protocol's own that steers the deadline (IMAP's "logged in").
+public protocol DeadlineSignal: Sendable {
+    var deadlineControl: DeadlineControl { get }
+}
+
 public final class DeadlineGuard<Input>: ChannelDuplexHandler, RemovableChannelHandler {
     public typealias InboundIn = Input
     public typealias InboundOut = Input
@@ -81,7 +86,7 @@ public final class DeadlineGuard<Input>: ChannelDuplexHandler, RemovableChannelH
     }
 
     public func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
-        guard let control = event as? DeadlineControl else {
+        guard let control = (event as? DeadlineControl) ?? (event as? any DeadlineSignal)?.deadlineControl else {
             context.triggerUserOutboundEvent(event, promise: promise)
             return
         }
