@@ -124,6 +124,11 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
+        .testTarget(name: "LMTPSyntaxTests", dependencies: ["LMTPSyntax"], swiftSettings: strict),
+        .testTarget(name: "MailDeliveryTests", dependencies: [
+            "MailDelivery", "MailStore", "MemoryMailStore", "MailCore",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .testTarget(name: "TernCLITests", dependencies: [
             "TernCLI", "IMAPServer", "MailCore",
             .product(name: "X509", package: "swift-certificates"),

@@ -105,8 +105,12 @@ public struct LMTPFramer: Sendable {
                 return line.count > maxLineLength ? .lineTooLong : .line(line)
             }
             if bufferedCount > maxLineLength + 1 {
-                mode = .skippingLine
-                start = buffer.count
+                if let newline = buffer[limit...].firstIndex(of: 10) {
+                    start = newline + 1
+                } else {
+                    mode = .skippingLine
+                    start = buffer.count
+                }
                 return .lineTooLong
             }
             return nil
