@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 # dovecot-imapd (and dovecot-lmtpd, which the shared Dovecot configuration the benchmarks use
 # starts): the peer of the differential test (Tests/EndToEnd/test_dovecot_differential.py);
 # isync (mbsync), curl and openssl (s_client -starttls imap): real clients of the end-to-end tests.
-debian_packages=(libsqlite3-dev python3-pip dovecot-imapd dovecot-lmtpd isync curl openssl)
+# postfix: the MTA in front of Tern's LMTP (Tests/EndToEnd/test_postfix.py), installed without
+# a system configuration: the test writes its own.
+debian_packages=(libsqlite3-dev python3-pip dovecot-imapd dovecot-lmtpd isync curl openssl postfix)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=()
     for package in "${debian_packages[@]}"; do
@@ -16,6 +18,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     if [ ${#missing[@]} -gt 0 ]; then
         echo "Installing Debian packages: ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
+        echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
         apt-get update -qq
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     fi
