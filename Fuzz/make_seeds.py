@@ -154,6 +154,24 @@ def sieve_scripts():
     return scripts
 
 
+LMTP_SESSIONS = [
+    b"LHLO mx.example\r\nMAIL FROM:<a@b.example> SIZE=100 BODY=8BITMIME SMTPUTF8\r\nRCPT TO:<alice+x@example.org>\r\n"
+    b"RCPT TO:<\"john doe\"@example.org>\r\nDATA\r\nSubject: x\r\n\r\n..dot\r\n.\r\r\nend\r\n.\r\nQUIT\r\n",
+    b"LHLO x\r\nMAIL FROM:<> BODY=BINARYMIME\r\nRCPT TO:<@r.example:bob@example.org>\r\nBDAT 5\r\nabcdeBDAT 3 LAST\r\n\r\n.NOOP\r\n",
+    b"EHLO x\r\nFOO\r\nMAIL FROM:a@b\r\nRCPT TO:<a@b> NOTIFY=NEVER\r\nBDAT x\r\nVRFY alice\r\nHELP\r\nRSET\r\n"
+    + b"x" * 600 + b"\r\nDATA\r\na\n.\nb\r\n.\r\n",
+]
+
+
+def lmtp_seeds():
+    seeds = []
+    for stream in LMTP_SESSIONS:
+        seeds.append(header() + stream)
+        seeds.append(header(0, b"", b"\x01\x02\x03\x05\x07") + stream)
+        seeds.append(header(2, b"", b"\x04\x10") + stream)
+    return seeds
+
+
 def write(target, inputs, limit=None):
     folder = os.path.join(FUZZ, "seeds", target)
     os.makedirs(folder, exist_ok=True)
@@ -177,6 +195,7 @@ def main():
     write("FuzzCommandParser", lines + [t for t in framer_transcripts()])
     write("FuzzFramer", framer_seeds(lines))
     write("FuzzSieveParser", sieve_scripts(), limit=4096)
+    write("FuzzLMTPParser", lmtp_seeds())
     messages = corpus_messages(args.count) + tricky_messages()
     # A few messages as LF-only mail too, since the parser takes both line ends.
     lf_only = [m.replace(b"\r\n", b"\n") for m in messages[:20]]
