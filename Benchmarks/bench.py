@@ -7,6 +7,7 @@ Suites (`--suite`; default append-fetch, or every suite with --quick; `all` runs
   idle            push latency to 1,000 IDLE sessions on one mailbox (idle.py)
   memory          memory of 10,000 idling sessions (memory.py)
   qresync         SELECT QRESYNC, SELECT, FETCH flags, SEARCH on 100,000 messages (qresync.py)
+  lmtp            LMTP deliveries/s to 1 and to 10 recipients, beside dovecot-lmtpd (lmtp.py)
 
 Every server listens on a free port of 127.0.0.1 only, with its data in one temporary
 directory; every process is started and stopped here. See Benchmarks/README.md.
@@ -34,11 +35,12 @@ import corpus  # noqa: E402
 import idle  # noqa: E402
 import imapload  # noqa: E402
 import memory  # noqa: E402
+import lmtp  # noqa: E402
 import qresync  # noqa: E402
 import servers  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SUITES = ["append-fetch", "message-access", "idle", "memory", "qresync"]
+SUITES = ["append-fetch", "message-access", "idle", "memory", "qresync", "lmtp"]
 
 # (option, full value, --quick value) of each suite's scale.
 SCALES = [
@@ -47,6 +49,7 @@ SCALES = [
     ("memory_sessions", 10_000, 200), ("memory_dovecot_sessions", 1_000, 50), ("memory_inbox", 1_000, 20),
     ("qresync_messages", 100_000, 2_000), ("qresync_stores", 100, 20), ("qresync_runs", 5, 2),
     ("qresync_text_runs", 3, 1),
+    ("lmtp_messages", 2_000, 50), ("lmtp_connections", 4, 2),
 ]
 
 
@@ -112,6 +115,9 @@ def parse_arguments(argv):
     group.add_argument("--qresync-dovecot-imap", dest="qresync_dovecot_maildir", action="store_false",
                        help="fill Dovecot over IMAP too instead of writing its Maildir directly (slow)")
     group.add_argument("--seed", type=int, default=20261122, help="random seed of the flag changes")
+    group = parser.add_argument_group("lmtp suite")
+    group.add_argument("--lmtp-messages", type=int, metavar="N", help="corpus messages delivered per phase (default 2000)")
+    group.add_argument("--lmtp-connections", type=int, metavar="C", help="parallel LMTP connections (default 4)")
     args = parser.parse_args(argv)
     if args.suite is None:
         args.suite = "all" if args.quick else "append-fetch"
@@ -214,6 +220,8 @@ class Context:
             needs.append(args.memory_inbox)
         if "qresync" in args.suites:
             needs.append(min(args.qresync_messages, 200 if args.quick else 10_000))
+        if "lmtp" in args.suites:
+            needs.append(args.lmtp_messages)
         self.corpus_size = max(needs)
         self._messages = None
         self.running = []
@@ -276,6 +284,7 @@ SUITE_RUNNERS = {
     "idle": (idle.run, idle.report),
     "memory": (memory.run, memory.report),
     "qresync": (qresync.run, qresync.report),
+    "lmtp": (lmtp.run, lmtp.report),
 }
 
 
@@ -311,7 +320,7 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("\ninterrupted; stopping the servers", file=sys.stderr)
         return 130
-    except (servers.ServerError, imapload.IMAPError, OSError, RuntimeError) as error:
+    except (servers.ServerError, imapload.IMAPError, lmtp.LMTPError, OSError, RuntimeError) as error:
         print(f"\nerror: {error}", file=sys.stderr)
         return 1
     finally:

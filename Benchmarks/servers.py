@@ -160,6 +160,7 @@ class TernServer(ManagedServer):
         self.data_dir = self.root / "data"
         self.config = self.root / "tern.toml"
         self.config.write_text(TERN_CONFIG)
+        self.lmtp_port = free_port()
 
     def _tern(self, *args, input=None):
         result = subprocess.run([self.binary, *args, "--data-dir", str(self.data_dir), "--config", str(self.config)],
@@ -173,7 +174,7 @@ class TernServer(ManagedServer):
 
     def start(self):
         self._spawn([self.binary, "serve", "--data-dir", str(self.data_dir), "--config", str(self.config),
-                     "--imap", f"127.0.0.1:{self.port}"])
+                     "--imap", f"127.0.0.1:{self.port}", "--lmtp", f"127.0.0.1:{self.lmtp_port}"])
 
     def describe(self):
         return f"{self.binary} (SQLite store in {self.data_dir})"
