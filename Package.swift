@@ -130,7 +130,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .testTarget(name: "TernCLITests", dependencies: [
-            "TernCLI", "IMAPServer", "MailCore",
+            "TernCLI", "IMAPServer", "MailCore", "LMTPServer",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),
