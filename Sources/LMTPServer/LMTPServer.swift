@@ -125,6 +125,7 @@ public final class LMTPServer: Service, Sendable {
                     write: { try await outbound.write(ByteBuffer(bytes: $0)) },
                     control: { channel.triggerUserOutboundEvent($0, promise: nil) },
                     now: { Int64(Date().timeIntervalSince1970) })
+                defer { session.abandonTransaction() }
                 try await session.greet()
                 connections.setIdle(id, true)
                 for try await bytes in inbound {

@@ -84,6 +84,12 @@ final class LMTPSession {
         }
     }
 
+    /// Drops the upload of a transaction that will not finish (RSET or LHLO between BDAT
+    /// chunks, QUIT, the connection closing mid-message).
+    func abandonTransaction() {
+        if case .receiving(_, let content) = state { content.message?.discard() }
+    }
+
     /// The greeting (RFC 5321 §4.2: 220 without an enhanced code).
     func greet() async throws {
         try await write(LMTPReply(220, nil, "\(configuration.hostName) Tern LMTP ready").encoded)
@@ -135,6 +141,10 @@ final class LMTPSession {
 
     /// The one place that decides what each command may do in each state (RFC 5321 §4.1.4).
     private func dispatch(_ command: LMTPCommand) async {
+        switch command {
+        case .quit, .lhlo, .rset: abandonTransaction()
+        default: break
+        }
         switch (command, state) {
         case (.quit, _):
             reply(LMTPReply(221, "2.0.0", "\(configuration.hostName) closing connection"))

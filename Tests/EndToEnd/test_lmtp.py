@@ -90,6 +90,11 @@ def test_bdat_chunks_and_delivered_to(lmtp_server):
     client.send(b"BDAT 4 LAST\r\nQUITNOOP\r\n")
     assert client.reply().startswith("503 5.5.1")
     assert client.reply().startswith("250 2.0.0")
+    # RSET between chunks drops the message; the next transaction starts afresh.
+    client.send(b"MAIL FROM:<>\r\nRCPT TO:<bob>\r\nBDAT 3\r\nabcRSET\r\nBDAT 1 LAST\r\nx")
+    for expected in ["250 2.1.0", "250 2.1.5", "250 2.0.0 3 octets", "250 2.0.0", "503 5.5.1"]:
+        assert client.reply().startswith(expected)
+    assert fetch_all(lmtp_server, "bob", "secret-b") == []
 
 
 def test_malformed_commands_each_answered_and_session_goes_on(lmtp_server):
