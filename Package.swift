@@ -52,6 +52,15 @@ let package = Package(
         ], swiftSettings: strict),
         // The in-memory reference backend, for in-process tests of everything above the store.
         .target(name: "MemoryMailStore", dependencies: ["MailCore", "MailStore"], swiftSettings: strict),
+        // Sieve at delivery: runs the user's script for each recipient, sends redirects and
+        // vacation responses through the SMTP relay.
+        .target(name: "SieveDelivery", dependencies: [
+            "Sieve", "MailStore", "MailCore", "MailMessage",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
         .target(name: "IMAPServer", dependencies: [
             "MailCore", "IMAPSyntax", "MailMessage", "MailStore",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -86,6 +95,12 @@ let package = Package(
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailCore", "MailMessage", "TestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "SieveDeliveryTests", dependencies: [
+            "SieveDelivery", "Sieve", "MailStore", "MemoryMailStore", "SQLiteMailStore", "MailCore", "MailMessage",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"], swiftSettings: strict),
         .testTarget(name: "MailStoreTests", dependencies: ["MailStore", "MailCore"],
                     swiftSettings: strict),
