@@ -52,10 +52,15 @@ let package = Package(
         ], swiftSettings: strict),
         // The in-memory reference backend, for in-process tests of everything above the store.
         .target(name: "MemoryMailStore", dependencies: ["MailCore", "MailStore"], swiftSettings: strict),
+        // Final delivery shared by LMTP and `tern deliver`: recipients, staging once, filing.
+        .target(name: "MailDelivery", dependencies: [
+            "MailCore", "MailMessage", "MailStore",
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         // Sieve at delivery: runs the user's script for each recipient, sends redirects and
         // vacation responses through the SMTP relay.
         .target(name: "SieveDelivery", dependencies: [
-            "Sieve", "MailStore", "MailCore", "MailMessage",
+            "Sieve", "MailDelivery", "MailStore", "MailCore", "MailMessage",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -96,7 +101,7 @@ let package = Package(
         .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailCore", "MailMessage", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "SieveDeliveryTests", dependencies: [
-            "SieveDelivery", "Sieve", "MailStore", "MemoryMailStore", "SQLiteMailStore", "MailCore", "MailMessage",
+            "SieveDelivery", "Sieve", "MailDelivery", "MailStore", "MemoryMailStore", "SQLiteMailStore", "MailCore", "MailMessage",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

@@ -1,6 +1,6 @@
 import Crypto
 import MailCore
-import MailMessage
+public import MailMessage
 
 /// A write to, or a second finish of, an upload that has finished.
 public struct UploadFinished: Error, CustomStringConvertible {
@@ -51,6 +51,14 @@ public final class MessageUpload {
     /// The number of bytes written so far.
     public var byteCount: UInt64 { size }
 
+    /// The staged bytes once `finish` has succeeded (nil before): how a delivery lets a filter
+    /// read the whole message (`StagingFile.read`, mapped, not copied) until it is discarded.
+    public var finishedContent: (any StagingFile)? { finished && stagedStructure != nil ? file : nil }
+
+    /// The structure `finish` parsed (nil before it succeeded), so that a caller needing it
+    /// does not parse the message again.
+    public private(set) var stagedStructure: MessageStructure?
+
     /// Appends the next bytes of the message.
     public func write<Bytes: Collection<UInt8>>(_ bytes: Bytes) async throws {
         guard !finished else { throw UploadFinished() }
@@ -88,6 +96,7 @@ public final class MessageUpload {
         let (structure, outcome) = spilled ? try await file.read(parse) : last.withUnsafeBytes(parse)
         switch outcome {
         case .unchanged:
+            stagedStructure = structure
             let id = BlobID(rawValue: Self.hex(hasher.finalize()))
             return StagedBlob(id: id, size: size, headerSize: scanner.headerSize(total: size),
                               stagingKey: file.key, structure: structure.encoded())
@@ -95,7 +104,9 @@ public final class MessageUpload {
             throw MailStoreError.binaryContentNotStorable(offset: offset)
         case .converted(let plan):
             guard let makeConvertedFile else { preconditionFailure("only a literal8 upload is converted") }
-            return try await stageConverted(plan, original: spilled ? nil : last, into: try await makeConvertedFile())
+            let staged = try await stageConverted(plan, original: spilled ? nil : last, into: try await makeConvertedFile())
+            stagedStructure = try MessageStructure(decoding: staged.structure)
+            return staged
         }
     }
 
