@@ -4,7 +4,7 @@ public import MailCore
 /// reference store and, for many nodes, PostgreSQL. All pass the one conformance suite
 /// (`MailStoreConformance`).
 public typealias MailStoreBackend = AccountStore & CredentialStore & MailboxStore & MessageStore
-    & BlobStore & ChangeNotifying & ServerSecrets & Housekeeping
+    & BlobStore & ChangeNotifying & ServerSecrets & Housekeeping & SieveScriptStore & DeliveryLedger
 
 /// The store as the servers use it: one value per concern, so that a decorator (quota, ACL,
 /// metrics) wraps only the concern it changes and forwards nothing else.
@@ -18,6 +18,10 @@ public struct MailStorage: Sendable {
     public var secrets: any ServerSecrets
     /// What background jobs call (purging ghosts of expunged messages).
     public var housekeeping: any Housekeeping
+    /// Each user's Sieve scripts and filtering log (RFC 5804).
+    public var sieveScripts: any SieveScriptStore
+    /// Records of deliveries: duplicates, vacation replies (RFC 5230 §4.2).
+    public var ledger: any DeliveryLedger
     /// Where committed changes are announced (RFC 2180, IDLE).
     public var notifications: ChangeNotifier
 
@@ -30,6 +34,8 @@ public struct MailStorage: Sendable {
         blobs = backend
         secrets = backend
         housekeeping = backend
+        sieveScripts = backend
+        ledger = backend
         notifications = backend.notifications
     }
 }

@@ -33,4 +33,10 @@ public enum MailStoreError: Error, Hashable, Sendable {
     /// A `literal8` message holds a NUL byte that no re-encoding can carry (in a header, say):
     /// `[UNKNOWN-CTE]`, as RFC 3516 §4.4 answers binary content a store cannot keep.
     case binaryContentNotStorable(offset: Int)
+    /// No Sieve script of that name (ManageSieve `NO (NONEXISTENT)`, RFC 5804 §1.3).
+    case sieveScriptNotFound(String)
+    /// A Sieve script of that name exists already (`NO (ALREADYEXISTS)`, RFC 5804 §2.11.1).
+    case sieveScriptExists(String)
+    /// The active Sieve script cannot be deleted (`NO (ACTIVE)`, RFC 5804 §2.10).
+    case sieveScriptActive(String)
 }

@@ -10,6 +10,12 @@ struct UserEntry: Sendable {
     var mailboxes: [BinaryName: MailboxID] = [:]
     /// Subscribed names, existing or not (RFC 9051 §6.3.7).
     var subscriptions: Set<BinaryName> = []
+    /// Sieve scripts by name, the active one's name, and the filtering log (`SieveScriptStore`).
+    var sieveScripts: [BinaryName: [UInt8]] = [:]
+    var activeSieveScript: BinaryName?
+    var sieveLog: [SieveLogEntry] = []
+    /// Delivery records: key to expiry, seconds since 1970 (`DeliveryLedger`).
+    var ledger: [BinaryName: Int64] = [:]
 }
 
 /// A message blob: immutable bytes named by their SHA-256, shared by every message that

@@ -9,7 +9,45 @@ enum Schema {
         migrator.registerMigration("v2-structures", migrate: createStructures)
         migrator.registerMigration("v3-secrets", migrate: createSecrets)
         migrator.registerMigration("v4-ghosts", migrate: createGhosts)
+        migrator.registerMigration("v5-sieve", migrate: createSieveTables)
         return migrator
+    }
+
+    /// Sieve scripts, the filtering log and the delivery ledger, all going with their user
+    /// (cascade):
+    /// - `sieve_scripts`: one row per script, keyed by (user, name); names compare byte for
+    ///   byte (BINARY). The partial unique index lets at most one script per user be active
+    ///   (RFC 5804 §1: "at most one active script").
+    /// - `sieve_log`: the user's filtering log; `id` gives the order of writing.
+    /// - `delivery_ledger`: short-lived records of delivery (`DeliveryLedger`), indexed by
+    ///   expiry for the purge.
+    private static func createSieveTables(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE sieve_scripts (
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                name TEXT NOT NULL,
+                content BLOB NOT NULL,
+                active INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (user_id, name)
+            ) WITHOUT ROWID;
+            CREATE UNIQUE INDEX sieve_scripts_one_active ON sieve_scripts (user_id) WHERE active;
+
+            CREATE TABLE sieve_log (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                date INTEGER NOT NULL,
+                text TEXT NOT NULL
+            );
+            CREATE INDEX sieve_log_by_user ON sieve_log (user_id, id);
+
+            CREATE TABLE delivery_ledger (
+                user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                key TEXT NOT NULL,
+                expiry INTEGER NOT NULL,
+                PRIMARY KEY (user_id, key)
+            ) WITHOUT ROWID;
+            CREATE INDEX delivery_ledger_by_expiry ON delivery_ledger (expiry);
+            """)
     }
 
     /// `ghosts`: the rows of expunged messages, as they were, with the time of their expunge

@@ -5,7 +5,8 @@ public import ServiceLifecycle
 
 /// The background job that forgets the ghosts of expunged messages once no session can still
 /// be unaware of their expunge, and with them the blobs nothing else references (RFC 2180
-/// §4.1.1; see `MessageStore` and `Housekeeping`).
+/// §4.1.1; see `MessageStore` and `Housekeeping`), and the expired records of the delivery
+/// ledger (`DeliveryLedger`).
 ///
 /// Retention is kept by the store, by the time of each expunge, not by in-process bookkeeping
 /// of which sessions were told: a store shared by several nodes cannot know that, and every
@@ -54,10 +55,23 @@ public struct GhostPurger: Service {
         do {
             let purged = try await housekeeping.purgeGhosts(expungedBefore: cutoff)
             if purged > 0 { logger.debug("Purged ghosts of expunged messages", metadata: ["count": "\(purged)"]) }
+            await purgeLedger(now: now)
             return purged
         } catch {
             logger.error("Purging ghosts of expunged messages failed", metadata: ["error": "\(error)"])
+            await purgeLedger(now: now)
             return 0
+        }
+    }
+
+    /// Forgets expired delivery records (duplicates, vacation replies; `DeliveryLedger`), on
+    /// the same schedule.
+    private func purgeLedger(now: Int64) async {
+        do {
+            let purged = try await housekeeping.purgeExpiredLedgerRecords(now: now)
+            if purged > 0 { logger.debug("Purged expired delivery records", metadata: ["count": "\(purged)"]) }
+        } catch {
+            logger.error("Purging expired delivery records failed", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -12,4 +12,9 @@ public protocol Housekeeping: Sendable {
     /// timer (§5.4): the caller picks a cutoff older than that.
     @discardableResult
     func purgeGhosts(expungedBefore cutoff: Int64) async throws -> Int
+
+    /// Forgets the `DeliveryLedger` records that expired at or before `now` (seconds since
+    /// 1970). Returns how many were forgotten.
+    @discardableResult
+    func purgeExpiredLedgerRecords(now: Int64) async throws -> Int
 }
