@@ -26,13 +26,13 @@ public struct SieveFilter: DeliveryFilter {
     let cache: CompiledScriptCache
     let client: SMTPClient?
 
-    /// - Parameter clock: seconds since 1970; tests give a fixed one.
+    /// - Parameter clock: seconds since 1970; nil: the system clock (tests give a fixed one).
     public init(storage: MailStorage, configuration: SieveDeliveryConfiguration, logger: Logger,
-                clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) {
+                clock: (@Sendable () -> Int64)? = nil) {
         self.storage = storage
         self.configuration = configuration
         self.logger = logger
-        self.clock = clock
+        self.clock = clock ?? { Int64(Date().timeIntervalSince1970) }
         cache = CompiledScriptCache(capacity: configuration.compiledScriptCacheSize)
         client = configuration.relay.map { SMTPClient(relay: $0) }
     }

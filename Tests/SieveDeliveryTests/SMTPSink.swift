@@ -42,8 +42,8 @@ final class SMTPSink: Sendable {
                 }
             }
         let sink = SMTPSink(server: server)
-        let running = Task {
-            try? await server.executeThenClose { connections in
+        let running = Task<Void, Never> {
+            _ = try? await server.executeThenClose { connections in
                 try await withThrowingDiscardingTaskGroup { group in
                     for try await connection in connections {
                         group.addTask { await sink.serve(connection, behaviour) }

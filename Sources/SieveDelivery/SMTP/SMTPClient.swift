@@ -139,7 +139,8 @@ struct SMTPClientSession {
     }
 
     mutating func transact(helo: String, sender: String, recipients: [String], message: OutgoingMessage) async throws {
-        try expect(await nextReply(), 220)
+        let banner = try await nextReply()
+        try expect(banner, 220)
         // RFC 5321 §4.1.1.1: EHLO, and HELO from a server that does not know it.
         let greeting = try await command("EHLO \(helo)")
         let extensions: Set<String>
@@ -148,18 +149,18 @@ struct SMTPClientSession {
                 String($0.split(separator: " ").first ?? "").uppercased()
             })
         } else {
-            try expect(await command("HELO \(helo)"), 250)
+            try await command("HELO \(helo)", expecting: 250)
             extensions = []
         }
         var mailFrom = "MAIL FROM:<\(sender)>"
         if extensions.contains("8BITMIME") { mailFrom += " BODY=8BITMIME" }  // RFC 6152
         let international = ([sender] + recipients).contains { $0.utf8.contains { $0 >= 0x80 } }
         if international && extensions.contains("SMTPUTF8") { mailFrom += " SMTPUTF8" }  // RFC 6531 §3.4
-        try expect(await command(mailFrom), 250)
+        try await command(mailFrom, expecting: 250)
         for recipient in recipients {
-            try expect(await command("RCPT TO:<\(recipient)>"), 250, 251)
+            try await command("RCPT TO:<\(recipient)>", expecting: 250, 251)
         }
-        try expect(await command("DATA"), 354)
+        try await command("DATA", expecting: 354)
         stage = "the message data"
         var stuffer = DotStuffer()
         var offset = 0
@@ -170,11 +171,18 @@ struct SMTPClientSession {
             try await write(stuffer.stuff(chunk))
         }
         try await write(stuffer.finish())
-        try expect(await nextReply(), 250)
+        let accepted = try await nextReply()
+        try expect(accepted, 250)
         // The message is accepted; a failing QUIT changes nothing (RFC 5321 §4.1.1.10).
         _ = try? await command("QUIT")
     }
 
+    private mutating func command(_ line: String, expecting codes: Int...) async throws {
+        let reply = try await command(line)
+        guard codes.contains(reply.code) else { throw SMTPClientError.refused(stage: stage, reply: reply) }
+    }
+
+    @discardableResult
     private mutating func command(_ line: String) async throws -> SMTPReply {
         stage = line
         try await write(Array((line + "\r\n").utf8))
