@@ -16,6 +16,8 @@ let package = Package(
         .library(name: "MailMessage", targets: ["MailMessage"]),
         .library(name: "Sieve", targets: ["Sieve"]),
         .library(name: "MailCore", targets: ["MailCore"]),
+        // For the SMTP reply parser's fuzz target (the module itself is not pure).
+        .library(name: "SieveDelivery", targets: ["SieveDelivery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

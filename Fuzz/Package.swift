@@ -33,6 +33,10 @@ let package = Package(
             .product(name: "Sieve", package: "Tern"),
             .product(name: "MailCore", package: "Tern"),
         ], swiftSettings: strict),
+        .executableTarget(name: "FuzzSMTPReply", dependencies: [
+            "FuzzSupport",
+            .product(name: "SieveDelivery", package: "Tern"),
+        ], swiftSettings: strict),
         .executableTarget(name: "FuzzMessageParser", dependencies: [
             "FuzzSupport",
             .product(name: "MailMessage", package: "Tern"),
