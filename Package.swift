@@ -79,7 +79,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .target(name: "TernCLI", dependencies: [
-            "IMAPServer", "MailCore", "MailStore", "SQLiteMailStore",
+            "IMAPServer", "MailCore", "MailStore", "SQLiteMailStore", "SieveDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -127,7 +127,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "TernCLITests", dependencies: [
-            "TernCLI", "IMAPServer", "MailCore",
+            "TernCLI", "IMAPServer", "MailCore", "SieveDelivery",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),
