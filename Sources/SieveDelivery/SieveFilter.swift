@@ -131,6 +131,7 @@ struct FilterRun {
     /// The user's own address without any detail: the From of vacation responses (RFC 5230
     /// §5.4) and the loop mark of redirects.
     var ownAddress: String {
+        if recipient.user.name.contains("@") { return recipient.user.name }  // accounts named by address
         let address = recipientAddress
         guard let at = address.lastIndex(of: "@") else { return address }
         return recipient.user.name + "@" + address[address.index(after: at)...].lowercased()
