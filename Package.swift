@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "MailMessage", targets: ["MailMessage"]),
         .library(name: "Sieve", targets: ["Sieve"]),
         .library(name: "MailCore", targets: ["MailCore"]),
+        .library(name: "LMTPSyntax", targets: ["LMTPSyntax"]),
         // For the SMTP reply parser's fuzz target (the module itself is not pure).
         .library(name: "SieveDelivery", targets: ["SieveDelivery"]),
     ],
@@ -54,6 +55,12 @@ let package = Package(
         ], swiftSettings: strict),
         // The in-memory reference backend, for in-process tests of everything above the store.
         .target(name: "MemoryMailStore", dependencies: ["MailCore", "MailStore"], swiftSettings: strict),
+        // Deadlines every listener enforces (time to send a command, output left unread).
+        .target(name: "ConnectionGuards", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: strict),
+        // LMTP (RFC 2033) commands, replies and DATA framing: pure, bytes in, values out.
+        .target(name: "LMTPSyntax", swiftSettings: strict),
         // Final delivery shared by LMTP and `tern deliver`: recipients, staging once, filing.
         .target(name: "MailDelivery", dependencies: [
             "MailCore", "MailMessage", "MailStore",
@@ -69,7 +76,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "IMAPServer", dependencies: [
-            "MailCore", "IMAPSyntax", "MailMessage", "MailStore",
+            "MailCore", "IMAPSyntax", "ConnectionGuards", "MailMessage", "MailStore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -78,8 +85,16 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
+        // The LMTP listeners (RFC 2033) in front of the Deliverer.
+        .target(name: "LMTPServer", dependencies: [
+            "LMTPSyntax", "MailDelivery", "MailStore", "ConnectionGuards",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
         .target(name: "TernCLI", dependencies: [
-            "IMAPServer", "MailCore", "MailStore", "SQLiteMailStore", "SieveDelivery",
+            "IMAPServer", "MailCore", "MailStore", "SQLiteMailStore", "LMTPServer", "MailDelivery", "SieveDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -125,6 +140,11 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .testTarget(name: "LMTPSyntaxTests", dependencies: ["LMTPSyntax"], swiftSettings: strict),
+        .testTarget(name: "MailDeliveryTests", dependencies: [
+            "MailDelivery", "MailStore", "MemoryMailStore", "MailCore",
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .testTarget(name: "TernCLITests", dependencies: [
             "TernCLI", "IMAPServer", "MailCore", "SieveDelivery",

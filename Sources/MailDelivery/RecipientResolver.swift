@@ -7,22 +7,30 @@ struct RecipientResolver: Sendable {
     let accounts: any AccountStore
     let configuration: DeliveryConfiguration
 
-    /// The recipient, or nil when no account has that address (LMTP `550 5.1.1`).
+    /// The recipient, or nil when no account has that address (LMTP `550 5.1.1`). An account
+    /// may be named by the whole address (user names may hold `@`) or by its local part; the
+    /// subaddress is cut off only when the full name is no account (`a+b` may be a user).
     func resolve(_ address: String) async throws -> DeliveryRecipient? {
         guard let (localPart, domain) = Self.split(address) else { return nil }
         if let domain, !configuration.domains.isEmpty,
            !configuration.domains.contains(domain.lowercased()) {
             return nil
         }
-        if let user = try await account(named: localPart) {
+        if let user = try await account(localPart: localPart, domain: domain) {
             return DeliveryRecipient(address: address, user: user, detail: nil)
         }
         let delimiters = Set(configuration.subaddressDelimiter)
         guard let cut = localPart.firstIndex(where: { delimiters.contains($0) }), cut != localPart.startIndex,
-              let user = try await account(named: String(localPart[..<cut]))
+              let user = try await account(localPart: String(localPart[..<cut]), domain: domain)
         else { return nil }
         let detail = String(localPart[localPart.index(after: cut)...])
         return DeliveryRecipient(address: address, user: user, detail: detail)
+    }
+
+    /// The account named `local@domain`, else the one named `local`.
+    private func account(localPart: String, domain: String?) async throws -> User? {
+        if let domain, let user = try await account(named: localPart + "@" + domain) { return user }
+        return try await account(named: localPart)
     }
 
     private func account(named name: String) async throws -> User? {

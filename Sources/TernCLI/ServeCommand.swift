@@ -27,6 +27,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("imaps"), help: "HOST:PORT for IMAP over implicit TLS (default: 127.0.0.1:1993; needs a certificate).")
     var imapsAddress: String?
 
+    @Option(name: .customLong("lmtp"), help: "HOST:PORT or unix:/PATH to receive mail by LMTP (repeatable; off by default).")
+    var lmtpAddresses: [String] = []
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
@@ -38,6 +41,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let imapsAddress {
             let (host, port) = try Settings.parseAddress(imapsAddress, option: "--imaps")
             (settings.server.tlsHost, settings.server.tlsPort) = (host, port)
+        }
+        if !lmtpAddresses.isEmpty {
+            settings.lmtp.listeners = try lmtpAddresses.map {
+                try LMTPSettings.parseListener($0, mode: settings.lmtp.socketMode, option: "--lmtp")
+            }
         }
         if settings.server.tls == nil {
             // `tern cert self-signed` writes here; use it when nothing else is configured.
@@ -82,9 +90,13 @@ struct ServeCommand: AsyncParsableCommand {
         // session gets BYE), in reverse order.
         let purger = GhostPurger(housekeeping: storage.housekeeping,
                                  retentionSeconds: settings.server.effectiveExpungedRetentionSeconds, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: server), .init(service: CertificateReloader(server: server, logger: logger)), .init(service: purger)]
+        if let lmtp = LMTPService.make(settings: settings, storage: storage, logger: logger) {
+            services.append(.init(service: lmtp))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: server), .init(service: CertificateReloader(server: server, logger: logger)),
-                       .init(service: purger)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -65,6 +65,7 @@ struct Settings {
     var dataDirectory = "tern-data"
     var logLevel = Logger.Level.info
     var server = ServerConfiguration()
+    var lmtp = LMTPSettings()
     /// `[sieve]`: Sieve at delivery (see Settings+Sieve.swift).
     var sieve = SieveDeliveryConfiguration()
 
@@ -90,7 +91,8 @@ struct Settings {
 
     private mutating func apply(_ table: TOMLTable, file: String) throws {
         let reader = TableReader(table: table, file: file, section: nil)
-        try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security", "tuning", "sieve"])
+        try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security", "tuning", "lmtp", "sieve"])
+        if let lmtp = try reader.section("lmtp") { try self.lmtp.apply(lmtp.table, file: file) }
         if let value = try reader.string("data_dir") { dataDirectory = value }
         if let value = try reader.string("log_level") {
             guard let level = Logger.Level(rawValue: value) else {

@@ -1,7 +1,7 @@
 import Crypto
 import Logging
 import MailCore
-import MailStore
+package import MailStore
 import NIOPosix
 import Synchronization
 
@@ -16,7 +16,7 @@ import Synchronization
 /// A successful plaintext login re-keys an account whose keys were derived with another
 /// iteration count than the configured one (RFC 7677 §4), so that lowering or raising
 /// `password_iterations` reaches every account that logs in, without a password reset.
-final class Authenticator: Sendable {
+package final class Authenticator: Sendable {
     private let credentials: any CredentialStore
     private let iterations: Int
     private let logger: Logger
@@ -39,7 +39,7 @@ final class Authenticator: Sendable {
 
     /// The user if the name and password are right; nil otherwise, without telling which
     /// part was wrong (RFC 9051 §6.2.3).
-    func verify(username: String, password: String) async throws -> User? {
+    package func verify(username: String, password: String) async throws -> User? {
         guard let name = User.canonicalName(username),
               let (user, credentials) = try await self.credentials.credentials(forUser: name) else {
             if let decoy { _ = await Self.check(password, against: decoy) }

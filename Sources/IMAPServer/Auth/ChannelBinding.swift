@@ -6,7 +6,7 @@ import X509
 /// SCRAM-…-PLUS proves that the TLS channel the client sees ends at this server: the client
 /// puts the binding data into its final message (RFC 5802 §6, attribute `c`), so a
 /// man-in-the-middle holding a different certificate cannot relay the exchange.
-struct ChannelBinding: Sendable, Hashable {
+package struct ChannelBinding: Sendable, Hashable {
     /// The channel-binding type name as the client writes it after `p=` (`cb-name`).
     let type: String
     let data: [UInt8]

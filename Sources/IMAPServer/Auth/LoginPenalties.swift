@@ -4,7 +4,7 @@ import Synchronization
 /// expensive; the model is Dovecot's auth penalty): see `LoginThrottle` for the rules. Every
 /// credential check, on every connection, first waits for its turn and its delay here; an
 /// attempt that cannot get its turn within `maximumDelay` is refused without a check.
-final class LoginPenalties: Sendable {
+package final class LoginPenalties: Sendable {
     private let state: Mutex<LoginThrottle>
     private let maximumWait: Duration
     /// How often a waiting attempt looks again whether its keys are free.
@@ -19,7 +19,7 @@ final class LoginPenalties: Sendable {
 
     /// Waits for the attempt's turn and then its penalty delay; false if the turn did not come
     /// within the longest wait (the attempt must then be refused, unchecked).
-    func waitForTurn(connection: Int, address: String, user: String) async throws -> Bool {
+    package func waitForTurn(connection: Int, address: String, user: String) async throws -> Bool {
         let deadline = ContinuousClock.now + maximumWait
         while true {
             let now = ContinuousClock.now
@@ -35,18 +35,18 @@ final class LoginPenalties: Sendable {
         }
     }
 
-    func recordFailure(connection: Int, address: String) {
+    package func recordFailure(connection: Int, address: String) {
         let now = ContinuousClock.now
         state.withLock { $0.recordFailure(connection: connection, address: address, now: now) }
     }
 
-    func recordSuccess(connection: Int, address: String, user: String) {
+    package func recordSuccess(connection: Int, address: String, user: String) {
         let now = ContinuousClock.now
         state.withLock { $0.recordSuccess(connection: connection, address: address, user: user, now: now) }
     }
 
     /// Gives up a connection's turn without an outcome; nothing if it holds none.
-    func release(connection: Int) {
+    package func release(connection: Int) {
         state.withLock { $0.release(connection: connection) }
     }
 }

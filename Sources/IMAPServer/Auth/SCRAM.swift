@@ -1,6 +1,6 @@
 import Crypto
 import MailCore
-import MailStore
+package import MailStore
 
 /// The server side of one SCRAM-SHA-256 or SCRAM-SHA-256-PLUS exchange (RFC 5802 §5,
 /// RFC 7677 §3), as a state machine: each method takes what the client (or the store) said and
@@ -33,8 +33,8 @@ import MailStore
 /// reason is for logs. No server-final `e=` message is sent (RFC 5802 §5.1 allows ending a
 /// failed exchange without one), so a client learns nothing about why, nor whether the user
 /// exists: an unknown user gets a stable fake salt and fails only at the proof.
-struct SCRAMServerExchange: Sendable {
-    enum Step: Equatable, Sendable {
+package struct SCRAMServerExchange: Sendable {
+    package enum Step: Equatable, Sendable {
         /// Look up this user's credentials (the name is SASLprep-ed; the store's canonical
         /// form is the handler's business) and call ``receiveCredentials(_:)``.
         case needCredentials(username: String)
@@ -91,7 +91,7 @@ struct SCRAMServerExchange: Sendable {
     ///     binding but you don't seem to") is then a downgrade and fails (RFC 5802 §6).
     ///   - decoy: how unknown users are answered.
     ///   - nonce: the server's nonce part (printable ASCII without ","); injectable for tests.
-    init(plus: Bool, binding: ChannelBinding?, decoy: SCRAMDecoy = SCRAMDecoy(),
+    package init(plus: Bool, binding: ChannelBinding?, decoy: SCRAMDecoy = SCRAMDecoy(),
          nonce: () -> String = SCRAMServerExchange.randomNonce) {
         self.plus = plus
         self.binding = binding
@@ -100,14 +100,14 @@ struct SCRAMServerExchange: Sendable {
     }
 
     /// 18 random bytes in base64: 24 printable characters, none of them "," (RFC 5802 §5.1 `r`).
-    static func randomNonce() -> String {
+    package static func randomNonce() -> String {
         var generator = SystemRandomNumberGenerator()
         return SCRAMGrammar.base64((0..<18).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     /// The client's next message, decoded from base64: the client-first message, then the
     /// client-final message, then the (empty) acknowledgement of the server-final message.
-    mutating func receive(_ clientMessage: [UInt8]) -> Step {
+    package mutating func receive(_ clientMessage: [UInt8]) -> Step {
         let current = state
         state = .finished
         switch current {
@@ -130,7 +130,7 @@ struct SCRAMServerExchange: Sendable {
     /// The stored credentials of the user named in ``Step/needCredentials(username:)``, or nil
     /// when there is no such user: the exchange then goes on with a fake salt and iteration
     /// count (``SCRAMDecoy``) and fails at the proof, as a wrong password would.
-    mutating func receiveCredentials(_ credentials: PasswordCredentials?) -> Step {
+    package mutating func receiveCredentials(_ credentials: PasswordCredentials?) -> Step {
         guard case .awaitingCredentials(let first) = state else {
             state = .finished
             return .failure(reason: "credentials out of order")
@@ -274,14 +274,14 @@ struct SCRAMServerExchange: Sendable {
 /// their timing tell whether the user exists: a salt derived from the name with a secret key
 /// (the same name gets the same salt every time, as a real user would), the iteration count
 /// real users get, and keys no proof can match; the proof is checked with the same work.
-struct SCRAMDecoy: Sendable {
+package struct SCRAMDecoy: Sendable {
     /// Secret for the fake salts. The default is random per process, so a name's fake salt
     /// changes when the server restarts; a configured key makes it stable across restarts.
     var key: [UInt8]
     /// Should be the iteration count new passwords get (`ServerConfiguration`).
     var iterations: Int
 
-    init(key: [UInt8] = SCRAMDecoy.processKey, iterations: Int = PasswordCredentials.defaultIterations) {
+    package init(key: [UInt8] = SCRAMDecoy.processKey, iterations: Int = PasswordCredentials.defaultIterations) {
         self.key = key
         self.iterations = iterations
     }

@@ -5,12 +5,12 @@
 /// characters, saying how many were left out. So a client cannot forge a log line (a CRLF in
 /// a LOGIN literal), hide text, or fill the log with one long value (CWE-117). Client text in
 /// the protocol is bytes (RFC 9051 §4.3); invalid UTF-8 shows as U+FFFD.
-struct LoggedText: CustomStringConvertible, Sendable {
+package struct LoggedText: CustomStringConvertible, Sendable {
     static let defaultLimit = 128
 
-    let description: String
+    package let description: String
 
-    init(_ raw: String, limit: Int = LoggedText.defaultLimit) {
+    package init(_ raw: String, limit: Int = LoggedText.defaultLimit) {
         var text = "\""
         var count = 0
         var omitted = 0

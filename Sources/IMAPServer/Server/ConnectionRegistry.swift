@@ -1,9 +1,9 @@
-import MailStore
-import NIOCore
+package import MailStore
+package import NIOCore
 import Synchronization
 
 /// Something the server tells a connection from outside its own byte stream.
-enum ConnectionSignal: Sendable {
+package enum ConnectionSignal: Sendable {
     /// The selected mailbox changed in the store (another session, a delivery).
     case mailboxChanged
     /// Time passed: check the autologout timers.
@@ -17,12 +17,12 @@ enum ConnectionSignal: Sendable {
 /// Delivers signals into a connection's inbound stream, where its session reads them between
 /// the client's bytes (`TransportSwitchHandler` turns them into ``ConnectionInput/signal(_:)``).
 /// One stream per connection keeps one task per connection: an idle connection costs no more.
-struct SignalSink: Sendable {
+package struct SignalSink: Sendable {
     private let deliver: @Sendable (ConnectionSignal) -> Void
     private let closeConnection: @Sendable () -> Void
 
     /// Signals for a live channel.
-    init(channel: any Channel) {
+    package init(channel: any Channel) {
         deliver = { signal in
             channel.eventLoop.execute {
                 channel.pipeline.syncOperations.fireUserInboundEventTriggered(signal)
@@ -48,7 +48,7 @@ struct SignalSink: Sendable {
 }
 
 /// The live connections: counts them against the limit, and broadcasts ticks and shutdown.
-final class ConnectionRegistry: Sendable {
+package final class ConnectionRegistry: Sendable {
     private struct Connection {
         var signals: SignalSink
         var address: String
@@ -66,14 +66,14 @@ final class ConnectionRegistry: Sendable {
     }
 
     /// Why a connection was refused.
-    enum Refusal: Error {
+    package enum Refusal: Error {
         case shuttingDown, serverFull, addressFull, userFull
     }
 
     private let state = Mutex(State())
 
     /// Registers a connection from `address` against the server-wide and per-address limits.
-    func register(_ signals: SignalSink, address: String, limits: ServerConfiguration) -> Result<Int, Refusal> {
+    package func register(_ signals: SignalSink, address: String, limits: ServerConfiguration) -> Result<Int, Refusal> {
         state.withLock { state in
             guard state.accepting else { return .failure(.shuttingDown) }
             guard state.connections.count < limits.maxConnections else { return .failure(.serverFull) }
@@ -89,7 +89,7 @@ final class ConnectionRegistry: Sendable {
 
     /// Counts a logged-in connection against its user's limit; false if the user already has
     /// the most connections allowed.
-    func bind(_ id: Int, to user: User, limit: Int) -> Bool {
+    package func bind(_ id: Int, to user: User, limit: Int) -> Bool {
         state.withLock { state in
             guard state.connections[id] != nil else { return false }
             guard state.perUser[user.name, default: 0] < limit else { return false }
@@ -129,7 +129,7 @@ final class ConnectionRegistry: Sendable {
         }
     }
 
-    func unregister(_ id: Int) {
+    package func unregister(_ id: Int) {
         state.withLock { state in
             guard let connection = state.connections.removeValue(forKey: id) else { return }
             Self.decrement(&state.perAddress, connection.address)

@@ -20,7 +20,7 @@ public final class IMAPServer: Service, Sendable {
     let logger: Logger
     let registry: ConnectionRegistry
     /// What every session shares: the store, the limits, the login checks, the TLS identity.
-    let environment: SessionEnvironment
+    package let environment: SessionEnvironment
     /// The TLS identity, nil when TLS is not configured.
     public var tls: TLSProvider? { environment.tls }
     private let listeners = Mutex<[any Channel]>([])
@@ -190,7 +190,7 @@ extension IMAPServer.Listener: Equatable {}
 
 extension TimeAmount {
     /// A time amount from seconds that may have a fraction (the configuration's form).
-    static func seconds(fractional seconds: Double) -> TimeAmount {
+    package static func seconds(fractional seconds: Double) -> TimeAmount {
         .nanoseconds(Int64(seconds * 1_000_000_000))
     }
 }
@@ -205,7 +205,7 @@ extension SocketAddress {
     }
 
     /// Whether this is a loopback address (127.0.0.0/8 or ::1): the client is on this machine.
-    var isLoopback: Bool {
+    package var isLoopback: Bool {
         switch self {
         case .v4: return ipAddress?.hasPrefix("127.") == true
         case .v6: return ipAddress == "::1" || ipAddress?.hasPrefix("::ffff:127.") == true

@@ -1,8 +1,8 @@
-import NIOCore
+package import NIOCore
 import NIOSSL
 
 /// What a connection's loop reads from the network.
-enum ConnectionInput: Sendable {
+package enum ConnectionInput: Sendable {
     case bytes(ByteBuffer)
     /// A new layer is now in front of the session: every byte read before this marker came
     /// through the old layers and must be ignored (RFC 2595 §3.1, the STARTTLS
@@ -14,14 +14,14 @@ enum ConnectionInput: Sendable {
 
 /// A layer a session can put under itself while it runs: TLS after STARTTLS (RFC 2595 §3.1,
 /// RFC 9051 §6.2.1); COMPRESS=DEFLATE (RFC 4978) is the next.
-enum TransportLayer: Sendable {
+package enum TransportLayer: Sendable {
     /// TLS with this server identity; the session binds SCRAM-SHA-256-PLUS to its certificate.
     case tls(TLSProvider.Identity)
 }
 
 /// The connection under a session: where its responses go, and how its layers change. A
 /// session's transport is used by the session's one task only.
-protocol SessionTransport: AnyObject {
+package protocol SessionTransport: AnyObject {
     /// Writes bytes, waiting while the client does not read (back-pressure).
     func write(_ bytes: ByteBuffer) async throws
     /// Writes `reply`, the last bytes in the current form, and puts `layer` in place in the
@@ -33,25 +33,25 @@ protocol SessionTransport: AnyObject {
 }
 
 /// The transport of a real connection: a channel wrapped in an async channel.
-final class ChannelTransport: SessionTransport {
+package final class ChannelTransport: SessionTransport {
     private let writer: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private let channel: any Channel
 
-    init(writer: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: any Channel) {
+    package init(writer: NIOAsyncChannelOutboundWriter<ByteBuffer>, channel: any Channel) {
         self.writer = writer
         self.channel = channel
     }
 
-    func write(_ bytes: ByteBuffer) async throws {
+    package func write(_ bytes: ByteBuffer) async throws {
         try await writer.write(bytes)
     }
 
-    func switchLayer(to layer: TransportLayer, after reply: ByteBuffer) async throws {
+    package func switchLayer(to layer: TransportLayer, after reply: ByteBuffer) async throws {
         let event = TransportSwitchHandler.Switch(layer: layer, reply: reply)
         try await channel.triggerUserOutboundEvent(event).get()
     }
 
-    func authenticated() async {
+    package func authenticated() async {
         try? await channel.triggerUserOutboundEvent(ConnectionGuard.Authenticated()).get()
     }
 }
@@ -65,11 +65,13 @@ final class ChannelTransport: SessionTransport {
 /// between. A client answers STARTTLS's OK with its ClientHello at once; were the TLS handler
 /// added later, a fast ClientHello could arrive first and be taken for plaintext, and the
 /// handshake would never finish.
-final class TransportSwitchHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ConnectionInput
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+package final class TransportSwitchHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    package typealias InboundIn = ByteBuffer
+    package typealias InboundOut = ConnectionInput
+    package typealias OutboundIn = ByteBuffer
+    package typealias OutboundOut = ByteBuffer
+
+    package init() {}
 
     /// The outbound user event that switches layers.
     struct Switch: Sendable {
@@ -78,11 +80,11 @@ final class TransportSwitchHandler: ChannelDuplexHandler, RemovableChannelHandle
         let reply: ByteBuffer
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         context.fireChannelRead(wrapInboundOut(.bytes(unwrapInboundIn(data))))
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let signal = event as? ConnectionSignal {
             // The async channel hands reads over at the read-complete mark.
             context.fireChannelRead(wrapInboundOut(.signal(signal)))
@@ -92,7 +94,7 @@ final class TransportSwitchHandler: ChannelDuplexHandler, RemovableChannelHandle
         }
     }
 
-    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+    package func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         guard let request = event as? Switch else {
             context.triggerUserOutboundEvent(event, promise: promise)
             return

@@ -1,18 +1,18 @@
 import IMAPSyntax
 import Logging
 import MailCore
-import MailStore
+package import MailStore
 import NIOCore
 
 /// What every session of one server shares.
-struct SessionEnvironment: Sendable {
-    let configuration: ServerConfiguration
-    let storage: MailStorage
-    let registry: ConnectionRegistry
-    let authenticator: Authenticator
-    let penalties: LoginPenalties
+package struct SessionEnvironment: Sendable {
+    package let configuration: ServerConfiguration
+    package let storage: MailStorage
+    package let registry: ConnectionRegistry
+    package let authenticator: Authenticator
+    package let penalties: LoginPenalties
     /// The TLS identity, nil when TLS is not configured.
-    let tls: TLSProvider?
+    package let tls: TLSProvider?
     /// The key EMAILIDs are derived with (RFC 8474 §5.1).
     let emailIDKey: EmailIDKey
 }

@@ -1,5 +1,5 @@
 import Foundation
-import NIOSSL
+package import NIOSSL
 import Synchronization
 
 /// Where the server's certificate chain and private key come from (PEM files).
@@ -17,11 +17,11 @@ public struct TLSFiles: Hashable, Sendable {
 public final class TLSProvider: Sendable {
     /// What one load of the files gives: a context for new connections and the data that
     /// SCRAM-SHA-256-PLUS binds to (RFC 5929 §4.1 tls-server-end-point).
-    struct Identity: Sendable {
-        let context: NIOSSLContext
+    package struct Identity: Sendable {
+        package let context: NIOSSLContext
         /// nil when the certificate's signature algorithm defines no binding (RFC 5929 §4.1):
         /// SCRAM-SHA-256-PLUS is then not offered.
-        let binding: ChannelBinding?
+        package let binding: ChannelBinding?
     }
 
     public let files: TLSFiles
@@ -39,7 +39,7 @@ public final class TLSProvider: Sendable {
         current.withLock { $0 = identity }
     }
 
-    var identity: Identity { current.withLock { $0 } }
+    package var identity: Identity { current.withLock { $0 } }
 
     /// The TLS 1.2 cipher suites offered: ECDHE key exchange (forward secrecy) with AEAD
     /// ciphers only, as RFC 7525 §4.2 recommends; no CBC suite (their MAC-then-encrypt is what
