@@ -1,3 +1,5 @@
+import Logging
+import MailStore
 import SieveDelivery
 
 /// The `[sieve]` table (Sieve at delivery; README "Sieve at delivery"):
@@ -59,5 +61,21 @@ extension Settings {
                 throw SettingsError("\(file): sieve.disabled_extensions: unknown extension \(unknown.joined(separator: ", "))")
             }
         }
+    }
+}
+
+extension Settings {
+    /// The Sieve filter of LMTP and `tern deliver`: `[sieve]` with this server's name, local
+    /// domain and subaddress separator taken from `[lmtp]`, so that both agree.
+    func sieveFilter(storage: MailStorage, logger: Logger) -> SieveFilter {
+        let delivery = lmtp.deliveryConfiguration(imapMaxMessageSize: server.maxMessageSize)
+        var configuration = sieve
+        configuration.hostName = delivery.hostName
+        if configuration.domain == nil { configuration.domain = delivery.domains.first }
+        if let separator = delivery.subaddressDelimiter.first {
+            configuration.limits.subaddressSeparator = String(separator)
+        }
+        configuration.relay?.heloName = delivery.hostName
+        return SieveFilter(storage: storage, configuration: configuration, logger: logger)
     }
 }
