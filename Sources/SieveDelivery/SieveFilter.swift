@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+public import NIOCore
 public import MailDelivery
 import MailCore
 import MailMessage
@@ -26,15 +27,17 @@ public struct SieveFilter: DeliveryFilter {
     let cache: CompiledScriptCache
     let client: SMTPClient?
 
-    /// - Parameter clock: seconds since 1970; nil: the system clock (tests give a fixed one).
+    /// - Parameters:
+    ///   - clock: seconds since 1970; nil: the system clock (tests give a fixed one).
+    ///   - group: the event loops of the relay connections; nil: NIO's shared ones.
     public init(storage: MailStorage, configuration: SieveDeliveryConfiguration, logger: Logger,
-                clock: (@Sendable () -> Int64)? = nil) {
+                clock: (@Sendable () -> Int64)? = nil, group: (any EventLoopGroup)? = nil) {
         self.storage = storage
         self.configuration = configuration
         self.logger = logger
         self.clock = clock ?? { Int64(Date().timeIntervalSince1970) }
         cache = CompiledScriptCache(capacity: configuration.compiledScriptCacheSize)
-        client = configuration.relay.map { SMTPClient(relay: $0) }
+        client = configuration.relay.map { SMTPClient(relay: $0, group: group) }
     }
 
     public func decide(for recipient: DeliveryRecipient, envelope: DeliveryEnvelope,

@@ -65,7 +65,7 @@ final class DeliveryHarness: Sendable {
     func filter() -> SieveFilter {
         let clock = self.clock
         return SieveFilter(storage: storage, configuration: configuration, logger: Logger(label: "test.sieve"),
-                           clock: { clock.now })
+                           clock: { clock.now }, group: SMTPSink.group)
     }
 
     /// Delivers `message` (LF line ends become CRLF) as LMTP would, through the Sieve filter.

@@ -32,8 +32,12 @@ final class SMTPSink: Sendable {
         self.port = server.channel.localAddress?.port ?? 0
     }
 
+    /// One event loop for the sinks and the clients of the tests, apart from NIO's shared
+    /// ones, which other suites running at the same time keep busy.
+    static let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
     static func start(_ behaviour: Behaviour = .accept) async throws -> SMTPSink {
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .bind(host: "127.0.0.1", port: 0) { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -57,9 +61,9 @@ final class SMTPSink: Sendable {
 
     var transactions: [Transaction] { received.withLock { $0 } }
 
-    /// Waits until `count` transactions arrived (or a few seconds passed), returns them all.
+    /// Waits until `count` transactions arrived (or 30 seconds passed), returns them all.
     func waitForTransactions(_ count: Int) async -> [Transaction] {
-        for _ in 0..<500 {
+        for _ in 0..<3000 {
             let now = transactions
             if now.count >= count { return now }
             try? await Task.sleep(for: .milliseconds(10))
