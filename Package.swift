@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "Sieve", targets: ["Sieve"]),
         .library(name: "MailCore", targets: ["MailCore"]),
         .library(name: "LMTPSyntax", targets: ["LMTPSyntax"]),
+        // For the SMTP reply parser's fuzz target (the module itself is not pure).
+        .library(name: "SieveDelivery", targets: ["SieveDelivery"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -64,6 +66,15 @@ let package = Package(
             "MailCore", "MailMessage", "MailStore",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        // Sieve at delivery: runs the user's script for each recipient, sends redirects and
+        // vacation responses through the SMTP relay.
+        .target(name: "SieveDelivery", dependencies: [
+            "Sieve", "MailDelivery", "MailStore", "MailCore", "MailMessage",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
         .target(name: "IMAPServer", dependencies: [
             "MailCore", "IMAPSyntax", "ConnectionGuards", "MailMessage", "MailStore",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -83,7 +94,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .target(name: "TernCLI", dependencies: [
-            "IMAPServer", "MailCore", "MailStore", "SQLiteMailStore", "LMTPServer", "MailDelivery",
+            "IMAPServer", "MailCore", "MailStore", "SQLiteMailStore", "LMTPServer", "MailDelivery", "SieveDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -106,6 +117,12 @@ let package = Package(
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailCore", "MailMessage", "TestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "SieveDeliveryTests", dependencies: [
+            "SieveDelivery", "Sieve", "MailDelivery", "MailStore", "MemoryMailStore", "SQLiteMailStore", "MailCore", "MailMessage",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], swiftSettings: strict),
         .testTarget(name: "MailCoreTests", dependencies: ["MailCore"], swiftSettings: strict),
         .testTarget(name: "MailStoreTests", dependencies: ["MailStore", "MailCore"],
                     swiftSettings: strict),
@@ -130,7 +147,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         .testTarget(name: "TernCLITests", dependencies: [
-            "TernCLI", "IMAPServer", "MailCore", "LMTPServer",
+            "TernCLI", "IMAPServer", "MailCore", "LMTPServer", "SieveDelivery",
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "SwiftASN1", package: "swift-asn1"),
         ], swiftSettings: strict),

@@ -37,6 +37,10 @@ let package = Package(
             "FuzzSupport",
             .product(name: "LMTPSyntax", package: "Tern"),
         ], swiftSettings: strict),
+        .executableTarget(name: "FuzzSMTPReply", dependencies: [
+            "FuzzSupport",
+            .product(name: "SieveDelivery", package: "Tern"),
+        ], swiftSettings: strict),
         .executableTarget(name: "FuzzMessageParser", dependencies: [
             "FuzzSupport",
             .product(name: "MailMessage", package: "Tern"),

@@ -172,6 +172,15 @@ def lmtp_seeds():
     return seeds
 
 
+SMTP_REPLIES = [
+    b"220 relay.example.org ESMTP\r\n",
+    b"250-relay.example.org\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n250 SIZE 10240000\r\n",
+    b"354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued\r\n221 2.0.0 Bye\r\n",
+    b"550 5.1.1 <x@example.org>: Recipient address rejected\n451\r\n",
+    b"Subject: x\r\n\r\n.line with a dot\n..two\r\n.\r\nend",
+]
+
+
 def write(target, inputs, limit=None):
     folder = os.path.join(FUZZ, "seeds", target)
     os.makedirs(folder, exist_ok=True)
@@ -196,6 +205,7 @@ def main():
     write("FuzzFramer", framer_seeds(lines))
     write("FuzzSieveParser", sieve_scripts(), limit=4096)
     write("FuzzLMTPParser", lmtp_seeds())
+    write("FuzzSMTPReply", SMTP_REPLIES)
     messages = corpus_messages(args.count) + tricky_messages()
     # A few messages as LF-only mail too, since the parser takes both line ends.
     lf_only = [m.replace(b"\r\n", b"\n") for m in messages[:20]]

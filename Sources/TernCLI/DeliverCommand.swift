@@ -12,7 +12,7 @@ enum LMTPService {
         guard !settings.lmtp.listeners.isEmpty else { return nil }
         let deliverer = Deliverer(storage: storage,
                                   configuration: settings.lmtp.deliveryConfiguration(imapMaxMessageSize: settings.server.maxMessageSize),
-                                  filter: nil, logger: logger)
+                                  filter: settings.sieveFilter(storage: storage, logger: logger), logger: logger)
         return LMTPServer(configuration: settings.lmtp.serverConfiguration(), deliverer: deliverer, logger: logger) { address in
             Console.line("Tern is receiving mail by LMTP on \(LMTPServer.display(address))")
         }
@@ -70,7 +70,9 @@ struct DeliverCommand: AsyncParsableCommand {
         let storage = MailStorage(store)
         let deliverer = Deliverer(storage: storage,
                                   configuration: settings.lmtp.deliveryConfiguration(imapMaxMessageSize: settings.server.maxMessageSize),
-                                  filter: mailbox.map(FixedMailbox.init(name:)), logger: logger)
+                                  filter: mailbox.map { FixedMailbox(name: $0) as any DeliveryFilter }
+                                      ?? settings.sieveFilter(storage: storage, logger: logger),
+                                  logger: logger)
         let recipient: DeliveryRecipient
         do {
             guard let found = try await deliverer.resolve(user) else { return fail("no such user: \(user)", .noUser) }

@@ -4,6 +4,7 @@ import IMAPSyntax
 import Logging
 import MailCore
 import MailStore
+import SieveDelivery
 import TOMLKit
 
 /// Everything the configuration file can set (TOML; every key optional):
@@ -65,6 +66,8 @@ struct Settings {
     var logLevel = Logger.Level.info
     var server = ServerConfiguration()
     var lmtp = LMTPSettings()
+    /// `[sieve]`: Sieve at delivery (see Settings+Sieve.swift).
+    var sieve = SieveDeliveryConfiguration()
 
     init() {}
 
@@ -88,7 +91,7 @@ struct Settings {
 
     private mutating func apply(_ table: TOMLTable, file: String) throws {
         let reader = TableReader(table: table, file: file, section: nil)
-        try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security", "tuning", "lmtp"])
+        try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security", "tuning", "lmtp", "sieve"])
         if let lmtp = try reader.section("lmtp") { try self.lmtp.apply(lmtp.table, file: file) }
         if let value = try reader.string("data_dir") { dataDirectory = value }
         if let value = try reader.string("log_level") {
@@ -179,6 +182,7 @@ struct Settings {
             if let v = try tuning.int("listen_backlog") { server.listenBacklog = v }
             if let v = try tuning.double("account_check_interval") { server.accountCheckIntervalSeconds = v }
         }
+        if let section = try reader.section("sieve") { try applySieve(section, file: file) }
         server.tickIntervalSeconds = min(5, server.preAuthTimeoutSeconds / 4, server.idleTimeoutSeconds / 4,
                                          server.idleCommandTimeoutSeconds / 4, server.idleKeepaliveSeconds / 2,
                                          server.commandTimeoutSeconds / 4)
@@ -203,7 +207,7 @@ struct SettingsError: Error, CustomStringConvertible {
 }
 
 /// Typed access to one table of the file, with errors that name the key.
-private struct TableReader {
+struct TableReader {
     let table: TOMLTable
     let file: String
     let section: String?
