@@ -50,7 +50,7 @@ struct GhostPurgerTests {
         let purger = GhostPurger(housekeeping: storage.housekeeping, retentionSeconds: 0,
                                  logger: Logger(label: "test-purger"))
         let running = Task { await purger.run() }
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(60)
         while try await Self.ghosts(storage, mailbox, uid) > 0 && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
         }
