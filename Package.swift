@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "MailMessage", targets: ["MailMessage"]),
         .library(name: "Sieve", targets: ["Sieve"]),
         .library(name: "MailCore", targets: ["MailCore"]),
+        .library(name: "ManageSieveSyntax", targets: ["ManageSieveSyntax"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -62,8 +63,19 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
+        // ManageSieve (RFC 5804): the pure wire grammar, and the server beside IMAP, which
+        // shares IMAP's login checks, connection limits and TLS identity.
+        .target(name: "ManageSieveSyntax", swiftSettings: strict),
+        .target(name: "ManageSieveServer", dependencies: [
+            "ManageSieveSyntax", "IMAPServer", "Sieve", "MailCore", "MailStore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
         .target(name: "TernCLI", dependencies: [
-            "IMAPServer", "MailCore", "MailStore", "SQLiteMailStore",
+            "IMAPServer", "ManageSieveServer", "Sieve", "MailCore", "MailStore", "SQLiteMailStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -100,6 +112,13 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "IMAPServerTests", dependencies: [
             "IMAPServer", "IMAPSyntax", "MailCore", "MailStore", "SQLiteMailStore", "MemoryMailStore", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .testTarget(name: "ManageSieveSyntaxTests", dependencies: ["ManageSieveSyntax"], swiftSettings: strict),
+        .testTarget(name: "ManageSieveServerTests", dependencies: [
+            "ManageSieveServer", "ManageSieveSyntax", "IMAPServer", "MailCore", "MailStore", "MemoryMailStore",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -99,6 +99,16 @@ package final class ConnectionRegistry: Sendable {
         }
     }
 
+    /// Stops counting a connection against its user (ManageSieve's UNAUTHENTICATE, RFC 5804
+    /// §2.14.1).
+    package func unbind(_ id: Int) {
+        state.withLock { state in
+            guard let user = state.connections[id]?.user else { return }
+            state.connections[id]?.user = nil
+            Self.decrement(&state.perUser, user.name)
+        }
+    }
+
     /// Every user logged in on some connection.
     var loggedInUsers: Set<User> {
         state.withLock { Set($0.connections.values.compactMap(\.user)) }
