@@ -75,7 +75,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .target(name: "TernCLI", dependencies: [
-            "IMAPServer", "ManageSieveServer", "Sieve", "MailCore", "MailStore", "SQLiteMailStore",
+            "IMAPServer", "ManageSieveServer", "ManageSieveSyntax", "Sieve", "MailCore", "MailStore", "SQLiteMailStore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),

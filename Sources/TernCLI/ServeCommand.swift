@@ -4,6 +4,7 @@ import IMAPServer
 import Logging
 import MailCore
 import MailStore
+import ManageSieveServer
 import ServiceLifecycle
 import SQLiteMailStore
 import UnixSignals
@@ -27,6 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("imaps"), help: "HOST:PORT for IMAP over implicit TLS (default: 127.0.0.1:1993; needs a certificate).")
     var imapsAddress: String?
 
+    @Option(name: .customLong("managesieve"), help: "HOST:PORT for ManageSieve (RFC 5804; usually port 4190); repeatable. Default: off.")
+    var manageSieveAddresses: [String] = []
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
@@ -38,6 +42,9 @@ struct ServeCommand: AsyncParsableCommand {
         if let imapsAddress {
             let (host, port) = try Settings.parseAddress(imapsAddress, option: "--imaps")
             (settings.server.tlsHost, settings.server.tlsPort) = (host, port)
+        }
+        if !manageSieveAddresses.isEmpty {
+            settings.manageSieve.listen = try manageSieveAddresses.map { try Settings.parseAddress($0, option: "--managesieve") }
         }
         if settings.server.tls == nil {
             // `tern cert self-signed` writes here; use it when nothing else is configured.
@@ -82,9 +89,18 @@ struct ServeCommand: AsyncParsableCommand {
         // session gets BYE), in reverse order.
         let purger = GhostPurger(housekeeping: storage.housekeeping,
                                  retentionSeconds: settings.server.effectiveExpungedRetentionSeconds, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: server), .init(service: CertificateReloader(server: server, logger: logger)),
+            .init(service: purger)]
+        if !settings.manageSieve.listen.isEmpty {
+            // Beside IMAP, with its accounts, login rules, limits and certificate.
+            services.append(.init(service: ManageSieveServer(configuration: settings.manageSieve, sharingWith: server,
+                                                             logger: logger) { address in
+                Console.line("Tern is serving ManageSieve on \(address.displayString)")
+            }))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: server), .init(service: CertificateReloader(server: server, logger: logger)),
-                       .init(service: purger)],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         try await group.run()

@@ -4,6 +4,7 @@ import IMAPSyntax
 import Logging
 import MailCore
 import MailStore
+import ManageSieveServer
 import TOMLKit
 
 /// Everything the configuration file can set (TOML; every key optional):
@@ -59,11 +60,17 @@ import TOMLKit
 /// login_cache_lifetime = 3600      # seconds
 /// listen_backlog = 512             # connections queued by the kernel per listener
 /// account_check_interval = 10      # seconds between looks for sessions of deleted accounts
+///
+/// [managesieve]                    # RFC 5804; off unless listen is set (Settings+ManageSieve)
+/// listen = ["127.0.0.1:4190"]
+/// max_scripts = 64                 # per user: NO (QUOTA/MAXSCRIPTS)
+/// max_script_size = 1048576        # bytes: NO (QUOTA/MAXSIZE)
 /// ```
 struct Settings {
     var dataDirectory = "tern-data"
     var logLevel = Logger.Level.info
     var server = ServerConfiguration()
+    var manageSieve = ManageSieveConfiguration()
 
     init() {}
 
@@ -87,7 +94,8 @@ struct Settings {
 
     private mutating func apply(_ table: TOMLTable, file: String) throws {
         let reader = TableReader(table: table, file: file, section: nil)
-        try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security", "tuning"])
+        try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security", "tuning",
+                               "managesieve"])
         if let value = try reader.string("data_dir") { dataDirectory = value }
         if let value = try reader.string("log_level") {
             guard let level = Logger.Level(rawValue: value) else {
@@ -164,6 +172,7 @@ struct Settings {
             if let v = try security.int("max_pipelined_commands") { server.maxPipelinedCommands = v }
             if let v = try security.int("max_upload_bytes_per_user") { server.maxUploadBytesPerUser = UInt64(v) }
         }
+        if let section = try reader.section("managesieve") { try applyManageSieve(section) }
         if let tuning = try reader.section("tuning") {
             try tuning.checkKeys(["fetch_page_size", "fetch_streaming_threshold", "fetch_chunk_size",
                                   "search_batch_size", "login_cache_size", "login_cache_lifetime", "listen_backlog",
@@ -201,7 +210,7 @@ struct SettingsError: Error, CustomStringConvertible {
 }
 
 /// Typed access to one table of the file, with errors that name the key.
-private struct TableReader {
+struct TableReader {
     let table: TOMLTable
     let file: String
     let section: String?

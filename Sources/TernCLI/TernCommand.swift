@@ -5,7 +5,7 @@ public struct TernCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tern",
         abstract: "Tern, an IMAP server.",
-        subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self])
+        subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self, SieveCommand.self])
 
     public init() {}
 }
