@@ -13,14 +13,18 @@ import Synchronization
 /// penalties and plaintext rules), its connection registry (limits per address and user,
 /// shutdown, the ticks that drive timeouts) and its TLS identity.
 ///
-/// A `Service`: graceful shutdown closes the listeners; the shared registry tells every
-/// session to say `BYE` and close.
+/// A `Service`: graceful shutdown closes the listeners and tells every ManageSieve session to
+/// say `BYE` and close (a service group shuts its services down one after the other, so this
+/// one cannot wait for IMAP's shutdown to reach its sessions); connections still open after
+/// the grace period (clients that stopped reading) are closed.
 public final class ManageSieveServer: Service, Sendable {
     public let configuration: ManageSieveConfiguration
     let environment: SessionEnvironment
     let logger: Logger
     private let listeners = Mutex<[any Channel]>([])
     private let stopped = Mutex(false)
+    /// The open connections' signal sinks, by registry ID.
+    private let connections = Mutex<[Int: SignalSink]>([:])
     private let onBound: @Sendable (SocketAddress) -> Void
 
     public init(configuration: ManageSieveConfiguration, sharingWith imap: IMAPServer, logger: Logger,
@@ -43,6 +47,13 @@ public final class ManageSieveServer: Service, Sendable {
     public func shutDown() {
         stopped.withLock { $0 = true }
         for channel in listeners.withLock({ $0 }) { channel.close(promise: nil) }
+        let open = connections.withLock { Array($0.values) }
+        for sink in open { sink.yield(.shutdown) }
+        let grace = environment.configuration.shutdownGraceSeconds
+        Task {
+            try? await Task.sleep(for: .seconds(grace))
+            for sink in self.connections.withLock({ Array($0.values) }) { sink.close() }
+        }
     }
 
     private func serve() async throws {
@@ -114,7 +125,10 @@ public final class ManageSieveServer: Service, Sendable {
         }
         logger[metadataKey: "connection"] = "\(id)"
         logger.info("connection opened")
+        connections.withLock { $0[id] = signals }
+        if stopped.withLock({ $0 }) { signals.yield(.shutdown) }
         defer {
+            connections.withLock { $0[id] = nil }
             environment.penalties.release(connection: id)
             environment.registry.unregister(id)
             logger.info("connection closed")

@@ -37,12 +37,12 @@ package struct SignalSink: Sendable {
         closeConnection = close
     }
 
-    func yield(_ signal: ConnectionSignal) {
+    package func yield(_ signal: ConnectionSignal) {
         deliver(signal)
     }
 
     /// Closes the connection from outside its task.
-    func close() {
+    package func close() {
         closeConnection()
     }
 }
