@@ -33,6 +33,10 @@ let package = Package(
             .product(name: "Sieve", package: "Tern"),
             .product(name: "MailCore", package: "Tern"),
         ], swiftSettings: strict),
+        .executableTarget(name: "FuzzManageSieve", dependencies: [
+            "FuzzSupport",
+            .product(name: "ManageSieveSyntax", package: "Tern"),
+        ], swiftSettings: strict),
         .executableTarget(name: "FuzzMessageParser", dependencies: [
             "FuzzSupport",
             .product(name: "MailMessage", package: "Tern"),

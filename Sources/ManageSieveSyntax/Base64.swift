@@ -19,7 +19,8 @@ public enum Base64 {
         return output
     }
 
-    /// The decoded octets, or nil unless `text` is canonical padded base64.
+    /// The decoded octets, or nil unless `text` is canonical padded base64 (found by
+    /// fuzzing: `tin=` once decoded, though only `tio=` encodes its octets).
     public static func decode(_ text: [UInt8]) -> [UInt8]? {
         guard text.count % 4 == 0 else { return nil }
         var output: [UInt8] = []
@@ -39,6 +40,9 @@ public enum Base64 {
                 values.append(value)
             }
             guard padding <= 2, padding == 0 || last else { return nil }
+            // Canonical: the bits the padding leaves over are zero (RFC 4648 §3.5).
+            if padding == 1, values[2] & 0x03 != 0 { return nil }
+            if padding == 2, values[1] & 0x0F != 0 { return nil }
             output.append(values[0] << 2 | values[1] >> 4)
             if values.count > 2 { output.append(values[1] << 4 | values[2] >> 2) }
             if values.count > 3 { output.append(values[2] << 6 | values[3]) }

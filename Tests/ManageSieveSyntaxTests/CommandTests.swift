@@ -94,5 +94,10 @@ struct ResponseTests {
         #expect(Base64.decode(Array("AGE".utf8)) == nil)
         #expect(Base64.decode(Array("A=GE".utf8)) == nil)
         #expect(Base64.decode(Array("AG!A".utf8)) == nil)
+        // Non-zero bits beside the padding: not canonical (a fuzzing finding).
+        #expect(Base64.decode(Array("tin=".utf8)) == nil)
+        #expect(Base64.decode(Array("tio=".utf8)) != nil)
+        #expect(Base64.decode(Array("YR==".utf8)) == nil)
+        #expect(Base64.decode(Array("YQ==".utf8)) == Array("a".utf8))
     }
 }
