@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 # dovecot-imapd (and dovecot-lmtpd, which the shared Dovecot configuration the benchmarks use
 # starts): the peer of the differential test (Tests/EndToEnd/test_dovecot_differential.py);
 # isync (mbsync), curl and openssl (s_client -starttls imap): real clients of the end-to-end tests.
-debian_packages=(libsqlite3-dev python3-pip dovecot-imapd dovecot-lmtpd isync curl openssl)
+# sieve-connect: the real ManageSieve client of Tests/EndToEnd/test_managesieve.py.
+debian_packages=(libsqlite3-dev python3-pip dovecot-imapd dovecot-lmtpd isync curl openssl sieve-connect)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=()
     for package in "${debian_packages[@]}"; do
