@@ -13,8 +13,6 @@ public struct ManageSieveConfiguration: Sendable {
     public var maxScriptSize = 1 << 20
     /// The longest command line, literals excluded.
     public var maxLineLength = 8192
-    /// The largest literal before login (SASL responses need little).
-    public var maxLiteralSizeBeforeLogin = 8 * 1024
     /// How scripts are compiled at PUTSCRIPT and CHECKSCRIPT: the same limits as at delivery.
     public var sieveLimits = SieveLimits()
     /// The Sieve extensions offered (the SIEVE capability, RFC 5804 §1.7).

@@ -22,6 +22,11 @@ extension ManageSieveSession {
             response = .no("Server error, try again later", code: .tryLater)
         }
         ManageSieveEncoder.response(response, into: &output)
+        if response.status == .bye {
+            // The account is gone (deleted while the session ran): the session ends.
+            state = .loggedOut
+            isFinished = true
+        }
         return output
     }
 

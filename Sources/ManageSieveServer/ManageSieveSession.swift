@@ -45,7 +45,8 @@ final class ManageSieveSession {
     private var commandStart: ContinuousClock.Instant?
     private var commandBytes = 0
     private var lastActivity = ContinuousClock.now
-    private(set) var isFinished = false
+    /// The session is over: its task closes the connection.
+    var isFinished = false
 
     init(configuration: ManageSieveConfiguration, environment: SessionEnvironment, connection: Connection,
          transport: ChannelTransport, logger: Logger) {
@@ -56,7 +57,7 @@ final class ManageSieveSession {
         self.logger = logger
         framer = ManageSieveFramer(limits: ManageSieveFramingLimits(
             maximumLineLength: configuration.maxLineLength,
-            maximumLiteralSize: configuration.maxLiteralSizeBeforeLogin))
+            maximumLiteralSize: environment.configuration.maxLiteralSizeBeforeLogin))
     }
 
     /// The greeting is the capability list and `OK` (RFC 5804 §1.7).
@@ -124,7 +125,13 @@ final class ManageSieveSession {
             commandBytes = 0
             switch event {
             case .frame(let frame): try await receive(frame)
-            case .error(let error): try await send(response: Self.answer(to: error))
+            case .error(let error):
+                if case .authenticating = state {
+                    // A SASL response that cannot be read ends the exchange (RFC 5804 §2.1).
+                    state = .notAuthenticated
+                    environment.penalties.release(connection: connection.id)
+                }
+                try await send(response: Self.answer(to: error))
             }
         }
         if framer.isInsideFrame {
@@ -184,7 +191,7 @@ final class ManageSieveSession {
         case .unauthenticate:
             environment.registry.unbind(connection.id)
             state = .notAuthenticated
-            framer.limits.maximumLiteralSize = configuration.maxLiteralSizeBeforeLogin
+            framer.limits.maximumLiteralSize = environment.configuration.maxLiteralSizeBeforeLogin
             logger[metadataKey: "user"] = nil
             try await send(response: .ok("Unauthenticated"))
         default:
