@@ -1,10 +1,8 @@
 public import IMAPServer
 public import Logging
-import MailStore
 import ManageSieveSyntax
 public import NIOCore
 import NIOPosix
-import NIOSSL
 public import ServiceLifecycle
 import Synchronization
 
