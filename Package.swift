@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "LMTPSyntax", targets: ["LMTPSyntax"]),
         // For the SMTP reply parser's fuzz target (the module itself is not pure).
         .library(name: "SieveDelivery", targets: ["SieveDelivery"]),
+        .library(name: "ManageSieveSyntax", targets: ["ManageSieveSyntax"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -85,6 +86,16 @@ let package = Package(
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
+        // ManageSieve (RFC 5804): the pure wire grammar, and the server beside IMAP, which
+        // shares IMAP's login checks, connection limits and TLS identity.
+        .target(name: "ManageSieveSyntax", swiftSettings: strict),
+        .target(name: "ManageSieveServer", dependencies: [
+            "ManageSieveSyntax", "IMAPServer", "Sieve", "MailCore", "MailStore",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], swiftSettings: strict),
         // The LMTP listeners (RFC 2033) in front of the Deliverer.
         .target(name: "LMTPServer", dependencies: [
             "LMTPSyntax", "MailDelivery", "MailStore", "ConnectionGuards",
@@ -94,7 +105,8 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
         .target(name: "TernCLI", dependencies: [
-            "IMAPServer", "MailCore", "MailStore", "SQLiteMailStore", "LMTPServer", "MailDelivery", "SieveDelivery",
+            "IMAPServer", "ManageSieveServer", "ManageSieveSyntax", "Sieve", "MailCore", "MailStore", "SQLiteMailStore",
+            "LMTPServer", "MailDelivery", "SieveDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
@@ -137,6 +149,13 @@ let package = Package(
         ], swiftSettings: strict),
         .testTarget(name: "IMAPServerTests", dependencies: [
             "IMAPServer", "IMAPSyntax", "MailCore", "MailStore", "SQLiteMailStore", "MemoryMailStore", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], swiftSettings: strict),
+        .testTarget(name: "ManageSieveSyntaxTests", dependencies: ["ManageSieveSyntax"], swiftSettings: strict),
+        .testTarget(name: "ManageSieveServerTests", dependencies: [
+            "ManageSieveServer", "ManageSieveSyntax", "IMAPServer", "MailCore", "MailStore", "MemoryMailStore",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

@@ -41,6 +41,10 @@ let package = Package(
             "FuzzSupport",
             .product(name: "SieveDelivery", package: "Tern"),
         ], swiftSettings: strict),
+        .executableTarget(name: "FuzzManageSieve", dependencies: [
+            "FuzzSupport",
+            .product(name: "ManageSieveSyntax", package: "Tern"),
+        ], swiftSettings: strict),
         .executableTarget(name: "FuzzMessageParser", dependencies: [
             "FuzzSupport",
             .product(name: "MailMessage", package: "Tern"),

@@ -179,6 +179,17 @@ SMTP_REPLIES = [
     b"550 5.1.1 <x@example.org>: Recipient address rejected\n451\r\n",
     b"Subject: x\r\n\r\n.line with a dot\n..two\r\n.\r\nend",
 ]
+def managesieve_seeds():
+    """The command lines of Tests/ManageSieveSyntaxTests, whole and as one pipeline, each
+    behind the two control bytes (limits, chunk size) of FuzzManageSieve."""
+    lines = []
+    for path in sorted(glob.glob(os.path.join(ROOT, "Tests", "ManageSieveSyntaxTests", "*.swift"))):
+        for match in re.finditer(STRING, open(path, encoding="utf-8").read()):
+            data = swift_string(match.group(1))
+            if data.endswith(b"\r\n"):
+                lines.append(data)
+    session = b"".join(lines)
+    return [control + line for line in lines + [session] for control in (b"\x00\x07", b"\x01\x01")]
 
 
 def write(target, inputs, limit=None):
@@ -206,6 +217,7 @@ def main():
     write("FuzzSieveParser", sieve_scripts(), limit=4096)
     write("FuzzLMTPParser", lmtp_seeds())
     write("FuzzSMTPReply", SMTP_REPLIES)
+    write("FuzzManageSieve", managesieve_seeds(), limit=4096)
     messages = corpus_messages(args.count) + tricky_messages()
     # A few messages as LF-only mail too, since the parser takes both line ends.
     lf_only = [m.replace(b"\r\n", b"\n") for m in messages[:20]]

@@ -4,6 +4,7 @@ import IMAPServer
 import Logging
 import MailCore
 import MailStore
+import ManageSieveServer
 import ServiceLifecycle
 import SQLiteMailStore
 import UnixSignals
@@ -29,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("lmtp"), help: "HOST:PORT or unix:/PATH to receive mail by LMTP (repeatable; off by default).")
     var lmtpAddresses: [String] = []
+    @Option(name: .customLong("managesieve"), help: "HOST:PORT for ManageSieve (RFC 5804; usually port 4190); repeatable. Default: off.")
+    var manageSieveAddresses: [String] = []
 
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
@@ -46,6 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
             settings.lmtp.listeners = try lmtpAddresses.map {
                 try LMTPSettings.parseListener($0, mode: settings.lmtp.socketMode, option: "--lmtp")
             }
+        }
+        if !manageSieveAddresses.isEmpty {
+            settings.manageSieve.listen = try manageSieveAddresses.map { try Settings.parseAddress($0, option: "--managesieve") }
         }
         if settings.server.tls == nil {
             // `tern cert self-signed` writes here; use it when nothing else is configured.
@@ -94,6 +100,13 @@ struct ServeCommand: AsyncParsableCommand {
             .init(service: server), .init(service: CertificateReloader(server: server, logger: logger)), .init(service: purger)]
         if let lmtp = LMTPService.make(settings: settings, storage: storage, logger: logger) {
             services.append(.init(service: lmtp))
+        }
+        if !settings.manageSieve.listen.isEmpty {
+            // Beside IMAP, with its accounts, login rules, limits and certificate.
+            services.append(.init(service: ManageSieveServer(configuration: settings.manageSieve, sharingWith: server,
+                                                             logger: logger) { address in
+                Console.line("Tern is serving ManageSieve on \(address.displayString)")
+            }))
         }
         let group = ServiceGroup(configuration: .init(
             services: services,

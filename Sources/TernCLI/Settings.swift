@@ -5,6 +5,7 @@ import Logging
 import MailCore
 import MailStore
 import SieveDelivery
+import ManageSieveServer
 import TOMLKit
 
 /// Everything the configuration file can set (TOML; every key optional):
@@ -60,6 +61,11 @@ import TOMLKit
 /// login_cache_lifetime = 3600      # seconds
 /// listen_backlog = 512             # connections queued by the kernel per listener
 /// account_check_interval = 10      # seconds between looks for sessions of deleted accounts
+///
+/// [managesieve]                    # RFC 5804; off unless listen is set (Settings+ManageSieve)
+/// listen = ["127.0.0.1:4190"]
+/// max_scripts = 64                 # per user: NO (QUOTA/MAXSCRIPTS)
+/// max_script_size = 1048576        # bytes: NO (QUOTA/MAXSIZE)
 /// ```
 struct Settings {
     var dataDirectory = "tern-data"
@@ -68,6 +74,7 @@ struct Settings {
     var lmtp = LMTPSettings()
     /// `[sieve]`: Sieve at delivery (see Settings+Sieve.swift).
     var sieve = SieveDeliveryConfiguration()
+    var manageSieve = ManageSieveConfiguration()
 
     init() {}
 
@@ -91,7 +98,8 @@ struct Settings {
 
     private mutating func apply(_ table: TOMLTable, file: String) throws {
         let reader = TableReader(table: table, file: file, section: nil)
-        try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security", "tuning", "lmtp", "sieve"])
+        try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security", "tuning", "lmtp", "sieve",
+                               "managesieve"])
         if let lmtp = try reader.section("lmtp") { try self.lmtp.apply(lmtp.table, file: file) }
         if let value = try reader.string("data_dir") { dataDirectory = value }
         if let value = try reader.string("log_level") {
@@ -169,6 +177,7 @@ struct Settings {
             if let v = try security.int("max_pipelined_commands") { server.maxPipelinedCommands = v }
             if let v = try security.int("max_upload_bytes_per_user") { server.maxUploadBytesPerUser = UInt64(v) }
         }
+        if let section = try reader.section("managesieve") { try applyManageSieve(section) }
         if let tuning = try reader.section("tuning") {
             try tuning.checkKeys(["fetch_page_size", "fetch_streaming_threshold", "fetch_chunk_size",
                                   "search_batch_size", "login_cache_size", "login_cache_lifetime", "listen_backlog",

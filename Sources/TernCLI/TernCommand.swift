@@ -5,7 +5,8 @@ public struct TernCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tern",
         abstract: "Tern, an IMAP server.",
-        subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self, DeliverCommand.self])
+        subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self, DeliverCommand.self,
+                      SieveCommand.self])
 
     public init() {}
 }

@@ -44,6 +44,20 @@ struct GhostPurgerTests {
         #expect(try await Self.ghosts(storage, mailbox, uid) == 0, "forgotten after it")
     }
 
+    @Test("a pass also forgets expired delivery-ledger records (vacation, duplicates), and only those")
+    func ledger() async throws {
+        let (storage, _, _) = try await Self.storeWithGhost()
+        let alice = try #require(try await storage.accounts.user(named: "alice"))
+        let purger = GhostPurger(housekeeping: storage.housekeeping, retentionSeconds: 60,
+                                 logger: Logger(label: "test-purger"))
+        #expect(try await storage.ledger.claim("dup:<a@x>", for: alice.id, until: 100, now: 0))
+        #expect(try await storage.ledger.claim("dup:<b@x>", for: alice.id, until: 300, now: 0))
+        await purger.purge(now: 200)
+        #expect(try await storage.housekeeping.purgeExpiredLedgerRecords(now: 200) == 0,
+                "the pass already forgot the record that expired at 100")
+        #expect(try await storage.ledger.isClaimed("dup:<b@x>", for: alice.id, now: 200), "the other stays")
+    }
+
     @Test("the service purges at start and then every interval, until cancelled")
     func service() async throws {
         let (storage, mailbox, uid) = try await Self.storeWithGhost()

@@ -37,12 +37,12 @@ package struct SignalSink: Sendable {
         closeConnection = close
     }
 
-    func yield(_ signal: ConnectionSignal) {
+    package func yield(_ signal: ConnectionSignal) {
         deliver(signal)
     }
 
     /// Closes the connection from outside its task.
-    func close() {
+    package func close() {
         closeConnection()
     }
 }
@@ -96,6 +96,16 @@ package final class ConnectionRegistry: Sendable {
             state.perUser[user.name, default: 0] += 1
             state.connections[id]?.user = user
             return true
+        }
+    }
+
+    /// Stops counting a connection against its user (ManageSieve's UNAUTHENTICATE, RFC 5804
+    /// §2.14.1).
+    package func unbind(_ id: Int) {
+        state.withLock { state in
+            guard let user = state.connections[id]?.user else { return }
+            state.connections[id]?.user = nil
+            Self.decrement(&state.perUser, user.name)
         }
     }
 

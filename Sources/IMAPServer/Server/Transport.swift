@@ -108,6 +108,10 @@ package final class TransportSwitchHandler: ChannelDuplexHandler, RemovableChann
             // Outside this handler, inside any layer already there (TLS before compression).
             try context.pipeline.syncOperations.addHandler(handler, position: .before(self))
             context.fireChannelRead(wrapInboundOut(.transportSwitched))
+            // Hand the marker over now: a protocol whose server speaks first after the switch
+            // (ManageSieve re-sends its capabilities, RFC 5804 §2.2) must not wait for the
+            // client's next bytes.
+            context.fireChannelReadComplete()
             promise?.succeed()
         } catch {
             promise?.fail(error)
