@@ -3,20 +3,16 @@ import TOMLKit
 
 extension Settings {
     /// `[managesieve]` (RFC 5804): `listen` (one `HOST:PORT` or a list), `max_scripts`,
-    /// `max_script_size`. The script size limit is also the Sieve compiler's, so that every
-    /// script stored compiles at delivery.
+    /// `max_script_size`. The script size limit is the Sieve compiler's (`[sieve]
+    /// max_script_size`, which this one overrides), so that every script stored compiles at
+    /// delivery.
     mutating func applyManageSieve(_ section: TableReader) throws {
         try section.checkKeys(["listen", "max_scripts", "max_script_size"])
         if let addresses = try section.stringOrStringList("listen") {
             manageSieve.listen = try addresses.map { try Self.parseAddress($0, option: "managesieve.listen") }
         }
         if let v = try section.int("max_scripts") { manageSieve.maxScripts = v }
-        if let v = try section.int("max_script_size") { setMaxScriptSize(v) }
-    }
-
-    mutating func setMaxScriptSize(_ size: Int) {
-        manageSieve.maxScriptSize = size
-        manageSieve.sieveLimits.maximumScriptSize = size
+        if let v = try section.int("max_script_size") { sieve.limits.maximumScriptSize = v }
     }
 }
 

@@ -177,7 +177,6 @@ struct Settings {
             if let v = try security.int("max_pipelined_commands") { server.maxPipelinedCommands = v }
             if let v = try security.int("max_upload_bytes_per_user") { server.maxUploadBytesPerUser = UInt64(v) }
         }
-        if let section = try reader.section("managesieve") { try applyManageSieve(section) }
         if let tuning = try reader.section("tuning") {
             try tuning.checkKeys(["fetch_page_size", "fetch_streaming_threshold", "fetch_chunk_size",
                                   "search_batch_size", "login_cache_size", "login_cache_lifetime", "listen_backlog",
@@ -192,6 +191,11 @@ struct Settings {
             if let v = try tuning.double("account_check_interval") { server.accountCheckIntervalSeconds = v }
         }
         if let section = try reader.section("sieve") { try applySieve(section, file: file) }
+        if let section = try reader.section("managesieve") { try applyManageSieve(section) }
+        // ManageSieve checks a script with exactly the limits and extensions delivery compiles it with.
+        manageSieve.maxScriptSize = sieve.limits.maximumScriptSize
+        manageSieve.sieveLimits = sieve.limits
+        manageSieve.extensions = sieve.extensions
         server.tickIntervalSeconds = min(5, server.preAuthTimeoutSeconds / 4, server.idleTimeoutSeconds / 4,
                                          server.idleCommandTimeoutSeconds / 4, server.idleKeepaliveSeconds / 2,
                                          server.commandTimeoutSeconds / 4)
