@@ -57,14 +57,46 @@ extension IMAPServer {
                 let session = Session(environment: environment, connection: context, output: output,
                                       signals: signals, logger: logger)
                 defer { session.end() }
-                try await session.greet()
+                let turns = SessionTurns(session)
+                try await turns.greet()
                 for try await input in inbound {
-                    try await session.handle(input)
+                    try await turns.handle(input)
                     if session.isFinished { break }
                 }
             }
         } catch {
             logger.debug("connection ended with error", metadata: ["error": "\(error)"])
         }
+    }
+}
+
+/// Runs the session's work for each event in a child task of the connection's task, which only
+/// waits for input.
+///
+/// Swift's task allocator keeps every slab a task's async frames ever needed until the task
+/// ends (slabs are reused, never freed). Were commands run in the connection's own task, an
+/// idle session would keep, for its whole life, the memory of the deepest call chain it ever
+/// ran (LOGIN, SELECT and the store beneath them: some 20 KiB of frames). A child task's slabs
+/// go back to the heap as soon as its event is handled, so an idling connection holds only the
+/// frames of its wait for input.
+///
+/// One child runs at a time and the connection's task awaits it before touching the session
+/// again: the session is never used by two tasks at once, which is what `@unchecked Sendable`
+/// asserts here.
+private struct SessionTurns: @unchecked Sendable {
+    private let session: Session
+
+    init(_ session: Session) {
+        self.session = session
+    }
+
+    func greet() async throws {
+        async let greeted: Void = session.greet()
+        try await greeted
+    }
+
+    func handle(_ input: ConnectionInput) async throws {
+        async let handled: Void = session.handle(input)
+        try await handled
     }
 }
