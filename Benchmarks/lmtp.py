@@ -13,6 +13,7 @@ import threading
 import time
 
 import common
+import servers
 
 USERS = [f"bench-lmtp-{n}" for n in range(10)]
 
@@ -109,6 +110,9 @@ def run(ctx):
     args = ctx.args
     messages = ctx.messages(args.lmtp_messages)
     targets = ctx.targets("lmtp")
+    for target in targets:
+        if isinstance(target, servers.TernServer):
+            target.lmtp_port = servers.free_port()
     result = {"parameters": {"messages": len(messages), "connections": args.lmtp_connections,
                              "bytes": sum(len(m) for m in messages)},
               "servers": [{"name": t.name, "describe": t.describe()} for t in targets], "figures": {}}
