@@ -174,6 +174,48 @@ def test_trickling_client_is_closed(tmp_path):
         server.stop()
 
 
+def test_client_that_never_reads_its_replies_is_closed(tmp_path):
+    """A client that pipelines commands and never reads the replies: once the replies fill the
+    socket buffers, nothing moves, and the write deadline lets the connection go."""
+    server = start_lmtp_server(tmp_path, config_text=LMTP_CONFIG + "write_timeout = 2\ncommand_timeout = 60\n")
+    try:
+        client = LMTPClient(server.lmtp_port)
+        client.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        client.lhlo()
+        client.sock.setblocking(False)
+        flood = b"NOOP\r\n" * 400_000
+        sent, started = 0, time.monotonic()
+        while sent < len(flood) and time.monotonic() - started < 3:
+            try:
+                sent += client.sock.send(flood[sent:])
+            except BlockingIOError:
+                time.sleep(0.01)
+            except (BrokenPipeError, ConnectionResetError):
+                break
+        client.sock.setblocking(True)
+
+        def server_side_open():
+            client_port = client.sock.getsockname()[1]
+            with open("/proc/net/tcp") as table:
+                next(table)
+                for line in table:
+                    fields = line.split()
+                    if (int(fields[1].split(":")[1], 16) == server.lmtp_port
+                            and int(fields[2].split(":")[1], 16) == client_port and fields[3] in ("01", "08")):
+                        return True
+            return False
+
+        deadline = time.monotonic() + 15
+        while server_side_open() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not server_side_open(), "the server kept a connection whose replies are never read"
+        # The server itself is fine.
+        other = LMTPClient(server.lmtp_port)
+        assert other.lhlo().startswith("250")
+    finally:
+        server.stop()
+
+
 def test_idle_session_sees_delivery(lmtp_server):
     imap = lmtp_server.raw()
     imap.command("a", "LOGIN alice secret-a")
