@@ -153,6 +153,19 @@ final class FileBlobReader: BlobReader {
         }
     }
 
+    /// The first `count` bytes of a blob file (fewer if it is shorter); nil if it does not
+    /// exist. Blocks: call it on the file threads.
+    static func readPrefix(of path: String, count: Int) throws -> [UInt8]? {
+        let fd: Int32
+        do {
+            fd = try POSIXFile.open(path, flags: O_RDONLY)
+        } catch let error as FileSystemError where error.code == ENOENT {
+            return nil
+        }
+        defer { POSIXFile.close(fd) }
+        return try POSIXFile.read(fd, offset: 0, count: count, path: path)
+    }
+
     private init(path: String, io: FileIO, size: UInt64, fd: Int32 = -1, contents: [UInt8]? = nil) {
         self.path = path
         self.io = io

@@ -228,4 +228,9 @@ public final class SQLiteMailStore: MailStoreBackend {
         else { throw MailStoreError.blobMissing(blob) }
         return reader
     }
+
+    public func readPrefixes(_ requests: [(blob: BlobID, count: Int)]) async throws -> [[UInt8]?] {
+        let files = requests.map { (path: self.files.path(of: $0.blob), count: $0.count) }
+        return try await io.run { try files.map { file in try file.path.flatMap { try FileBlobReader.readPrefix(of: $0, count: file.count) } } }
+    }
 }

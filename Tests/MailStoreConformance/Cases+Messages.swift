@@ -91,6 +91,15 @@ extension MailStoreConformance {
             try expectEqual(try await reader.read(offset: UInt64(bytes.count) + 5, count: 10), [], "a read after the end")
             try expectEqual(try await reader.withContents { Array($0) }, bytes, "the whole message in place")
             try expectEqual(try await f.contents(of: record.blob, piece: 65_536), bytes, "whole message")
+            let small = try await f.stage("Subject: short\r\n\r\nBody\r\n")
+            _ = try await store.messages.append([NewMessage(blob: small, flags: MessageFlags(), internalDate: nil)],
+                                                to: inbox.id, as: .administrator)
+            let prefixes = try await store.blobs.readPrefixes([(record.blob, header.count), (BlobID(rawValue: String(repeating: "0", count: 64)), 10),
+                                                               (small.id, 1000)])
+            try expectEqual(prefixes.count, 3, "one answer per request, in order")
+            try expectEqual(prefixes[0], header, "the header of the long message, in one batch")
+            try expect(prefixes[1] == nil, "a blob that does not exist is nil")
+            try expectEqual(prefixes[2], Array("Subject: short\r\n\r\nBody\r\n".utf8), "a prefix longer than the blob is the blob")
         },
 
         ConformanceCase("upload: header size without a body, with bare LF, and identical content shares a blob") { store in

@@ -82,9 +82,13 @@ struct SearchRunner {
         var matches: [Int] = []
         var needBody: [SearchSubject] = []
         if program.usesHeader {
-            for var subject in batch {
+            let subjects = batch.filter { $0.record != nil }
+            let headers = try await store.blobs.readPrefixes(subjects.map { ($0.record!.blob, Int($0.record!.headerSize)) })
+            for (var subject, header) in zip(subjects, headers) {
                 guard let record = subject.record else { continue }
-                guard let header = try await read(record, count: record.headerSize) else { continue }
+                var found = header
+                if found == nil { found = try await missing(record) }
+                guard let header = found else { continue }
                 subject.content = SearchContent(header: header)
                 switch program.criterion.evaluate(subject) {
                 case true?: matches.append(Int(subject.sequence) - 1)
@@ -122,13 +126,14 @@ struct SearchRunner {
         return matches
     }
 
-    /// The first `count` bytes of a message; nil if its ghost was purged (and its bytes went
-    /// with it) while the search ran, which RFC 2180 §4.3 lets a search leave out. A blob
+    /// For a message whose bytes were not found: nil if its ghost was purged (and its bytes
+    /// went with it) while the search ran, which RFC 2180 §4.3 lets a search leave out. A blob
     /// missing while a message or ghost references it is damage: `blobMissing`.
-    private func read(_ record: MessageRecord, count: UInt64) async throws -> [UInt8]? {
-        guard let blob = try await open(record) else { return nil }
-        defer { blob.close() }
-        return try await blob.read(offset: 0, count: Int(count))
+    private func missing(_ record: MessageRecord) async throws -> [UInt8]? {
+        let current = try await store.messages.recordsOrGhosts(in: mailbox, uids: [record.uid],
+                                                               withStructure: false, as: principal)
+        if current.isEmpty { return nil }
+        throw MailStoreError.blobMissing(record.blob)
     }
 
     /// Runs `body` over the whole stored message (`BlobReader.withContents`); nil if another
@@ -145,11 +150,9 @@ struct SearchRunner {
     private func open(_ record: MessageRecord) async throws -> (any BlobReader)? {
         do {
             return try await store.blobs.openBlob(record.blob)
-        } catch MailStoreError.blobMissing(let id) {
-            let current = try await store.messages.recordsOrGhosts(in: mailbox, uids: [record.uid],
-                                                                   withStructure: false, as: principal)
-            if current.isEmpty { return nil }
-            throw MailStoreError.blobMissing(id)
+        } catch MailStoreError.blobMissing {
+            _ = try await missing(record)
+            return nil
         }
     }
 

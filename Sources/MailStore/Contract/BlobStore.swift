@@ -12,6 +12,28 @@ public protocol BlobStore: Sendable {
     func makeStagingFile(expectedSize: UInt64) async throws -> any StagingFile
     /// Opens a stored message's bytes; throws `blobMissing` if they are gone.
     func openBlob(_ blob: BlobID) async throws -> any BlobReader
+    /// The first `count` bytes of each blob (fewer for a shorter one), nil for a blob that is
+    /// gone: SEARCH's header pass over a page of messages, in one trip to where file work runs
+    /// rather than one per message.
+    func readPrefixes(_ requests: [(blob: BlobID, count: Int)]) async throws -> [[UInt8]?]
+}
+
+extension BlobStore {
+    /// One `openBlob` and read per request: for a backend whose reads cost no trip.
+    public func readPrefixes(_ requests: [(blob: BlobID, count: Int)]) async throws -> [[UInt8]?] {
+        var result: [[UInt8]?] = []
+        result.reserveCapacity(requests.count)
+        for (blob, count) in requests {
+            do {
+                let reader = try await openBlob(blob)
+                defer { reader.close() }
+                result.append(try await reader.read(offset: 0, count: count))
+            } catch MailStoreError.blobMissing {
+                result.append(nil)
+            }
+        }
+        return result
+    }
 }
 
 extension BlobStore {
