@@ -106,12 +106,24 @@ struct SearchRunner {
         let structures = try await store.messages.recordsOrGhosts(in: mailbox, uids: needBody.map { UID($0.uid) },
                                                                   withStructure: true, as: principal)
         var cursor = 0
+        var small: [(subject: SearchSubject, stored: [UInt8]?)] = []
+        var smallBytes: UInt64 = 0
         for subject in needBody {
             guard let record = subject.record else { continue }
             while cursor < structures.count && structures[cursor].uid.rawValue < subject.uid { cursor += 1 }
             let stored = cursor < structures.count && structures[cursor].uid.rawValue == subject.uid
                 ? structures[cursor].structure : nil
-            // The message is searched where it lies (a mapping of the stored file), never
+            if record.size <= Self.smallMessage {
+                // Small messages are read a group at a time, in one trip to the file threads.
+                small.append((subject, stored))
+                smallBytes += record.size
+                if smallBytes >= Self.groupBytes {
+                    matches += try await evaluateInMemory(small, program)
+                    (small, smallBytes) = ([], 0)
+                }
+                continue
+            }
+            // A large message is searched where it lies (a mapping of the stored file), never
             // copied into memory whole.
             let (sequence, uid, isRecent) = (subject.sequence, subject.uid, subject.isRecent)
             let matched = try await withMessage(record) { bytes in
@@ -122,6 +134,32 @@ struct SearchRunner {
                 return program.criterion.evaluate(subject) == true
             }
             if matched == true { matches.append(Int(sequence) - 1) }
+        }
+        matches += try await evaluateInMemory(small, program)
+        return matches
+    }
+
+    /// Messages up to this size are read whole, a group at a time.
+    static let smallMessage: UInt64 = 256 * 1024
+    /// The most message bytes one group holds in memory.
+    static let groupBytes: UInt64 = 4 * 1024 * 1024
+
+    /// Reads a group of small messages in one go and evaluates each; returns the matching
+    /// positions.
+    private func evaluateInMemory(_ group: [(subject: SearchSubject, stored: [UInt8]?)],
+                                  _ program: SearchProgram) async throws -> [Int] {
+        guard !group.isEmpty else { return [] }
+        let contents = try await store.blobs.readPrefixes(group.map { ($0.subject.record!.blob, Int($0.subject.record!.size)) })
+        var matches: [Int] = []
+        for ((subject, stored), bytes) in zip(group, contents) {
+            guard let record = subject.record else { continue }
+            var found = bytes
+            if found == nil { found = try await missing(record) }
+            guard let message = found else { continue }
+            let structure = message.withUnsafeBytes { Self.structure(stored, of: $0) }
+            var evaluated = subject
+            evaluated.content = SearchContent(message: message, headerSize: Int(record.headerSize), structure: structure)
+            if program.criterion.evaluate(evaluated) == true { matches.append(Int(subject.sequence) - 1) }
         }
         return matches
     }
