@@ -122,6 +122,23 @@ class TernServer:
         return RawClient(self.port)
 
 
+def closed_by_server(client, timeout=5):
+    """True if the server closes `client`'s connection within `timeout` seconds; whatever it
+    sends before is kept in `client.buffer`. For every raw client of these tests (IMAP, LMTP,
+    ManageSieve), over TCP or TLS."""
+    client.sock.settimeout(timeout)
+    try:
+        while True:
+            chunk = client.sock.recv(65536)
+            if not chunk:
+                return True
+            client.buffer += chunk
+    except (ConnectionResetError, BrokenPipeError, ssl.SSLError):
+        return True
+    except socket.timeout:
+        return False
+
+
 class RawClient:
     """A byte-level IMAP client for exact exchanges and malformed input."""
 
@@ -175,17 +192,7 @@ class RawClient:
 
     def closed(self, timeout=5):
         """True if the server closes the connection (reading any pending lines first)."""
-        self.sock.settimeout(timeout)
-        try:
-            while True:
-                chunk = self.sock.recv(65536)
-                if not chunk:
-                    return True
-                self.buffer += chunk
-        except (ConnectionResetError, BrokenPipeError):
-            return True
-        except socket.timeout:
-            return False
+        return closed_by_server(self, timeout)
 
     def close(self):
         self.sock.close()

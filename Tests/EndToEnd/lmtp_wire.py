@@ -4,7 +4,7 @@ that reads replies (RFC 5321 §4.2: `code-text` continuation lines, `code text` 
 import socket
 import time
 
-from conftest import TEST_CONFIG, TernServer, free_port
+from conftest import TEST_CONFIG, TernServer, closed_by_server, free_port
 
 LMTP_CONFIG = TEST_CONFIG + """
 [lmtp]
@@ -67,17 +67,7 @@ class LMTPClient:
         return self.command(f"LHLO {name}")
 
     def closed(self, timeout=5):
-        self.sock.settimeout(timeout)
-        try:
-            while True:
-                chunk = self.sock.recv(65536)
-                if not chunk:
-                    return True
-                self.buffer += chunk
-        except (ConnectionResetError, BrokenPipeError):
-            return True
-        except socket.timeout:
-            return False
+        return closed_by_server(self, timeout)
 
     def close(self):
         self.sock.close()

@@ -4,10 +4,9 @@ listener, and a byte-level client that reads responses with their literals."""
 import base64
 import re
 import socket
-import ssl
 import time
 
-from conftest import TEST_CONFIG, TernServer, client_context, free_port
+from conftest import TEST_CONFIG, TernServer, client_context, closed_by_server, free_port
 
 
 class SieveServer(TernServer):
@@ -108,19 +107,7 @@ class SieveWire:
         return self.final(f'AUTHENTICATE "PLAIN" "{token}"')
 
     def closed(self, timeout=5):
-        self.sock.settimeout(timeout)
-        try:
-            while True:
-                chunk = self.sock.recv(65536)
-                if not chunk:
-                    return True
-                self.buffer += chunk
-        except (ConnectionResetError, BrokenPipeError):
-            return True
-        except socket.timeout:
-            return False
-        except ssl.SSLError:
-            return True
+        return closed_by_server(self, timeout)
 
     def close(self):
         self.sock.close()
