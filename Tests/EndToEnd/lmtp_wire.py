@@ -4,7 +4,7 @@ that reads replies (RFC 5321 §4.2: `code-text` continuation lines, `code text` 
 import socket
 import time
 
-from conftest import TEST_CONFIG, TernServer, closed_by_server, free_port
+from conftest import TEST_CONFIG, RawClient, TernServer, free_port
 
 LMTP_CONFIG = TEST_CONFIG + """
 [lmtp]
@@ -27,7 +27,9 @@ def start_lmtp_server(tmp_path, config_text=LMTP_CONFIG, users=(("alice", "secre
     return server
 
 
-class LMTPClient:
+class LMTPClient(RawClient):
+    """A raw LMTP client: RawClient's byte reading, with SMTP-style replies."""
+
     def __init__(self, port=None, path=None, timeout=15):
         if path:
             self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -38,19 +40,8 @@ class LMTPClient:
         self.buffer = b""
         self.greeting = self.reply()
 
-    def send(self, data):
-        if isinstance(data, str):
-            data = data.encode()
-        self.sock.sendall(data)
-
     def line(self):
-        while b"\r\n" not in self.buffer:
-            chunk = self.sock.recv(65536)
-            if not chunk:
-                raise ConnectionError(f"connection closed; pending {self.buffer!r}")
-            self.buffer += chunk
-        line, self.buffer = self.buffer.split(b"\r\n", 1)
-        return line.decode("utf-8", "replace")
+        return self.readline().decode("utf-8", "replace")
 
     def reply(self):
         """One reply: its lines joined by newlines, e.g. '250 2.1.0 Sender OK'."""
@@ -65,12 +56,6 @@ class LMTPClient:
 
     def lhlo(self, name="test.example"):
         return self.command(f"LHLO {name}")
-
-    def closed(self, timeout=5):
-        return closed_by_server(self, timeout)
-
-    def close(self):
-        self.sock.close()
 
 
 def stuff(message):
