@@ -98,7 +98,7 @@ let package = Package(
         ], swiftSettings: strict),
         // The LMTP listeners (RFC 2033) in front of the Deliverer.
         .target(name: "LMTPServer", dependencies: [
-            "LMTPSyntax", "MailDelivery", "MailStore", "ConnectionGuards",
+            "LMTPSyntax", "MailDelivery", "MailStore", "MailCore", "ConnectionGuards",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),

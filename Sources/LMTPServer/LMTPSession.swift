@@ -1,5 +1,6 @@
 import ConnectionGuards
 import LMTPSyntax
+import MailCore
 import Logging
 import MailDelivery
 
@@ -132,7 +133,7 @@ final class LMTPSession {
     private func handle(line: [UInt8]) async {
         switch LMTPCommandParser.parse(line) {
         case .failure(let error):
-            logger.debug("bad command", metadata: ["error": "\(error)"])
+            logger.debug("bad command", metadata: ["error": "\(LoggedText(String(describing: error)))"])
             reply(error.reply)
         case .success(let command):
             await dispatch(command)

@@ -78,7 +78,7 @@ public struct Deliverer: Sendable {
         let duplicates = DuplicateSuppression(configuration: configuration, storage: storage)
         do {
             if try await duplicates.isDuplicate(messageID: messageID, for: recipient.user, now: now) {
-                logger.info("duplicate delivery suppressed", metadata: ["message-id": "\(messageID ?? "")"])
+                logger.info("duplicate delivery suppressed", metadata: ["message-id": "\(LoggedText(messageID ?? ""))"])
                 return .delivered(mailboxes: [], duplicate: true)
             }
             let defaultTarget = try await self.defaultTarget(for: recipient)
@@ -87,7 +87,7 @@ public struct Deliverer: Sendable {
             switch decision {
             case .reject(let reason):
                 await duplicates.forget(messageID: messageID, for: recipient.user)
-                logger.info("delivery rejected by filter", metadata: ["reason": "\(reason)"])
+                logger.info("delivery rejected by filter", metadata: ["reason": "\(LoggedText(reason))"])
                 return .rejected(reason: reason)
             case .temporaryFailure(let reason):
                 await duplicates.forget(messageID: messageID, for: recipient.user)
@@ -97,7 +97,7 @@ public struct Deliverer: Sendable {
                 for target in Self.merged(targets) {
                     stored.append(try await file(blob, into: target, of: recipient.user, logger: logger))
                 }
-                logger.info("delivered", metadata: ["mailboxes": "\(stored)", "size": "\(blob.size)"])
+                logger.info("delivered", metadata: ["mailboxes": "\(LoggedText(stored.joined(separator: ", ")))", "size": "\(blob.size)"])
                 return .delivered(mailboxes: stored)
             }
         } catch {
@@ -128,13 +128,13 @@ public struct Deliverer: Sendable {
                 mailbox = try await storage.mailboxes.create(MailboxPath(owner: user.id, name: name), specialUse: nil,
                                                              as: .administrator)
             } catch {
-                logger.warning("could not create mailbox for delivery", metadata: ["mailbox": "\(name)", "error": "\(error)"])
+                logger.warning("could not create mailbox for delivery", metadata: ["mailbox": "\(LoggedText(name))", "error": "\(LoggedText(String(describing: error)))"])
                 mailbox = try await storage.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name), as: .administrator)
             }
         }
         if mailbox == nil || mailbox?.selectable == false {
             if name != "INBOX" {
-                logger.notice("mailbox for delivery does not exist, filed into INBOX", metadata: ["mailbox": "\(name)"])
+                logger.notice("mailbox for delivery does not exist, filed into INBOX", metadata: ["mailbox": "\(LoggedText(name))"])
             }
             mailbox = try await storage.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: "INBOX"), as: .administrator)
         }

@@ -162,7 +162,7 @@ struct FilterRun {
 
     /// Logs a problem to the server log and (unless `userLog` is false) to the user's Sieve log.
     func report(_ text: String, userLog: Bool = true) async {
-        filter.logger.warning("sieve: \(text)", metadata: ["user": "\(recipient.user.name)"])
+        filter.logger.warning("sieve", metadata: ["user": "\(recipient.user.name)", "problem": "\(LoggedText(text, limit: 512))"])
         guard userLog else { return }
         do {
             try await filter.storage.sieveScripts.appendSieveLog(text, of: recipient.user.id, at: now)
@@ -174,6 +174,6 @@ struct FilterRun {
 
     /// An informational line for the server log only.
     func note(_ text: String) {
-        filter.logger.info("sieve: \(text)", metadata: ["user": "\(recipient.user.name)"])
+        filter.logger.info("sieve", metadata: ["user": "\(recipient.user.name)", "note": "\(LoggedText(text, limit: 512))"])
     }
 }

@@ -101,19 +101,23 @@ def relay():
 
 @pytest.fixture
 def delivery_server(tmp_path, relay):
-    config = TEST_CONFIG + f"""
+    config = delivery_config(relay)
+    server = SieveServer(tmp_path / "data", config_text=config, log_file=tmp_path / "server.log")
+    server.add_user("alice", "secret-a")
+    server.lmtp_port = free_port()
+    server.start_sieve(extra_args=("--lmtp", f"127.0.0.1:{server.lmtp_port}"))
+    yield server
+    server.stop()
+
+
+def delivery_config(relay):
+    return TEST_CONFIG + f"""
 [lmtp]
 domains = ["example.org"]
 
 [sieve]
 relay = "127.0.0.1:{relay.port}"
 """
-    server = SieveServer(tmp_path / "data", config_text=config)
-    server.add_user("alice", "secret-a")
-    server.lmtp_port = free_port()
-    server.start_sieve(extra_args=("--lmtp", f"127.0.0.1:{server.lmtp_port}"))
-    yield server
-    server.stop()
 
 
 def upload_filter(server, script=FILTER):
@@ -234,3 +238,15 @@ def test_fileinto_a_missing_mailbox_keeps_the_message_and_writes_the_users_log(d
     assert mailbox_contents(delivery_server, "Nowhere") is None, "no :create, no mailbox"
     log = delivery_server.tern("sieve", "log", "alice").stdout
     assert log.strip(), "the user's Sieve log records the failure"
+
+
+def test_a_mailbox_name_with_line_breaks_cannot_forge_a_log_line(delivery_server, relay, tmp_path):
+    # A Sieve string may hold CRLF (RFC 5228 §2.4.2); a name made at run time (RFC 5229)
+    # reaches delivery, which refuses it, and the server log shows it escaped.
+    upload_filter(delivery_server, 'require ["fileinto", "variables"];\r\n'
+                  'set "name" "Nowhere\r\n2026-12-06 FORGED line";\r\nfileinto "${name}";\r\n')
+    lmtp_send(delivery_server, message("escaped"))
+    assert [s for s, _ in mailbox_contents(delivery_server, "INBOX")] == ["escaped"]
+    log = (tmp_path / "server.log").read_text()
+    assert "Nowhere\\r\\n2026-12-06 FORGED line" in log, "the name is logged, escaped"
+    assert not any(line.startswith("2026-12-06 FORGED") for line in log.splitlines()), "no forged line"

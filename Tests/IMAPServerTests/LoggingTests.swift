@@ -1,4 +1,5 @@
 @testable import IMAPServer
+import MailCore
 import Testing
 
 /// What a client can put into the server's log (CWE-117; RFC 9051 §11): quoted, escaped and

@@ -1,3 +1,4 @@
+import MailCore
 import Logging
 
 extension Session {

@@ -6,7 +6,7 @@
 /// a LOGIN literal), hide text, or fill the log with one long value (CWE-117). Client text in
 /// the protocol is bytes (RFC 9051 §4.3); invalid UTF-8 shows as U+FFFD.
 package struct LoggedText: CustomStringConvertible, Sendable {
-    static let defaultLimit = 128
+    package static let defaultLimit = 128
 
     package let description: String
 
@@ -39,7 +39,7 @@ package struct LoggedText: CustomStringConvertible, Sendable {
         description = text
     }
 
-    init(bytes: [UInt8], limit: Int = LoggedText.defaultLimit) {
+    package init(bytes: [UInt8], limit: Int = LoggedText.defaultLimit) {
         self.init(String(decoding: bytes, as: UTF8.self), limit: limit)
     }
 
