@@ -29,7 +29,7 @@ final class SearchContent {
 
     private lazy var fields = HeaderFields(parsing: withBytes { Array($0[..<headerSize]) })
     /// Case-folded decoded values of the fields looked up so far, by lower-cased name.
-    private var foldedValues: [String: [[UInt8]]] = [:]
+    private var foldedFields: [String: FoldedFields] = [:]
     /// Case-folded address text (`SearchAddresses`) of the address fields searched so far.
     private var foldedAddresses: [String: [[UInt8]]] = [:]
     private var foldedHeader: [UInt8]?
@@ -76,24 +76,21 @@ final class SearchContent {
     /// addresses alike.
     func header(named name: String, contains needle: [UInt8]) -> Bool {
         if needle.isEmpty { return fields.first(named: name) != nil }
-        let key = name.lowercased()
-        let values: [[UInt8]]
-        if let cached = foldedValues[key] {
-            values = cached
-        } else {
-            values = fields.all(named: name).map { SearchFolding.folded(fields.decodedValue(of: $0)) }
-            foldedValues[key] = values
-        }
-        return values.contains { Self.contains($0, needle) }
+        return foldedValues(of: name).values.contains { Self.contains($0, needle) }
     }
 
     /// Whether an address field named `name` contains `needle` (RFC 9051 §6.4.4 FROM, TO, CC,
     /// BCC: "the envelope structure's FROM field"): in its decoded header text, or in its
     /// addresses as the envelope parses them (`SearchAddresses`); an empty needle asks whether
     /// the field exists.
+    ///
+    /// The address form is built only when it could find more than the text did: not when
+    /// the fields are written plainly and the needle stays within one address or word
+    /// (`SearchAddresses.isWrittenPlainly`, `staysWithinOneWord`), the common case.
     func addresses(named name: String, contains needle: [UInt8]) -> Bool {
         if header(named: name, contains: needle) { return true }
         if needle.isEmpty { return false }
+        if foldedValues(of: name).plain && SearchAddresses.staysWithinOneWord(needle) { return false }
         let key = name.lowercased()
         let values: [[UInt8]]
         if let cached = foldedAddresses[key] {
@@ -106,6 +103,21 @@ final class SearchContent {
             foldedAddresses[key] = values
         }
         return values.contains { Self.contains($0, needle) }
+    }
+
+    /// The case-folded decoded values of the fields named `name`, and whether all of them are
+    /// written plainly as addresses (`SearchAddresses.isWrittenPlainly`), each worked out once.
+    private func foldedValues(of name: String) -> FoldedFields {
+        let key = name.lowercased()
+        if let cached = foldedFields[key] { return cached }
+        var folded = FoldedFields(values: [], plain: true)
+        for field in fields.all(named: name) {
+            let unfolded = fields.unfoldedValue(of: field)
+            folded.values.append(SearchFolding.folded(EncodedWordDecoder.decode(unfolded)))
+            folded.plain = folded.plain && SearchAddresses.isWrittenPlainly(unfolded)
+        }
+        foldedFields[key] = folded
+        return folded
     }
 
     /// The date of the message's Date: field (the last one, as ENVELOPE reports it), or nil
@@ -185,6 +197,14 @@ final class SearchContent {
             }
         }
     }
+}
+
+/// The fields of one name as a search compares them.
+private struct FoldedFields {
+    /// Each field's decoded value, case-folded.
+    var values: [[UInt8]]
+    /// Every field is written plainly as addresses (`SearchAddresses.isWrittenPlainly`).
+    var plain: Bool
 }
 
 /// One piece of a message's text below its top-level header, in message order.
