@@ -18,7 +18,7 @@ extension Session {
                                    "BINARY", "IDLE", "ID", "NAMESPACE", "ENABLE", "MOVE",
                                    "CONDSTORE", "QRESYNC", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE",
                                    "CREATE-SPECIAL-USE", "STATUS=SIZE", "MULTIAPPEND", "ESEARCH", "SEARCHRES",
-                                   "OBJECTID", "SAVEDATE",
+                                   "OBJECTID", "SAVEDATE", "WITHIN",
                                    Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
         if state.user != nil {
             list.append("COMPRESS=DEFLATE")  // RFC 4978: a command of the authenticated state
