@@ -32,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         .target(name: "MailCore", swiftSettings: strict),
@@ -85,6 +86,7 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "X509", package: "swift-certificates"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "CompressNIO", package: "compress-nio"),
         ], swiftSettings: strict),
         // ManageSieve (RFC 5804): the pure wire grammar, and the server beside IMAP, which
         // shares IMAP's login checks, connection limits and TLS identity.
@@ -152,6 +154,8 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "CompressNIO", package: "compress-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "ManageSieveSyntaxTests", dependencies: ["ManageSieveSyntax"], swiftSettings: strict),
         .testTarget(name: "ManageSieveServerTests", dependencies: [

@@ -8,6 +8,8 @@ Suites (`--suite`; default append-fetch, or every suite with --quick; `all` runs
   memory          memory of 10,000 idling sessions (memory.py)
   qresync         SELECT QRESYNC, SELECT, FETCH flags, SEARCH on 100,000 messages (qresync.py)
   lmtp            LMTP deliveries/s to 1 and to 10 recipients, beside dovecot-lmtpd (lmtp.py)
+  compress        bytes on the wire and time of FETCH of the corpus, without and with
+                  COMPRESS=DEFLATE (compress.py)
 
 Every server listens on a free port of 127.0.0.1 only, with its data in one temporary
 directory; every process is started and stopped here. See Benchmarks/README.md.
@@ -31,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import access  # noqa: E402
 import appendfetch  # noqa: E402
 import common  # noqa: E402
+import compress  # noqa: E402
 import corpus  # noqa: E402
 import idle  # noqa: E402
 import imapload  # noqa: E402
@@ -40,7 +43,7 @@ import qresync  # noqa: E402
 import servers  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SUITES = ["append-fetch", "message-access", "idle", "memory", "qresync", "lmtp"]
+SUITES = ["append-fetch", "message-access", "idle", "memory", "qresync", "lmtp", "compress"]
 
 # (option, full value, --quick value) of each suite's scale.
 SCALES = [
@@ -50,6 +53,7 @@ SCALES = [
     ("qresync_messages", 100_000, 2_000), ("qresync_stores", 100, 20), ("qresync_runs", 5, 2),
     ("qresync_text_runs", 3, 1),
     ("lmtp_messages", 2_000, 50), ("lmtp_connections", 4, 2),
+    ("compress_messages", 10_000, 200), ("compress_runs", 3, 1),
 ]
 
 
@@ -118,6 +122,9 @@ def parse_arguments(argv):
     group = parser.add_argument_group("lmtp suite")
     group.add_argument("--lmtp-messages", type=int, metavar="N", help="corpus messages delivered per phase (default 2000)")
     group.add_argument("--lmtp-connections", type=int, metavar="C", help="parallel LMTP connections (default 4)")
+    group = parser.add_argument_group("compress suite")
+    group.add_argument("--compress-messages", type=int, metavar="N", help="messages fetched (default 10000)")
+    group.add_argument("--compress-runs", type=int, metavar="R", help="timed runs per mode (default 3)")
     args = parser.parse_args(argv)
     if args.suite is None:
         args.suite = "all" if args.quick else "append-fetch"
@@ -222,6 +229,8 @@ class Context:
             needs.append(min(args.qresync_messages, 200 if args.quick else 10_000))
         if "lmtp" in args.suites:
             needs.append(args.lmtp_messages)
+        if "compress" in args.suites:
+            needs.append(args.compress_messages)
         self.corpus_size = max(needs)
         self._messages = None
         self.running = []
@@ -234,15 +243,17 @@ class Context:
             self._messages = corpus.load(self.args.corpus_dir or self.workdir, self.corpus_size)
         return self._messages[:count]
 
-    def targets(self, suite, dovecot=True, settings=None):
-        """Tern and the Dovecot configurations asked for, not started, in a directory of `suite`."""
+    def targets(self, suite, dovecot=True, settings=None, imap_plugins=()):
+        """Tern and the Dovecot configurations asked for, not started, in a directory of `suite`;
+        `imap_plugins` are added to Dovecot's `mail_plugins` for IMAP."""
         root = self.workdir / suite
         targets = [servers.TernServer(root / "tern", self.tern_binary)]
         if dovecot and not self.args.no_dovecot:
             if self.args.dovecot_both or not self.args.dovecot_fast:
-                targets.append(servers.DovecotServer(root / "dovecot", settings=settings))
+                targets.append(servers.DovecotServer(root / "dovecot", settings=settings, imap_plugins=imap_plugins))
             if self.args.dovecot_both or self.args.dovecot_fast:
-                targets.append(servers.DovecotServer(root / "dovecot-fast", fast=True, settings=settings))
+                targets.append(servers.DovecotServer(root / "dovecot-fast", fast=True, settings=settings,
+                                                     imap_plugins=imap_plugins))
         return targets
 
     def start(self, targets, users):
@@ -285,6 +296,7 @@ SUITE_RUNNERS = {
     "memory": (memory.run, memory.report),
     "qresync": (qresync.run, qresync.report),
     "lmtp": (lmtp.run, lmtp.report),
+    "compress": (compress.run, compress.report),
 }
 
 

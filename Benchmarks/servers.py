@@ -198,12 +198,15 @@ def ensure_vmail_user():
 class DovecotServer(ManagedServer):
     """`settings` replaces the value of every line `NAME = ...` of the template (in any block),
     or adds `NAME = VALUE` at the top level when the template has no such line: the suites with
-    a thousand sessions of one user raise `mail_max_userip_connections` and the process limits."""
+    a thousand sessions of one user raise `mail_max_userip_connections` and the process limits.
+    `imap_plugins` are loaded by IMAP processes only (`mail_plugins` in `protocol imap`), e.g.
+    `imap_zlib` for COMPRESS=DEFLATE."""
 
-    def __init__(self, root, fast=False, settings=None):
+    def __init__(self, root, fast=False, settings=None, imap_plugins=()):
         super().__init__(root)
         self.fast = fast
         self.settings = dict(settings or {})
+        self.imap_plugins = list(imap_plugins)
         self.name = "Dovecot (fast)" if fast else "Dovecot"
         self.config = self.root / "dovecot.conf"
         self.users = self.root / "users"
@@ -222,6 +225,11 @@ class DovecotServer(ManagedServer):
             if login not in text or imap not in text:
                 raise ServerError(f"{DOVECOT_TEMPLATE} no longer has the service blocks --dovecot-fast extends")
             text = text.replace(login, login + DOVECOT_FAST_LOGIN, 1).replace(imap, imap + DOVECOT_FAST_IMAP, 1)
+        if self.imap_plugins:
+            block = "protocol imap {\n"
+            if block not in text:
+                raise ServerError(f"{DOVECOT_TEMPLATE} no longer has the `protocol imap` block imap_plugins extends")
+            text = text.replace(block, block + f"  mail_plugins = $mail_plugins {' '.join(self.imap_plugins)}\n", 1)
         for name, value in self.settings.items():
             pattern = re.compile(rf"^(\s*){re.escape(name)} = .*$", re.MULTILINE)
             text, replaced = pattern.subn(lambda match: f"{match.group(1)}{name} = {value}", text)

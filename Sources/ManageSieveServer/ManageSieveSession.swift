@@ -87,6 +87,8 @@ final class ManageSieveSession {
             try await send(output)
         case .signal(let signal):
             try await handle(signal)
+        case .transportFailed(let reason):
+            try await end(.bye(reason))  // no layer of ManageSieve's fails today
         }
     }
 

@@ -336,20 +336,35 @@ struct SearchCharsetTests {
         #expect(outcome.code == .badCharset(["UTF-8", "US-ASCII"]))
     }
 
-    @Test("Keys of extensions that are not advertised (WITHIN) are refused", arguments: [
-        "OLDER 60", "YOUNGER 60", "NOT (OR ALL OLDER 5)",
-    ])
-    func unsupported(criteria: String) throws {
-        do {
-            _ = try compile(criteria)
-            Issue.record("\(criteria) compiled")
-        } catch let failure as SearchProgram.Failure {
-            guard case .unsupported = failure else {
-                Issue.record("unexpected \(failure)")
-                return
-            }
-            #expect(failure.outcome.status == .bad)
+    @Test("OLDER and YOUNGER count seconds back from the command's time against INTERNALDATE (RFC 5032 §3)")
+    func within() throws {
+        var message = Messages.plain
+        // 10:00:00 at -0800 is 18:00:00 UTC: the zone counts, the instant is compared.
+        message.internalDate = ZonedDateTime(date: CalendarDate(year: 2024, month: 1, day: 1), hour: 10,
+                                            minute: 0, second: 0, zoneMinutes: -480)
+        let instant = message.internalDate.secondsSince1970
+        func verdict(_ criteria: String, now: Int64) throws -> Bool? {
+            let command = try searchCommand(Array(criteria.utf8))
+            var scope = SearchProgram.Scope(messageCount: 10, lastUID: 100)
+            scope.now = now
+            let program = try SearchProgram(command.key, charset: command.charset, scope: scope)
+            #expect(program.criterion.cost == .metadata, "INTERNALDATE is metadata")
+            return program.criterion.evaluate(SearchSubject(sequence: 1, uid: 1, isRecent: false, record: message.record))
         }
+        let now = instant + 3600
+        #expect(try verdict("OLDER 3599", now: now) == true)
+        #expect(try verdict("OLDER 3600", now: now) == true)
+        #expect(try verdict("OLDER 3601", now: now) == false)
+        #expect(try verdict("YOUNGER 3599", now: now) == false)
+        #expect(try verdict("YOUNGER 3600", now: now) == true)
+        #expect(try verdict("YOUNGER 86400", now: now) == true)
+        #expect(try verdict("NOT YOUNGER 60", now: now) == true)
+        #expect(try verdict("OR OLDER 4000 YOUNGER 10", now: now) == false)
+        #expect(try verdict("OLDER 1 YOUNGER 4294967295", now: now) == true)
+        // Without the record nothing is decided.
+        let command = try searchCommand(Array("OLDER 1".utf8))
+        let program = try SearchProgram(command.key, charset: nil, scope: .init(messageCount: 1, lastUID: 1))
+        #expect(program.criterion.evaluate(SearchSubject(sequence: 1, uid: 1, isRecent: false)) == nil)
     }
 }
 

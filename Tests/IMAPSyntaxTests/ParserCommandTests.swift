@@ -89,6 +89,13 @@ enum CommandFixtures {
                                      .highestModSeq, .appendLimit, .mailboxID])),
         .init("a1 status INBOX (unseen)", .status(mailbox("INBOX"), [.unseen])),
         .init("a1 IDLE", .idle),
+        // RFC 4978 §5; the algorithm is any atom, so that an unknown one can get BAD.
+        .init("a1 COMPRESS DEFLATE", .compress(algorithm: "DEFLATE")),
+        .init("a1 compress deflate", .compress(algorithm: "DEFLATE")),
+        .init("a1 COMPRESS X-LZ4", .compress(algorithm: "X-LZ4")),
+        // RFC 8437 §2.
+        .init("a1 UNAUTHENTICATE", .unauthenticate),
+        .init("a1 unauthenticate", .unauthenticate),
     ]
 
     /// RFC 9051 §6.4 (besides FETCH and SEARCH), RFC 4315 UID EXPUNGE, RFC 6851 MOVE,
@@ -175,7 +182,7 @@ struct ParserCommandTests {
                      "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST",
                      "LSUB", "NAMESPACE", "STATUS", "IDLE", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE",
                      "UID EXPUNGE", "SEARCH", "UID SEARCH", "FETCH", "UID FETCH", "STORE", "UID STORE",
-                     "COPY", "UID COPY", "MOVE", "UID MOVE"]
+                     "COPY", "UID COPY", "MOVE", "UID MOVE", "COMPRESS", "UNAUTHENTICATE"]
         #expect(covered == Set(names))
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import IMAPSyntax
 import MailCore
 import MailStore
@@ -29,6 +30,7 @@ extension Session {
                                         lastUID: uids.last?.rawValue ?? (selected.uidNext.rawValue &- 1))
         scope.savedUIDs = selected.savedResult.map(\.rawValue)
         scope.emailIDs = emailIDs
+        scope.now = Int64(Date().timeIntervalSince1970)
         scope.savedSequenceNumbers = selected.savedResult.compactMap { selected.sequenceNumber(of: $0)?.rawValue }
         let program: SearchProgram
         do {

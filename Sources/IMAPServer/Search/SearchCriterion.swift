@@ -20,6 +20,8 @@ indirect enum SearchCriterion: Hashable, Sendable {
     case keyword(String, isSet: Bool)
     /// BEFORE, ON, SINCE: the INTERNALDATE's calendar date in its own zone.
     case internalDate(DateTest)
+    /// OLDER, YOUNGER (RFC 5032 §3): the INTERNALDATE as an instant, against a moment.
+    case internalTime(TimeTest)
     /// SENTBEFORE, SENTON, SENTSINCE: the Date: field's calendar date in its own zone.
     case sentDate(DateTest)
     /// LARGER: RFC822.SIZE greater than the number.
@@ -52,7 +54,7 @@ indirect enum SearchCriterion: Hashable, Sendable {
     var cost: SearchCost {
         switch self {
         case .constant, .sequenceNumbers, .uids, .recent: return .view
-        case .systemFlag, .keyword, .internalDate, .larger, .smaller, .modSeq, .saveDate, .emailID:
+        case .systemFlag, .keyword, .internalDate, .internalTime, .larger, .smaller, .modSeq, .saveDate, .emailID:
             return .metadata
         case .header, .address, .sentDate: return .header
         case .body, .text: return .body
@@ -102,6 +104,26 @@ struct DateTest: Hashable, Sendable {
         case .before: return other < day
         case .on: return other == day
         case .since: return other >= day
+        }
+    }
+}
+
+/// A comparison of an instant with a moment (seconds since 1970), both ends included: OLDER
+/// is at or before `now - interval`, YOUNGER at or after it (RFC 5032 §3).
+struct TimeTest: Hashable, Sendable {
+    enum Relation: Hashable, Sendable { case atOrBefore, atOrAfter }
+    var relation: Relation
+    var moment: Int64
+
+    init(_ relation: Relation, _ moment: Int64) {
+        self.relation = relation
+        self.moment = moment
+    }
+
+    func matches(_ instant: Int64) -> Bool {
+        switch relation {
+        case .atOrBefore: return instant <= moment
+        case .atOrAfter: return instant >= moment
         }
     }
 }

@@ -43,6 +43,8 @@ extension SearchCriterion {
             return subject.record.map { $0.flags.contains(.keyword(name)) == isSet }
         case .internalDate(let test):
             return subject.record.map { test.matches(day: $0.internalDate.date.daysSince1970) }
+        case .internalTime(let test):
+            return subject.record.map { test.matches($0.internalDate.secondsSince1970) }
         case .larger(let size):
             return subject.record.map { $0.size > size }
         case .smaller(let size):

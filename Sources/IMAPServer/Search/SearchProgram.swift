@@ -28,6 +28,9 @@ struct SearchProgram: Sendable {
         var savedUIDs: [UInt32] = []
         /// How the owner's EMAILIDs are made (RFC 8474 §5.1), for the EMAILID key (§6).
         var emailIDs = EmailIDs(key: [], owner: UserID(rawValue: 0))
+        /// The time OLDER and YOUNGER count back from (RFC 5032 §3), seconds since 1970: the
+        /// session sets it when the command runs.
+        var now: Int64 = 0
     }
 
     /// Why a program cannot run.
@@ -145,8 +148,10 @@ private struct Compiler {
         case .emailID(let id): return .emailID(id, scope.emailIDs)
         // THREADID is NIL for every message (RFC 8474 §5.2): no message is in a thread.
         case .threadID: return .constant(false)
-        case .older, .younger:
-            throw .unsupported("OLDER and YOUNGER need WITHIN, which is not supported")
+        // RFC 5032 §3: OLDER n, an INTERNALDATE at least n seconds ago; YOUNGER n, at most
+        // n seconds ago (a message exactly n seconds old matches both, as in Dovecot).
+        case .older(let interval): return .internalTime(TimeTest(.atOrBefore, scope.now - Int64(interval)))
+        case .younger(let interval): return .internalTime(TimeTest(.atOrAfter, scope.now - Int64(interval)))
         }
     }
 

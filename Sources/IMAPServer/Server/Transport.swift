@@ -10,13 +10,18 @@ package enum ConnectionInput: Sendable {
     case transportSwitched
     /// A signal from the server (`SignalSink`), in line with the client's bytes.
     case signal(ConnectionSignal)
+    /// A layer can read no more of the client's input (corrupt compressed data): the session
+    /// says BYE with this reason and closes.
+    case transportFailed(String)
 }
 
 /// A layer a session can put under itself while it runs: TLS after STARTTLS (RFC 2595 §3.1,
-/// RFC 9051 §6.2.1); COMPRESS=DEFLATE (RFC 4978) is the next.
+/// RFC 9051 §6.2.1) and DEFLATE compression after COMPRESS (RFC 4978 §3).
 package enum TransportLayer: Sendable {
     /// TLS with this server identity; the session binds SCRAM-SHA-256-PLUS to its certificate.
     case tls(TLSProvider.Identity)
+    /// Raw DEFLATE both ways (`InflateHandler`, `DeflateHandler`), inside TLS if TLS is there.
+    case deflate
 }
 
 /// The connection under a session: where its responses go, and how its layers change. A
@@ -89,6 +94,9 @@ package final class TransportSwitchHandler: ChannelDuplexHandler, RemovableChann
             // The async channel hands reads over at the read-complete mark.
             context.fireChannelRead(wrapInboundOut(.signal(signal)))
             context.fireChannelReadComplete()
+        } else if let failure = event as? TransportFailure {
+            context.fireChannelRead(wrapInboundOut(.transportFailed(failure.reason)))
+            context.fireChannelReadComplete()
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -101,12 +109,16 @@ package final class TransportSwitchHandler: ChannelDuplexHandler, RemovableChann
         }
         context.writeAndFlush(wrapOutboundOut(request.reply), promise: nil)
         do {
-            let handler: any ChannelHandler
+            let handlers: [any ChannelHandler]
             switch request.layer {
-            case .tls(let identity): handler = NIOSSLServerHandler(context: identity.context)
+            case .tls(let identity): handlers = [NIOSSLServerHandler(context: identity.context)]
+            case .deflate: handlers = [try InflateHandler(), try DeflateHandler()]
             }
-            // Outside this handler, inside any layer already there (TLS before compression).
-            try context.pipeline.syncOperations.addHandler(handler, position: .before(self))
+            // Outside this handler, inside any layer already there: compression inside TLS
+            // (RFC 4978 §3: data is compressed first, then encrypted).
+            for handler in handlers {
+                try context.pipeline.syncOperations.addHandler(handler, position: .before(self))
+            }
             context.fireChannelRead(wrapInboundOut(.transportSwitched))
             // Hand the marker over now: a protocol whose server speaks first after the switch
             // (ManageSieve re-sends its capabilities, RFC 5804 §2.2) must not wait for the

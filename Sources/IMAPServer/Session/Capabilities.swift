@@ -18,9 +18,14 @@ extension Session {
                                    "BINARY", "IDLE", "ID", "NAMESPACE", "ENABLE", "MOVE",
                                    "CONDSTORE", "QRESYNC", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE",
                                    "CREATE-SPECIAL-USE", "STATUS=SIZE", "MULTIAPPEND", "ESEARCH", "SEARCHRES",
-                                   "OBJECTID", "SAVEDATE",
+                                   "OBJECTID", "SAVEDATE", "WITHIN",
                                    Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
-        if state.user == nil {
+        if state.user != nil {
+            list.append("COMPRESS=DEFLATE")  // RFC 4978: a command of the authenticated state
+            // RFC 8437 §3 allows advertising it only after login; not while COMPRESS is
+            // active (see `unauthenticate`).
+            if !transport.compressed { list.append("UNAUTHENTICATE") }
+        } else {
             if environment.tls != nil && !transport.tls { list.append("STARTTLS") }
             if !plaintextAllowed { list.append("LOGINDISABLED") }  // RFC 9051 §6.2.3, RFC 2595 §3.2
             list += offeredMechanisms.map { Capability("AUTH=\($0)") }

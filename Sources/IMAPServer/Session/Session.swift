@@ -21,6 +21,8 @@ package struct SessionEnvironment: Sendable {
 struct TransportSecurity {
     /// TLS protects the connection (implicit TLS, or after STARTTLS).
     var tls: Bool
+    /// COMPRESS=DEFLATE is active (RFC 4978).
+    var compressed = false
     /// What SCRAM-SHA-256-PLUS binds to once TLS is active (RFC 5929 §4): the certificate the
     /// TLS layer was given for this connection.
     var channelBinding: ChannelBinding?
@@ -53,8 +55,9 @@ final class Session {
     var loginFailures = 0
     private var framer: CommandFramer
     private var lastActivity = ContinuousClock.now
-    /// When the connection opened: it has `preauth_timeout` from here to log in.
-    private let openedAt = ContinuousClock.now
+    /// When the connection opened (or UNAUTHENTICATE ran): it has `preauth_timeout` from
+    /// here to log in.
+    private var openedAt = ContinuousClock.now
     /// Bytes received so far, and where the command being received began (time, bytes): it
     /// must go on arriving at the configured minimum rate.
     private var receivedBytes = 0
@@ -123,7 +126,13 @@ final class Session {
             case .tls(let identity):
                 transport = TransportSecurity(tls: true, channelBinding: identity.binding)
                 logger.info("TLS started")
+            case .deflate:
+                transport.compressed = true
+                logger.info("COMPRESS=DEFLATE started")
             }
+        case .transportFailed(let reason):
+            logger.info("transport failed", metadata: ["reason": "\(reason)"])
+            try await finish(bye: reason)
         case .signal(.mailboxChanged):
             try await mailboxChangedWhileWaiting()
         case .signal(.tick):
@@ -135,6 +144,13 @@ final class Session {
             try await finish(bye: "This account has been deleted")
         }
         try await output.flush()
+    }
+
+    /// Back in the not-authenticated state (UNAUTHENTICATE, RFC 8437 §3): the time to log in
+    /// starts again.
+    func restartLoginPeriod() {
+        openedAt = .now
+        toldOfLogin = false
     }
 
     /// Releases what the session holds: uploads in progress, change observation.

@@ -44,6 +44,10 @@ public enum Command: Hashable, Sendable {
     case namespace
     case status(MailboxName, [StatusAttribute])
     case idle
+    /// `COMPRESS algorithm` (RFC 4978 §3), the algorithm's name upper case.
+    case compress(algorithm: String)
+    /// `UNAUTHENTICATE` (RFC 8437 §2).
+    case unauthenticate
 
     // MARK: Selected (RFC 9051 §6.4)
     case check
@@ -82,6 +86,8 @@ public enum Command: Hashable, Sendable {
         case .namespace: return "NAMESPACE"
         case .status: return "STATUS"
         case .idle: return "IDLE"
+        case .compress: return "COMPRESS"
+        case .unauthenticate: return "UNAUTHENTICATE"
         case .check: return "CHECK"
         case .close: return "CLOSE"
         case .unselect: return "UNSELECT"

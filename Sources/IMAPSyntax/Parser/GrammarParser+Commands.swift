@@ -34,6 +34,8 @@ extension GrammarParser {
         case "NAMESPACE": return .namespace
         case "STATUS": return try parseStatus(&buffer)
         case "IDLE": return .idle
+        case "COMPRESS": return try parseCompress(&buffer)
+        case "UNAUTHENTICATE": return .unauthenticate
         case "CHECK": return .check
         case "CLOSE": return .close
         case "UNSELECT": return .unselect
@@ -152,6 +154,13 @@ extension GrammarParser {
             capabilities.append(buffer.uppercased(try buffer.scanNonEmpty(.atom, rule: "capability")))
         } while buffer.current == .space
         return .enable(capabilities)
+    }
+
+    /// `compress = "COMPRESS" SP algorithm`, `algorithm = "DEFLATE"` (RFC 4978 §5), after
+    /// `COMPRESS`: any atom, so that the session can answer an unknown algorithm with BAD.
+    static func parseCompress(_ buffer: inout ParseBuffer) throws(ParseError) -> Command {
+        try buffer.expectSP()
+        return .compress(algorithm: buffer.uppercased(try buffer.scanNonEmpty(.atom, rule: "algorithm")))
     }
 
     /// `id = "ID" SP id_params_list`,

@@ -1,0 +1,19 @@
+import IMAPSyntax
+
+extension Session {
+    /// COMPRESS (RFC 4978 §3): the tagged OK is the last uncompressed data; from the byte
+    /// after its CRLF both directions are raw DEFLATE (`TransportLayer.deflate`), inside TLS
+    /// when TLS is active. Only DEFLATE exists; compressing twice is refused.
+    func compress(algorithm: String) -> CommandOutcome {
+        guard algorithm == "DEFLATE" else { return .bad("Unknown compression algorithm: \(algorithm)") }
+        // RFC 4978 §3 asks for BAD when COMPRESS itself is active and NO [COMPRESSIONACTIVE]
+        // when another layer compresses; like Dovecot, the code is given in both cases, so
+        // that a client can tell why.
+        guard !transport.compressed else {
+            return .no("DEFLATE is already active", code: .other("COMPRESSIONACTIVE", nil))
+        }
+        var outcome = CommandOutcome.ok("DEFLATE active")
+        outcome.switchTransport = .deflate
+        return outcome
+    }
+}
