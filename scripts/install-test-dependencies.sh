@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # postfix: the MTA in front of Tern's LMTP (Tests/EndToEnd/test_postfix.py), installed without
 # a system configuration: the test writes its own.
 # sieve-connect: the real ManageSieve client of Tests/EndToEnd/test_managesieve.py.
-debian_packages=(libsqlite3-dev python3-pip dovecot-imapd dovecot-lmtpd isync curl openssl postfix sieve-connect)
+debian_packages=(libsqlite3-dev zlib1g-dev python3-pip dovecot-imapd dovecot-lmtpd isync curl openssl postfix sieve-connect)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=()
     for package in "${debian_packages[@]}"; do

@@ -3,6 +3,7 @@ STARTTLS and implicit TLS; clients that flush partially or send corrupt data; a 
 bomb; mbsync (isync), which compresses whenever the server offers it. (Debian's neomutt is
 built without zlib: it has no `imap_deflate` and never sends COMPRESS.)"""
 
+import imaplib
 import re
 import subprocess
 import time
@@ -44,8 +45,9 @@ def exercise(client, corpus):
     assert bodies == corpus[:30]
     # The corpus compresses: far fewer bytes on the wire than were inflated.
     assert client.wire_received < client.plain_received / 2, (client.wire_received, client.plain_received)
-    typ, data = client._simple_command("COMPRESS", "DEFLATE")
-    assert typ == "NO" and data == [b"[COMPRESSIONACTIVE] DEFLATE is already active"]
+    # RFC 4978 §3: BAD when COMPRESS is already active.
+    with pytest.raises(imaplib.IMAP4.error, match=r"\[COMPRESSIONACTIVE\] DEFLATE is already active"):
+        client._simple_command("COMPRESS", "DEFLATE")
     assert client.noop()[0] == "OK"
     assert client.logout()[0] == "BYE"
 

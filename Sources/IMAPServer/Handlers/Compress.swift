@@ -6,11 +6,10 @@ extension Session {
     /// when TLS is active. Only DEFLATE exists; compressing twice is refused.
     func compress(algorithm: String) -> CommandOutcome {
         guard algorithm == "DEFLATE" else { return .bad("Unknown compression algorithm: \(algorithm)") }
-        // RFC 4978 §3 asks for BAD when COMPRESS itself is active and NO [COMPRESSIONACTIVE]
-        // when another layer compresses; like Dovecot, the code is given in both cases, so
-        // that a client can tell why.
+        // RFC 4978 §3: BAD when COMPRESS itself is already active (NO is for another layer
+        // that compresses, which this server never has); the code tells the client why.
         guard !transport.compressed else {
-            return .no("DEFLATE is already active", code: .other("COMPRESSIONACTIVE", nil))
+            return .bad("DEFLATE is already active", code: .other("COMPRESSIONACTIVE", nil))
         }
         var outcome = CommandOutcome.ok("DEFLATE active")
         outcome.switchTransport = .deflate

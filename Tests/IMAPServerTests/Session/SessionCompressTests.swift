@@ -39,7 +39,7 @@ struct SessionCompressTests {
             try await client.session.handle(.transportSwitched)
             #expect(client.session.transport.compressed)
             #expect(try await client.send("d COMPRESS DEFLATE\r\n")
-                    == "d NO [COMPRESSIONACTIVE] DEFLATE is already active\r\n")
+                    == "d BAD [COMPRESSIONACTIVE] DEFLATE is already active\r\n")
             #expect(Self.isDeflate(client.transport.switches))
             let capabilities = try await client.send("e CAPABILITY\r\n")
             #expect(capabilities.contains(" COMPRESS=DEFLATE"))
