@@ -176,7 +176,7 @@ extension ManageSieveSession {
         logger.info("login succeeded")
         state = .authenticated(user)
         framer.limits.maximumLiteralSize = configuration.maxScriptSize
-        await transport.authenticated()
+        await transport.setLoggedIn(true)
         return .ok("Logged in", code: serverFinal.map { .sasl(Base64.encode($0)) })
     }
 }

@@ -141,6 +141,18 @@ def test_commands_before_login_do_not_extend_the_login_time(make_server):
     assert b"* BYE Login time is over" in client.buffer
 
 
+def test_after_unauthenticate_the_login_time_runs_again(make_server):
+    """RFC 8437 §3: UNAUTHENTICATE returns to the not-authenticated state, so a client that then
+    trickles bytes without logging in again is closed within preauth_timeout, as before a
+    first login."""
+    server = make_server(config())
+    client = login_raw(server)
+    assert client.command("u", "UNAUTHENTICATE")[-1] == b"u OK Now in not authenticated state"
+    lasted = trickle(client, [bytes([byte]) for byte in b"a NOOP a NOOP"], every=1)
+    assert lasted is not None and lasted < 3 + 3, f"open after {lasted} s"
+    assert b"* BYE" in client.buffer
+
+
 def test_a_huge_literal_trickled_before_login_is_cut_off(make_server):
     """Issue 11 item 2: `a LOGIN {67108864+}` then a byte every second: the literal is refused
     ([TOOBIG]) and skipped as it arrives, but the connection still has only preauth_timeout."""

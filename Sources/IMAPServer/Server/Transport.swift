@@ -1,3 +1,4 @@
+import ConnectionGuards
 package import NIOCore
 import NIOSSL
 
@@ -33,8 +34,9 @@ package protocol SessionTransport: AnyObject {
     /// same event-loop turn, so that nothing the client sends in answer is read through the
     /// old layers; the session then receives `.transportSwitched`.
     func switchLayer(to layer: TransportLayer, after reply: ByteBuffer) async throws
-    /// The session has logged in: the login deadline no longer applies.
-    func authenticated() async
+    /// The session has logged in (true: the login deadline no longer applies) or logged out
+    /// again (false, UNAUTHENTICATE: the time to log in starts again).
+    func setLoggedIn(_ loggedIn: Bool) async
 }
 
 /// The transport of a real connection: a channel wrapped in an async channel.
@@ -56,8 +58,9 @@ package final class ChannelTransport: SessionTransport {
         try await channel.triggerUserOutboundEvent(event).get()
     }
 
-    package func authenticated() async {
-        try? await channel.triggerUserOutboundEvent(ConnectionGuard.Authenticated()).get()
+    package func setLoggedIn(_ loggedIn: Bool) async {
+        let event: any Sendable = loggedIn ? ConnectionGuard.Authenticated() : DeadlineControl.restart
+        try? await channel.triggerUserOutboundEvent(event).get()
     }
 }
 

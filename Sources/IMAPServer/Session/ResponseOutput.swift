@@ -76,9 +76,9 @@ final class ResponseOutput {
         }
     }
 
-    /// Tells the transport the session has logged in (the login deadline is over).
-    func authenticated() async {
-        await transport.authenticated()
+    /// Tells the transport the session has logged in or out (`SessionTransport.setLoggedIn`).
+    func setLoggedIn(_ loggedIn: Bool) async {
+        await transport.setLoggedIn(loggedIn)
     }
 
     private func write(_ bytes: ByteBuffer) async throws {

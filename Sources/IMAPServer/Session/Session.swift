@@ -150,7 +150,6 @@ final class Session {
     /// starts again.
     func restartLoginPeriod() {
         openedAt = .now
-        toldOfLogin = false
     }
 
     /// Releases what the session holds: uploads in progress, change observation.
@@ -334,9 +333,9 @@ final class Session {
             if mode.isClosed { return }  // the selected mailbox was deleted: BYE went out
         }
         framer.limits = Self.framingLimits(configuration, loggedIn: state.user != nil)
-        if state.user != nil && !toldOfLogin {
-            toldOfLogin = true
-            await output.authenticated()
+        if (state.user != nil) != toldOfLogin {
+            toldOfLogin.toggle()
+            await output.setLoggedIn(toldOfLogin)
         }
         if let layer = outcome.switchTransport, outcome.status == .ok {
             try await switchTransport(to: layer, reply: .tagged(tag, outcome.status, outcome.text(code: outcome.code)))

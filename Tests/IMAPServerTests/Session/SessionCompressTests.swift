@@ -77,7 +77,9 @@ struct SessionCompressTests {
             #expect(answer.hasPrefix("f OK Now in not authenticated state\r\ng OK [CAPABILITY"), "\(answer)")
             #expect(try await client.send("h ENABLE CONDSTORE\r\n").contains("* ENABLED CONDSTORE"),
                     "ENABLE starts over")
+            #expect(client.transport.toldOfLogin)
             try await client.send("i UNAUTHENTICATE\r\n")
+            #expect(!client.transport.toldOfLogin, "the connection's login deadline runs again")
             #expect(try await client.send("j FETCH 1 (FLAGS)\r\n") == "j BAD FETCH: Select a mailbox first\r\n")
             let capabilities = try await client.send("k CAPABILITY\r\n")
             #expect(capabilities.contains("AUTH=PLAIN") && !capabilities.contains("UNAUTHENTICATE"))

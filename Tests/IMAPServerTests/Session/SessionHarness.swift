@@ -23,11 +23,11 @@ final class RecordingTransport: SessionTransport {
         switches.append(layer)
     }
 
-    /// The session said it logged in.
+    /// The session said it logged in (and not out again since).
     private(set) var toldOfLogin = false
 
-    func authenticated() async {
-        toldOfLogin = true
+    func setLoggedIn(_ loggedIn: Bool) async {
+        toldOfLogin = loggedIn
     }
 
     /// What was written since the last call.
