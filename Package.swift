@@ -57,7 +57,8 @@ let package = Package(
         ], swiftSettings: strict),
         // The in-memory reference backend, for in-process tests of everything above the store.
         .target(name: "MemoryMailStore", dependencies: ["MailCore", "MailStore"], swiftSettings: strict),
-        // Deadlines every listener enforces (time to send a command, output left unread).
+        // What every listener shares: deadlines (time to send a command, output left unread) and
+        // the group of listening sockets that starts and stops together.
         .target(name: "ConnectionGuards", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
@@ -92,7 +93,7 @@ let package = Package(
         // shares IMAP's login checks, connection limits and TLS identity.
         .target(name: "ManageSieveSyntax", swiftSettings: strict),
         .target(name: "ManageSieveServer", dependencies: [
-            "ManageSieveSyntax", "IMAPServer", "Sieve", "MailCore", "MailStore",
+            "ManageSieveSyntax", "IMAPServer", "ConnectionGuards", "Sieve", "MailCore", "MailStore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
