@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "MailMessage", targets: ["MailMessage"]),
         .library(name: "Sieve", targets: ["Sieve"]),
         .library(name: "MailCore", targets: ["MailCore"]),
+        .library(name: "MailSort", targets: ["MailSort"]),
         .library(name: "LMTPSyntax", targets: ["LMTPSyntax"]),
         // For the SMTP reply parser's fuzz target (the module itself is not pure).
         .library(name: "SieveDelivery", targets: ["SieveDelivery"]),
@@ -40,10 +41,13 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "MailMessage", dependencies: ["MailCore"], swiftSettings: strict),
+        // SORT and THREAD (RFC 5256, 5957): base subjects, collation keys, sort keys kept per
+        // message, the sorter and the threading algorithms; pure.
+        .target(name: "MailSort", dependencies: ["MailMessage"], swiftSettings: strict),
         // The Sieve language (RFC 5228 and extensions): pure, bytes in, actions out.
         .target(name: "Sieve", dependencies: ["MailCore", "MailMessage"], swiftSettings: strict),
         .target(name: "MailStore", dependencies: [
-            "MailCore", "MailMessage",
+            "MailCore", "MailMessage", "MailSort",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ], swiftSettings: strict),
@@ -127,6 +131,7 @@ let package = Package(
             "IMAPSyntax", "MailCore", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "MailSortTests", dependencies: ["MailSort", "MailMessage"], swiftSettings: strict),
         .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailCore", "MailMessage", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "SieveDeliveryTests", dependencies: [
