@@ -123,7 +123,7 @@ let package = Package(
         .executableTarget(name: "tern", dependencies: ["TernCLI"], swiftSettings: strict),
 
         // One storage suite, written against the MailStore protocol, run on every backend.
-        .target(name: "MailStoreConformance", dependencies: ["MailStore", "MailCore", "MailMessage"],
+        .target(name: "MailStoreConformance", dependencies: ["MailStore", "MailCore", "MailMessage", "MailSort"],
                 path: "Tests/MailStoreConformance", swiftSettings: strict),
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
