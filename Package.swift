@@ -81,7 +81,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "IMAPServer", dependencies: [
-            "MailCore", "IMAPSyntax", "ConnectionGuards", "MailMessage", "MailStore",
+            "MailCore", "IMAPSyntax", "ConnectionGuards", "MailMessage", "MailStore", "MailSort",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
