@@ -50,16 +50,20 @@ public struct MessageSortKeys: Hashable, Sendable {
     /// top-level header is read, so `message` may be the header alone).
     public init(structure: MessageStructure, message: UnsafeRawBufferPointer) {
         let envelope = structure.envelope
-        let base = BaseSubject(fieldValue: envelope.subject ?? [])
+        let header = structure.root.headerRange
+        // The first Subject and Date field count, as in Dovecot (ENVELOPE shows the last one;
+        // RFC 5322 §3.6 allows only one of each).
+        let subject = MessageText.headerValues(named: "Subject", in: message, range: header).first ?? ""
+        let base = BaseSubject(decoded: subject)
+        let date = MessageText.headerValues(named: "Date", in: message, range: header).first
         var references: [String] = []
-        for value in MessageText.headerValues(named: "References", in: message,
-                                              range: structure.root.headerRange) {
+        for value in MessageText.headerValues(named: "References", in: message, range: header) {
             references += MessageIDs.all(in: value.utf8)
         }
         if references.isEmpty, let inReplyTo = envelope.inReplyTo, let first = MessageIDs.first(in: inReplyTo) {
             references = [first]
         }
-        self.init(sentDate: envelope.date.flatMap { MessageDate.parse($0)?.secondsSince1970 },
+        self.init(sentDate: date.flatMap { MessageDate.parse($0.utf8)?.secondsSince1970 },
                   subject: UnicodeCasemap.key(base.text), isReplyOrForward: base.isReplyOrForward,
                   from: Self.mailboxKey(envelope.from), to: Self.mailboxKey(envelope.to),
                   cc: Self.mailboxKey(envelope.cc),

@@ -38,6 +38,14 @@ struct SortKeysTests {
         #expect(message("Subject: x", sequence: 4, internalDate: 7).sentDate == 7)
     }
 
+    @Test("The first Subject and Date field count (as Dovecot sorts; ENVELOPE shows the last)")
+    func firstFields() {
+        let m = message("Subject: first\r\nSubject: second\r\nDate: 1 Jan 2001 00:00:00 +0000\r\n"
+                        + "Date: 2 Jan 2001 00:00:00 +0000", sequence: 1)
+        #expect(m.keys.subject == Array("FIRST".utf8))
+        #expect(m.keys.sentDate == 978_307_200)
+    }
+
     @Test("FROM, TO and CC: addr-mailbox of the first address, collated")
     func addresses() {
         let m = message("From: Zed <alice@z.example>, bob@y\r\nTo: \"X\" <Carol@x>\r\nCc: dave@w", sequence: 1)
