@@ -8,6 +8,7 @@ Suites (`--suite`; default append-fetch, or every suite with --quick; `all` runs
   memory          memory of 10,000 idling sessions (memory.py)
   qresync         SELECT QRESYNC, SELECT, FETCH flags, SEARCH on 100,000 messages (qresync.py)
   lmtp            LMTP deliveries/s to 1 and to 10 recipients, beside dovecot-lmtpd (lmtp.py)
+  sort-thread     SORT (DATE), SORT (SUBJECT), THREAD REFERENCES on 100,000 messages (sortthread.py)
 
 Every server listens on a free port of 127.0.0.1 only, with its data in one temporary
 directory; every process is started and stopped here. See Benchmarks/README.md.
@@ -38,9 +39,10 @@ import memory  # noqa: E402
 import lmtp  # noqa: E402
 import qresync  # noqa: E402
 import servers  # noqa: E402
+import sortthread  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SUITES = ["append-fetch", "message-access", "idle", "memory", "qresync", "lmtp"]
+SUITES = ["append-fetch", "message-access", "idle", "memory", "qresync", "lmtp", "sort-thread"]
 
 # (option, full value, --quick value) of each suite's scale.
 SCALES = [
@@ -50,6 +52,7 @@ SCALES = [
     ("qresync_messages", 100_000, 2_000), ("qresync_stores", 100, 20), ("qresync_runs", 5, 2),
     ("qresync_text_runs", 3, 1),
     ("lmtp_messages", 2_000, 50), ("lmtp_connections", 4, 2),
+    ("sort_messages", 100_000, 2_000), ("sort_runs", 5, 2),
 ]
 
 
@@ -118,6 +121,9 @@ def parse_arguments(argv):
     group = parser.add_argument_group("lmtp suite")
     group.add_argument("--lmtp-messages", type=int, metavar="N", help="corpus messages delivered per phase (default 2000)")
     group.add_argument("--lmtp-connections", type=int, metavar="C", help="parallel LMTP connections (default 4)")
+    group = parser.add_argument_group("sort-thread suite")
+    group.add_argument("--sort-messages", type=int, metavar="N", help="messages in the mailbox (default 100000)")
+    group.add_argument("--sort-runs", type=int, metavar="R", help="timed runs after the first (default 5)")
     args = parser.parse_args(argv)
     if args.suite is None:
         args.suite = "all" if args.quick else "append-fetch"
@@ -222,6 +228,8 @@ class Context:
             needs.append(min(args.qresync_messages, 200 if args.quick else 10_000))
         if "lmtp" in args.suites:
             needs.append(args.lmtp_messages)
+        if "sort-thread" in args.suites:
+            needs.append(min(args.sort_messages, 200 if args.quick else 10_000))
         self.corpus_size = max(needs)
         self._messages = None
         self.running = []
@@ -285,6 +293,7 @@ SUITE_RUNNERS = {
     "memory": (memory.run, memory.report),
     "qresync": (qresync.run, qresync.report),
     "lmtp": (lmtp.run, lmtp.report),
+    "sort-thread": (sortthread.run, sortthread.report),
 }
 
 
