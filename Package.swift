@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "MailMessage", targets: ["MailMessage"]),
         .library(name: "Sieve", targets: ["Sieve"]),
         .library(name: "MailCore", targets: ["MailCore"]),
+        .library(name: "MailSort", targets: ["MailSort"]),
         .library(name: "LMTPSyntax", targets: ["LMTPSyntax"]),
         // For the SMTP reply parser's fuzz target (the module itself is not pure).
         .library(name: "SieveDelivery", targets: ["SieveDelivery"]),
@@ -41,10 +42,13 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "MailMessage", dependencies: ["MailCore"], swiftSettings: strict),
+        // SORT and THREAD (RFC 5256, 5957): base subjects, collation keys, sort keys kept per
+        // message, the sorter and the threading algorithms; pure.
+        .target(name: "MailSort", dependencies: ["MailMessage"], swiftSettings: strict),
         // The Sieve language (RFC 5228 and extensions): pure, bytes in, actions out.
         .target(name: "Sieve", dependencies: ["MailCore", "MailMessage"], swiftSettings: strict),
         .target(name: "MailStore", dependencies: [
-            "MailCore", "MailMessage",
+            "MailCore", "MailMessage", "MailSort",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ], swiftSettings: strict),
@@ -79,7 +83,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "IMAPServer", dependencies: [
-            "MailCore", "IMAPSyntax", "ConnectionGuards", "MailMessage", "MailStore",
+            "MailCore", "IMAPSyntax", "ConnectionGuards", "MailMessage", "MailStore", "MailSort",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -122,7 +126,7 @@ let package = Package(
         .executableTarget(name: "tern", dependencies: ["TernCLI"], swiftSettings: strict),
 
         // One storage suite, written against the MailStore protocol, run on every backend.
-        .target(name: "MailStoreConformance", dependencies: ["MailStore", "MailCore", "MailMessage"],
+        .target(name: "MailStoreConformance", dependencies: ["MailStore", "MailCore", "MailMessage", "MailSort"],
                 path: "Tests/MailStoreConformance", swiftSettings: strict),
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
@@ -130,6 +134,7 @@ let package = Package(
             "IMAPSyntax", "MailCore", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "MailSortTests", dependencies: ["MailSort", "MailMessage"], swiftSettings: strict),
         .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailCore", "MailMessage", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "SieveDeliveryTests", dependencies: [

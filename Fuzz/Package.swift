@@ -48,6 +48,7 @@ let package = Package(
         .executableTarget(name: "FuzzMessageParser", dependencies: [
             "FuzzSupport",
             .product(name: "MailMessage", package: "Tern"),
+            .product(name: "MailSort", package: "Tern"),
         ], swiftSettings: strict),
     ]
 )

@@ -4,7 +4,7 @@ public import MailCore
 /// reference store and, for many nodes, PostgreSQL. All pass the one conformance suite
 /// (`MailStoreConformance`).
 public typealias MailStoreBackend = AccountStore & CredentialStore & MailboxStore & MessageStore
-    & BlobStore & ChangeNotifying & ServerSecrets & Housekeeping & SieveScriptStore & DeliveryLedger
+    & BlobStore & SortKeyStore & ChangeNotifying & ServerSecrets & Housekeeping & SieveScriptStore & DeliveryLedger
 
 /// The store as the servers use it: one value per concern, so that a decorator (quota, ACL,
 /// metrics) wraps only the concern it changes and forwards nothing else.
@@ -14,6 +14,8 @@ public struct MailStorage: Sendable {
     public var mailboxes: any MailboxStore
     public var messages: any MessageStore
     public var blobs: any BlobStore
+    /// What SORT and THREAD read: dates, sizes and the sort keys kept per blob.
+    public var sortKeys: any SortKeyStore
     /// The installation's secrets (the EMAILID key).
     public var secrets: any ServerSecrets
     /// What background jobs call (purging ghosts of expunged messages).
@@ -32,6 +34,7 @@ public struct MailStorage: Sendable {
         mailboxes = backend
         messages = backend
         blobs = backend
+        sortKeys = backend
         secrets = backend
         housekeeping = backend
         sieveScripts = backend

@@ -115,8 +115,8 @@ enum CommandScope {
 }
 
 /// The command registry: for each command its valid states, and whether untagged EXPUNGE
-/// responses may follow it (RFC 3501 §7.4.1: never during FETCH, STORE or SEARCH; the UID
-/// forms allow them).
+/// responses may follow it (RFC 3501 §7.4.1: never during FETCH, STORE or SEARCH, nor SORT
+/// and THREAD, RFC 5256 §3; the UID forms allow them).
 enum CommandRegistry {
     static func scope(of command: Command) -> CommandScope {
         switch command {
@@ -127,7 +127,7 @@ enum CommandRegistry {
         case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe,
              .list, .lsub, .namespace, .status, .idle, .compress, .unauthenticate:
             return .authenticated
-        case .check, .close, .unselect, .expunge, .uidExpunge, .search, .fetch, .store, .copy, .move:
+        case .check, .close, .unselect, .expunge, .uidExpunge, .search, .sort, .thread, .fetch, .store, .copy, .move:
             return .selected
         }
     }
@@ -140,6 +140,8 @@ enum CommandRegistry {
         case .fetch(let c): return c.byUID
         case .store(let c): return c.byUID
         case .search(let c): return c.byUID
+        case .sort(let c): return c.byUID
+        case .thread(let c): return c.byUID
         case .copy(_, _, let byUID), .move(_, _, let byUID): return byUID
         case .uidExpunge: return true
         default: return false
@@ -151,6 +153,8 @@ enum CommandRegistry {
         case .fetch(let c): return c.byUID
         case .store(let c): return c.byUID
         case .search(let c): return c.byUID
+        case .sort(let c): return c.byUID  // RFC 5256 §3: not during SORT, allowed in UID SORT
+        case .thread(let c): return c.byUID
         default: return true
         }
     }
