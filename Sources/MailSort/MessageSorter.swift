@@ -1,3 +1,5 @@
+import Foundation
+
 /// A sort key of SORT (RFC 5256 §3) and SORT=DISPLAY (RFC 5957 §4).
 public enum SortKey: String, Hashable, Sendable, CaseIterable {
     /// INTERNALDATE.
@@ -60,38 +62,68 @@ public struct SortableMessage: Hashable, Sendable {
 /// sequence number ("there is an implicit sort criterion of "sequence number"").
 public enum MessageSorter {
     /// The positions in `messages` in sorted order.
+    ///
+    /// Each criterion's key is first turned into one integer per message that orders as the
+    /// key does (the value itself for dates and sizes, the rank among the distinct values for
+    /// the collation keys), so that the sort itself compares integers only: comparing the
+    /// messages' stored keys inside the sort costs a reference count on every access.
     public static func order(_ messages: [SortableMessage], by criteria: [SortCriterion]) -> [Int] {
+        // One row per message: its criteria's values (bitwise inverted for REVERSE, which
+        // turns the order around without overflow), then its sequence number.
+        let width = criteria.count + 1
+        var rows = [Int64](repeating: 0, count: messages.count * width)
+        for (column, criterion) in criteria.enumerated() {
+            for (position, value) in orderingValues(of: messages, by: criterion.key).enumerated() {
+                rows[position * width + column] = criterion.reverse ? ~value : value
+            }
+        }
+        for (position, message) in messages.enumerated() {
+            rows[position * width + criteria.count] = Int64(message.sequence)
+        }
         var positions = Array(messages.indices)
-        positions.sort { left, right in
-            isOrderedBefore(messages[left], messages[right], by: criteria)
+        rows.withUnsafeBufferPointer { rows in
+            positions.sort { left, right in
+                var a = left * width, b = right * width
+                let end = a + width
+                while a < end {
+                    if rows[a] != rows[b] { return rows[a] < rows[b] }
+                    a += 1
+                    b += 1
+                }
+                return false
+            }
         }
         return positions
     }
 
-    /// Whether `left` sorts before `right`.
-    public static func isOrderedBefore(_ left: SortableMessage, _ right: SortableMessage,
-                                       by criteria: [SortCriterion]) -> Bool {
-        for criterion in criteria {
-            var order = compare(left, right, by: criterion.key)
-            if criterion.reverse { order = -order }
-            if order != 0 { return order < 0 }
+    /// Per message, an integer that orders as `key` does.
+    static func orderingValues(of messages: [SortableMessage], by key: SortKey) -> [Int64] {
+        switch key {
+        case .arrival: return messages.map(\.internalDate)
+        case .date: return messages.map(\.sentDate)
+        case .size: return messages.map { Int64(clamping: $0.size) }
+        case .subject: return ranks(messages.map(\.keys.subject))
+        case .from: return ranks(messages.map(\.keys.from))
+        case .to: return ranks(messages.map(\.keys.to))
+        case .cc: return ranks(messages.map(\.keys.cc))
+        case .displayFrom: return ranks(messages.map(\.keys.displayFrom))
+        case .displayTo: return ranks(messages.map(\.keys.displayTo))
         }
-        return left.sequence < right.sequence
     }
 
-    /// -1, 0 or 1 as `left` sorts before, with, or after `right` by one key.
-    public static func compare(_ left: SortableMessage, _ right: SortableMessage, by key: SortKey) -> Int {
-        switch key {
-        case .arrival: return compare(left.internalDate, right.internalDate)
-        case .date: return compare(left.sentDate, right.sentDate)
-        case .size: return compare(left.size, right.size)
-        case .subject: return compare(left.keys.subject, right.keys.subject)
-        case .from: return compare(left.keys.from, right.keys.from)
-        case .to: return compare(left.keys.to, right.keys.to)
-        case .cc: return compare(left.keys.cc, right.keys.cc)
-        case .displayFrom: return compare(left.keys.displayFrom, right.keys.displayFrom)
-        case .displayTo: return compare(left.keys.displayTo, right.keys.displayTo)
+    /// The rank of each collation key among all of them (equal keys, equal ranks).
+    static func ranks(_ keys: [[UInt8]]) -> [Int64] {
+        var ranks = [Int64](repeating: 0, count: keys.count)
+        keys.withUnsafeBufferPointer { keys in
+            var order = Array(keys.indices)
+            order.sort { compare(keys[$0], keys[$1]) < 0 }
+            var rank: Int64 = 0
+            for (index, position) in order.enumerated() {
+                if index > 0 && compare(keys[order[index - 1]], keys[position]) != 0 { rank += 1 }
+                ranks[position] = rank
+            }
         }
+        return ranks
     }
 
     private static func compare<T: Comparable>(_ left: T, _ right: T) -> Int {
@@ -101,12 +133,10 @@ public enum MessageSorter {
     /// `i;octet` comparison of two collation keys (RFC 5051 §2; the empty string first).
     static func compare(_ left: [UInt8], _ right: [UInt8]) -> Int {
         let common = min(left.count, right.count)
-        var index = 0
-        while index < common {
-            let a = left[index], b = right[index]
-            if a != b { return a < b ? -1 : 1 }
-            index += 1
+        let order = left.withUnsafeBytes { left in
+            right.withUnsafeBytes { right in common == 0 ? 0 : memcmp(left.baseAddress!, right.baseAddress!, common) }
         }
+        if order != 0 { return order < 0 ? -1 : 1 }
         return compare(left.count, right.count)
     }
 }

@@ -65,33 +65,31 @@ extension MailStorage {
     public func sortInputs(in mailbox: MailboxID, uids: [UID], sequences: [UInt32],
                            as principal: Principal, pageSize: Int = 1000) async throws -> [SortInput] {
         let records = try await sortKeys.sortRecords(in: mailbox, uids: uids.sorted(), as: principal)
-        var byUID: [UID: (record: SortRecord, keys: MessageSortKeys?)] = [:]
-        byUID.reserveCapacity(records.count)
-        var missing: [SortRecord] = []
-        for record in records {
-            let keys = record.keys.flatMap { MessageSortKeys(decoding: $0) }
-            if keys == nil { missing.append(record) }
-            byUID[record.uid] = (record, keys)
-        }
+        var keys = records.map { record in record.keys.flatMap { MessageSortKeys(decoding: $0) } }
+        let missing = keys.indices.filter { keys[$0] == nil }
         var start = 0
         while start < missing.count {
             let page = missing[start..<min(start + pageSize, missing.count)]
             start = page.endIndex
-            let headers = try await blobs.readPrefixes(page.map { ($0.blob, Int(clamping: $0.headerSize)) })
+            let headers = try await blobs.readPrefixes(page.map { (records[$0].blob, Int(clamping: records[$0].headerSize)) })
             var made: [BlobSortKeys] = []
-            for (record, header) in zip(page, headers) {
-                let keys = (header ?? []).withUnsafeBytes { MessageSortKeys(message: $0) }
-                byUID[record.uid]?.keys = keys
-                if header != nil { made.append(BlobSortKeys(blob: record.blob, keys: keys.encoded())) }
+            for (index, header) in zip(page, headers) {
+                let fresh = (header ?? []).withUnsafeBytes { MessageSortKeys(message: $0) }
+                keys[index] = fresh
+                if header != nil { made.append(BlobSortKeys(blob: records[index].blob, keys: fresh.encoded())) }
             }
             try await sortKeys.saveSortKeys(made)
         }
+        var positions: [UID: Int] = [:]
+        positions.reserveCapacity(records.count)
+        for (index, record) in records.enumerated() { positions[record.uid] = index }
         var inputs: [SortInput] = []
         inputs.reserveCapacity(uids.count)
         for (uid, sequence) in zip(uids, sequences) {
-            guard let entry = byUID[uid] else { continue }
-            let message = SortableMessage(sequence: sequence, internalDate: entry.record.internalDate,
-                                          size: entry.record.size, keys: entry.keys ?? MessageSortKeys())
+            guard let index = positions[uid] else { continue }
+            let record = records[index]
+            let message = SortableMessage(sequence: sequence, internalDate: record.internalDate,
+                                          size: record.size, keys: keys[index] ?? MessageSortKeys())
             inputs.append(SortInput(uid: uid, message: message))
         }
         return inputs
