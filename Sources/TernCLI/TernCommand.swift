@@ -1,10 +1,12 @@
 public import ArgumentParser
+import MailCore
 
 /// `tern`: the IMAP server and its administration commands.
 public struct TernCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tern",
         abstract: "Tern, an IMAP server.",
+        version: ServerVersion.version,
         subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self, DeliverCommand.self,
                       SieveCommand.self])
 
