@@ -5,6 +5,7 @@ public import MailCore
 /// (`MailStoreConformance`).
 public typealias MailStoreBackend = AccountStore & CredentialStore & MailboxStore & MessageStore
     & BlobStore & SortKeyStore & ChangeNotifying & ServerSecrets & Housekeeping & SieveScriptStore & DeliveryLedger
+    & MetadataStore
 
 /// The store as the servers use it: one value per concern, so that a decorator (quota, ACL,
 /// metrics) wraps only the concern it changes and forwards nothing else.
@@ -24,6 +25,8 @@ public struct MailStorage: Sendable {
     public var sieveScripts: any SieveScriptStore
     /// Records of deliveries: duplicates, vacation replies (RFC 5230 §4.2).
     public var ledger: any DeliveryLedger
+    /// METADATA entries of mailboxes and of the server (RFC 5464).
+    public var metadata: any MetadataStore
     /// Where committed changes are announced (RFC 2180, IDLE).
     public var notifications: ChangeNotifier
 
@@ -39,6 +42,7 @@ public struct MailStorage: Sendable {
         housekeeping = backend
         sieveScripts = backend
         ledger = backend
+        metadata = backend
         notifications = backend.notifications
     }
 }

@@ -33,6 +33,8 @@ public enum MailStoreError: Error, Hashable, Sendable {
     /// A `literal8` message holds a NUL byte that no re-encoding can carry (in a header, say):
     /// `[UNKNOWN-CTE]`, as RFC 3516 §4.4 answers binary content a store cannot keep.
     case binaryContentNotStorable(offset: Int)
+    /// SETMETADATA over a limit, or private entries where there are none (RFC 5464 §4.3).
+    case metadataRefused(MetadataRefusal)
     /// No Sieve script of that name (ManageSieve `NO (NONEXISTENT)`, RFC 5804 §1.3).
     case sieveScriptNotFound(String)
     /// A Sieve script of that name exists already (`NO (ALREADYEXISTS)`, RFC 5804 §2.11.1).

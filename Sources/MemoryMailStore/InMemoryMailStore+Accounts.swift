@@ -36,6 +36,7 @@ extension InMemoryMailStore {
             state.userIDs[BinaryName(name)] = nil
             state.users[id] = nil
             for mailbox in mailboxes { state.removeMailbox(mailbox) }
+            state.metadata.removeUser(id)
             return mailboxes
         }
         post(removed)

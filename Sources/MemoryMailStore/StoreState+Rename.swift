@@ -70,6 +70,7 @@ extension StoreState {
             entry.recentFloor = recentFloor
         }
         for message in moved { retain(message.blob) }  // the ghosts' references
+        metadata.copyMailbox(inbox, to: target)  // RFC 5464 §4.1: INBOX keeps them too
         return [inbox, target]
     }
 }

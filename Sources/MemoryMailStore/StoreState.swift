@@ -58,6 +58,8 @@ struct StoreState: Sendable {
     var uploads: [String: Upload] = [:]
     /// The installation's secrets, by name (`ServerSecrets`).
     var secrets: [String: [UInt8]] = [:]
+    /// METADATA entries of mailboxes and the server (RFC 5464, `MetadataTable`).
+    var metadata = MetadataTable()
 
     // MARK: Lookups
 
@@ -126,6 +128,7 @@ struct StoreState: Sendable {
         }
         for message in entry.messages { release(message.blob) }
         for ghost in entry.ghosts.values { release(ghost.message.blob) }
+        metadata.removeMailbox(id)
     }
 
     /// The names to create as superiors of `name` (RFC 9051 §6.3.4: creating "foo/bar/zap"

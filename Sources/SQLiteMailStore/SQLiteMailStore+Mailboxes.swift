@@ -174,7 +174,8 @@ extension SQLiteMailStore {
     /// RENAME INBOX (RFC 9051 §6.3.6): all messages move, keeping their UIDs, to a new
     /// mailbox with a new UIDVALIDITY; INBOX keeps its UIDVALIDITY and UIDNEXT, and records
     /// the moved UIDs as expunged, with tombstones and ghosts, so that sessions with INBOX
-    /// selected learn of it and can fetch them until then (RFC 2180 §4.1.1).
+    /// selected learn of it and can fetch them until then (RFC 2180 §4.1.1). The new mailbox
+    /// gets a copy of INBOX's METADATA entries, which INBOX keeps (RFC 5464 §4.1).
     private static func renameInbox(_ inbox: MailboxRow, to: String, _ db: Database) throws -> [MailboxID] {
         if try MailboxRow.fetch(db, user: inbox.userID, name: to) != nil {
             throw MailStoreError.mailboxExists(to)
@@ -193,9 +194,11 @@ extension SQLiteMailStore {
             INSERT OR IGNORE INTO keywords (mailbox_id, keyword, modseq)
                 SELECT ?, keyword, modseq FROM keywords WHERE mailbox_id = ?;
             UPDATE mailboxes SET uidnext = ?, highest_modseq = ?, recent_floor = ? WHERE id = ?;
+            INSERT INTO metadata (mailbox_id, user_id, name, value)
+                SELECT ?, user_id, name, value FROM metadata WHERE mailbox_id = ?;
             """, arguments: [modSeq, inbox.id, SQLiteMailStore.now(), inbox.id, target.id, inbox.id, target.id, inbox.id,
                              inbox.uidNext, max(modSeq, target.highestModSeq), inbox.recentFloor,
-                             target.id])
+                             target.id, target.id, inbox.id])
         return [inbox.mailboxID, target.mailboxID]
     }
 }

@@ -1,6 +1,6 @@
 public import IMAPSyntax
 import MailCore
-import MailStore
+public import MailStore
 
 /// Every setting and limit of the IMAP server in one place (STYLE.md §5): each limit has a
 /// default suited to real clients and a test at its edge.
@@ -105,6 +105,9 @@ public struct ServerConfiguration: Sendable {
     /// Bytes of APPEND uploads one user may have in progress at once, over all connections
     /// (what sits in the store's upload area until each APPEND ends).
     public var maxUploadBytesPerUser: UInt64 = 256 << 20
+    /// What METADATA one user may keep (RFC 5464 §4.1): value size, entries per mailbox or
+    /// server, octets in all.
+    public var metadata = MetadataLimits()
 
     public init() {}
 }

@@ -19,7 +19,7 @@ extension Session {
                                    "CONDSTORE", "QRESYNC", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE",
                                    "CREATE-SPECIAL-USE", "STATUS=SIZE", "MULTIAPPEND", "ESEARCH", "SEARCHRES",
                                    "OBJECTID", "SAVEDATE", "WITHIN", "SORT", "SORT=DISPLAY", "ESORT",
-                                   "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
+                                   "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "METADATA", "METADATA-SERVER",
                                    Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
         if state.user != nil {
             list.append("COMPRESS=DEFLATE")  // RFC 4978: a command of the authenticated state

@@ -58,6 +58,8 @@ struct CommandOutcome {
             self = .no("Message data is missing", code: .corruption)
         case .binaryContentNotStorable(let offset):
             self = .no("NUL byte at offset \(offset) outside any part that can be re-encoded", code: .unknownCTE)
+        case .metadataRefused(let refusal):
+            self = Self.metadataRefused(refusal)
         case .sieveScriptNotFound, .sieveScriptExists, .sieveScriptActive:
             // Sieve scripts are ManageSieve's (RFC 5804); no IMAP command reaches them.
             self = .no("Sieve script operation failed", code: .cannot)

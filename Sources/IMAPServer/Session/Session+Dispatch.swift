@@ -40,6 +40,8 @@ extension Session {
         case .starttls: return .done(startTLS())
         case .compress(let algorithm): return .done(compress(algorithm: algorithm))
         case .unauthenticate: return .done(unauthenticate())
+        case .getMetadata(let arguments): return .done(try await getMetadata(arguments))
+        case .setMetadata(let mailbox, let entries): return .done(try await setMetadata(mailbox, entries))
         }
     }
 }

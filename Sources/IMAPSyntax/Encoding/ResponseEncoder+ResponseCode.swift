@@ -92,6 +92,8 @@ extension ResponseEncoder {
             buffer.writeStaticString("MAILBOXID (")
             buffer.writeString(id)
             buffer.writeByte(UInt8(ascii: ")"))
+        case .metadata(let code):
+            writeMetadataCode(code, into: &buffer)
         case .other(let atom, let text):
             // `atom [SP 1*<any TEXT-CHAR except "]">]`.
             buffer.writeString(atom)

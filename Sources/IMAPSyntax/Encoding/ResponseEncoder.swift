@@ -156,6 +156,8 @@ public struct ResponseEncoder: Sendable {
                            into: &buffer)
         case .id(let fields):
             writeID(fields, into: &buffer)
+        case .metadata(let mailbox, let entries):
+            writeMetadata(mailbox, entries, into: &buffer)
         case .fetch:
             break
         }

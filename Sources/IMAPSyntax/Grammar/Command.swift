@@ -48,6 +48,10 @@ public enum Command: Hashable, Sendable {
     case compress(algorithm: String)
     /// `UNAUTHENTICATE` (RFC 8437 §2).
     case unauthenticate
+    /// `GETMETADATA` (RFC 5464 §4.2).
+    case getMetadata(GetMetadataCommand)
+    /// `SETMETADATA mailbox (entry value ...)` (RFC 5464 §4.3); an empty mailbox is the server.
+    case setMetadata(MailboxName, [MetadataEntryValue])
 
     // MARK: Selected (RFC 9051 §6.4)
     case check
@@ -92,6 +96,8 @@ public enum Command: Hashable, Sendable {
         case .idle: return "IDLE"
         case .compress: return "COMPRESS"
         case .unauthenticate: return "UNAUTHENTICATE"
+        case .getMetadata: return "GETMETADATA"
+        case .setMetadata: return "SETMETADATA"
         case .check: return "CHECK"
         case .close: return "CLOSE"
         case .unselect: return "UNSELECT"

@@ -126,6 +126,9 @@ public enum UntaggedResponse: Hashable, Sendable {
     case id([IDField]?)
     /// A FETCH response whose items are all small (no streamed literal).
     case fetch(SequenceNumber, [FetchItem])
+    /// `* METADATA mailbox (entry value ...)` (RFC 5464 §4.4.1); the empty mailbox is the
+    /// server.
+    case metadata(MailboxDisplayName, [MetadataEntryValue])
 }
 
 /// The source of a body-section item in a FETCH response: how the request named it, which

@@ -29,6 +29,8 @@ public enum ResponseCode: Hashable, Sendable {
     case limit, overQuota, alreadyExists, nonExistent, notSaved, hasChildren, unknownCTE
     /// `MAILBOXID` (RFC 8474 §4.1).
     case mailboxID(String)
+    /// `METADATA ...` (RFC 5464 §4.2.1, §4.3).
+    case metadata(MetadataResponseCode)
     /// `APPENDLIMIT` is a capability, not a code; any other atom with optional text.
     case other(String, String?)
 }

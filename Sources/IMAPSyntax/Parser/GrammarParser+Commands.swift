@@ -36,6 +36,8 @@ extension GrammarParser {
         case "IDLE": return .idle
         case "COMPRESS": return try parseCompress(&buffer)
         case "UNAUTHENTICATE": return .unauthenticate
+        case "GETMETADATA": return try parseGetMetadata(&buffer)
+        case "SETMETADATA": return try parseSetMetadata(&buffer)
         case "CHECK": return .check
         case "CLOSE": return .close
         case "UNSELECT": return .unselect

@@ -18,8 +18,9 @@ public enum GrammarParser {
         throws(ParseError) -> TaggedCommand {
         var buffer = ParseBuffer(bytes, limits: limits)
         let tag = parseTag(&buffer)
-        // RFC 9051 §9 note 3: NUL is allowed nowhere in a command, not even in a literal (CHAR8).
-        if containsNUL(bytes) { throw ParseError(tag: tag, .invalidCharacter(0)) }
+        // RFC 9051 §9 note 3: NUL is allowed nowhere in a command, not even in a literal (CHAR8),
+        // except inside a literal8 (`~{n}`, OCTETs: RFC 3516 §4.2, RFC 5464 §5 values).
+        if containsNUL(bytes) && hasNULOutsideLiteral8(bytes) { throw ParseError(tag: tag, .invalidCharacter(0)) }
         guard let tag else { throw ParseError(.invalidTag) }
         do throws(ParseError) {
             let command = try parseCommandBody(&buffer)
@@ -97,6 +98,30 @@ extension GrammarParser {
             }
             return false
         }
+    }
+}
+
+extension GrammarParser {
+    /// Whether a NUL lies outside every literal8 of a whole command (the slow path, taken only
+    /// when `containsNUL`): walks the command, skipping over the n bytes after each
+    /// `{n}`/`{n+}` CRLF (where NUL is refused) and each `~{n}` CRLF (where it is allowed).
+    /// A quoted string cannot hide a literal marker, since it holds no CR or LF.
+    static func hasNULOutsideLiteral8(_ bytes: [UInt8]) -> Bool {
+        var i = 0
+        while i < bytes.count {
+            let byte = bytes[i]
+            if byte == 0 { return true }
+            if byte == .lf, i >= 2, bytes[i - 1] == .cr, bytes[i - 2] == .closeBrace,
+               let marker = LiteralMarker(endOf: Array(bytes[max(0, i - 40)..<(i - 1)])) {
+                let start = i + 1
+                let end = min(bytes.count, start + Int(clamping: marker.size))
+                if !marker.binary && bytes[start..<end].contains(0) { return true }
+                i = end
+                continue
+            }
+            i += 1
+        }
+        return false
     }
 }
 
