@@ -66,6 +66,11 @@ import TOMLKit
 /// listen = ["127.0.0.1:4190"]
 /// max_scripts = 64                 # per user: NO (QUOTA/MAXSCRIPTS)
 /// max_script_size = 1048576        # bytes: NO (QUOTA/MAXSIZE)
+///
+/// [metadata]                       # RFC 5464 (Settings+Metadata)
+/// max_size = 65536                 # octets per value: NO [METADATA MAXSIZE n]
+/// max_entries = 100                # per mailbox or server and user: NO [METADATA TOOMANY]
+/// max_total_size = 1048576         # octets of all of a user's entries: NO [METADATA TOOMANY]
 /// ```
 struct Settings {
     var dataDirectory = "tern-data"
@@ -99,7 +104,7 @@ struct Settings {
     private mutating func apply(_ table: TOMLTable, file: String) throws {
         let reader = TableReader(table: table, file: file, section: nil)
         try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security", "tuning", "lmtp", "sieve",
-                               "managesieve"])
+                               "managesieve", "metadata"])
         if let lmtp = try reader.section("lmtp") { try self.lmtp.apply(lmtp.table, file: file) }
         if let value = try reader.string("data_dir") { dataDirectory = value }
         if let value = try reader.string("log_level") {
@@ -192,6 +197,7 @@ struct Settings {
         }
         if let section = try reader.section("sieve") { try applySieve(section, file: file) }
         if let section = try reader.section("managesieve") { try applyManageSieve(section) }
+        if let section = try reader.section("metadata") { try applyMetadata(section, file: file) }
         // ManageSieve checks a script with exactly the limits and extensions delivery compiles it with.
         manageSieve.maxScriptSize = sieve.limits.maximumScriptSize
         manageSieve.sieveLimits = sieve.limits
