@@ -22,8 +22,9 @@ public struct MetadataEntryName: Hashable, Comparable, Sendable, CustomStringCon
     ///   `*` nor `%`;
     /// - starts with `/`, holds no `//`, does not end with `/`;
     /// - its first component is `private` or `shared` (any case), and it has at least two
-    ///   components, at least four under the vendor trees (`/shared/vendor/<vendor-token>/...`,
-    ///   §3.2: "in which case they have at least 4 components").
+    ///   components, and at least four when it has a `/shared/vendor/<vendor-token>` or
+    ///   `/private/vendor/<vendor-token>` prefix (§3.2: "in which case they have at least 4
+    ///   components").
     public init?(_ text: some StringProtocol) {
         self.init(bytes: Array(text.utf8))
     }
@@ -45,7 +46,8 @@ public struct MetadataEntryName: Hashable, Comparable, Sendable, CustomStringCon
         default: return nil
         }
         guard components.count >= 2 else { return nil }
-        if components.dropFirst().first == "vendor" && components.count < 4 { return nil }
+        // `/private/vendor` itself is an ordinary two-component name (the root of the trees).
+        if components.dropFirst().first == "vendor" && components.count == 3 { return nil }
         name = lowered
     }
 

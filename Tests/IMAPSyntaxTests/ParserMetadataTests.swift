@@ -104,11 +104,12 @@ struct MetadataEntryNameTests {
         #expect(MetadataEntryName("/SHARED/comment")?.scope == .shared)
         #expect(MetadataEntryName("/private/vendor/tern/x")?.scope == .private)
         #expect(MetadataEntryName("/shared/a b/c-d.e") != nil)
+        #expect(MetadataEntryName("/private/vendor") != nil, "the root of the vendor tree has no vendor-token prefix")
     }
 
     @Test("invalid names", arguments: ["", "/", "private/comment", "/private", "/private/", "/shared//x",
                                        "/shared/x/", "/other/x", "/shared/*", "/shared/%x", "/shared/\u{1F}",
-                                       "/shared/é", "/private/vendor", "/private/vendor/tern", "/shared/\u{7F}"])
+                                       "/shared/é", "/private/vendor/tern", "/shared/vendor/x", "/shared/\u{7F}"])
     func invalid(_ text: String) {
         #expect(MetadataEntryName(text) == nil)
     }
