@@ -24,7 +24,9 @@ public struct MetadataEntryName: Hashable, Comparable, Sendable, CustomStringCon
     /// - its first component is `private` or `shared` (any case), and it has at least two
     ///   components, and at least four when it has a `/shared/vendor/<vendor-token>` or
     ///   `/private/vendor/<vendor-token>` prefix (§3.2: "in which case they have at least 4
-    ///   components").
+    ///   components"). `/private` and `/shared` alone are taken too (`isScopeRoot`): they name
+    ///   no entry, but GETMETADATA with DEPTH asks for everything below them, as clients of
+    ///   Dovecot and Cyrus do; SETMETADATA refuses them.
     public init?(_ text: some StringProtocol) {
         self.init(bytes: Array(text.utf8))
     }
@@ -45,11 +47,13 @@ public struct MetadataEntryName: Hashable, Comparable, Sendable, CustomStringCon
         case "shared": scope = .shared
         default: return nil
         }
-        guard components.count >= 2 else { return nil }
         // `/private/vendor` itself is an ordinary two-component name (the root of the trees).
         if components.dropFirst().first == "vendor" && components.count == 3 { return nil }
         name = lowered
     }
+
+    /// `/private` or `/shared` alone: the root of a scope, which holds no value.
+    public var isScopeRoot: Bool { !name.dropFirst().contains("/") }
 
     /// Whether this entry is `ancestor` itself or lies below it within `depth` levels
     /// (RFC 5464 §4.2.2: DEPTH 1 on `/a` matches `/a` and `/a/b`, not `/a/b/c`).

@@ -26,6 +26,8 @@ enum MetadataFixtures {
                        get("INBOX", ["/shared/comment", "/private/comment"], maxSize: 1024), tag: "a"),
         CommandFixture("a GETMETADATA \"INBOX\" (DEPTH 1) (/private/filters/values)",
                        get("INBOX", ["/private/filters/values"], depth: .one), tag: "a"),
+        CommandFixture("a GETMETADATA (DEPTH infinity) INBOX (/private /SHARED)",
+                       get("INBOX", ["/private", "/shared"], depth: .infinity), tag: "a"),
         CommandFixture("a getmetadata (depth infinity maxsize 0) INBOX /Private/Vendor/Tern/X",
                        get("INBOX", ["/private/vendor/tern/x"], maxSize: 0, depth: .infinity), tag: "a"),
         CommandFixture("a GETMETADATA (DEPTH 0) \"\" (\"/shared/admin\" {15}\r\n/shared/comment)",
@@ -48,7 +50,7 @@ enum MetadataFixtures {
         ("a GETMETADATA INBOX /private//a", .expected(rule: "entry (RFC 5464 §3.2)")),
         ("a GETMETADATA INBOX /private/a/", .expected(rule: "entry (RFC 5464 §3.2)")),
         ("a GETMETADATA INBOX /public/a", .expected(rule: "entry (RFC 5464 §3.2)")),
-        ("a GETMETADATA INBOX /private", .expected(rule: "entry (RFC 5464 §3.2)")),
+        ("a SETMETADATA INBOX (/private NIL)", .expected(rule: "entry (RFC 5464 §3.2)")),
         ("a GETMETADATA INBOX /shared/vendor/tern", .expected(rule: "entry (RFC 5464 §3.2)")),
         ("a GETMETADATA INBOX comment", .expected(rule: "entry (RFC 5464 §3.2)")),
         ("a GETMETADATA INBOX \"/private/\u{7F}\"", .expected(rule: "entry (RFC 5464 §3.2)")),
@@ -92,7 +94,7 @@ struct ParserMetadataTests {
     @Test("the command names")
     func names() {
         #expect(MetadataFixtures.valid[0].expected.name == "GETMETADATA")
-        #expect(MetadataFixtures.valid[7].expected.name == "SETMETADATA")
+        #expect(MetadataFixtures.valid[8].expected.name == "SETMETADATA")
     }
 }
 
@@ -105,9 +107,11 @@ struct MetadataEntryNameTests {
         #expect(MetadataEntryName("/private/vendor/tern/x")?.scope == .private)
         #expect(MetadataEntryName("/shared/a b/c-d.e") != nil)
         #expect(MetadataEntryName("/private/vendor") != nil, "the root of the vendor tree has no vendor-token prefix")
+        #expect(MetadataEntryName("/Shared")?.isScopeRoot == true && MetadataEntryName("/shared/a")?.isScopeRoot == false)
+        #expect(MetadataEntryName("/shared/a/b")!.matches(MetadataEntryName("/shared")!, depth: .infinity))
     }
 
-    @Test("invalid names", arguments: ["", "/", "private/comment", "/private", "/private/", "/shared//x",
+    @Test("invalid names", arguments: ["", "/", "private/comment", "//", "/private/", "/shared//x",
                                        "/shared/x/", "/other/x", "/shared/*", "/shared/%x", "/shared/\u{1F}",
                                        "/shared/é", "/private/vendor/tern", "/shared/vendor/x", "/shared/\u{7F}"])
     func invalid(_ text: String) {

@@ -3,9 +3,10 @@ import MailCore
 import MailStore
 
 extension Session {
-    /// GETMETADATA (RFC 5464 §4.2): one `* METADATA` response with every entry asked for, in
-    /// name order; an entry asked for by name that has no value comes as NIL (as Dovecot and
-    /// Cyrus answer), so a client always gets its required response. With MAXSIZE, larger
+    /// GETMETADATA (RFC 5464 §4.2): one `* METADATA` response with every entry found, in name
+    /// order; without DEPTH, an entry asked for that has no value comes as NIL (as Dovecot
+    /// answers), so such a client always gets its response; with DEPTH, only what exists
+    /// (none at all: no response, as Dovecot). With MAXSIZE, larger
     /// values are left out and the largest one's size comes in `[METADATA LONGENTRIES n]`
     /// (§4.2.1).
     func getMetadata(_ command: GetMetadataCommand) async throws -> CommandOutcome {
@@ -21,11 +22,13 @@ extension Session {
                 answered.append(MetadataEntryValue(entry: entry.name, value: entry.value))
             }
         }
-        var missing = Set(command.entries)
-        for entry in found { missing.remove(entry.name) }
-        answered += missing.sorted().map { MetadataEntryValue(entry: $0, value: nil) }
-        answered.sort { $0.entry < $1.entry }
-        send(.metadata(displayName, answered))
+        if command.depth == .zero {
+            var missing = Set(command.entries)
+            for entry in found { missing.remove(entry.name) }
+            answered += missing.sorted().map { MetadataEntryValue(entry: $0, value: nil) }
+            answered.sort { $0.entry < $1.entry }
+        }
+        if !answered.isEmpty { send(.metadata(displayName, answered)) }
         return .ok("GETMETADATA completed", code: longest.map { .metadata(.longEntries(UInt64($0))) })
     }
 

@@ -98,7 +98,12 @@ extension GrammarParser {
         try buffer.expect(.openParen, rule: "entry-values")
         var values: [MetadataEntryValue] = []
         repeat {
+            let start = buffer.index
             let entry = try parseEntry(&buffer)
+            guard !entry.isScopeRoot else {
+                buffer.index = start
+                throw ParseError(.expected(rule: "entry (RFC 5464 §3.2)"))
+            }
             try buffer.expectSP()
             values.append(MetadataEntryValue(entry: entry, value: try parseMetadataValue(&buffer)))
         } while buffer.consume(.space)
