@@ -60,9 +60,9 @@ extension StoreState {
         }
     }
 
-    /// The octets charged to `user` (`MetadataLimits.maxTotalSize`).
-    fileprivate func metadataTotal(of user: UserID) -> Int {
-        metadata.entries.reduce(0) { total, entry in
+    /// The octets charged to `user` (`MetadataLimits.maxTotalSize`) in `table`.
+    fileprivate func metadataTotal(of user: UserID, in table: MetadataTable) -> Int {
+        table.entries.reduce(0) { total, entry in
             let key = entry.key
             let charged = key.user == user
                 || (key.user == nil && key.mailbox.flatMap { mailboxes[$0]?.owner } == user)
@@ -85,8 +85,8 @@ extension InMemoryMailStore {
         }
     }
 
-    /// SETMETADATA (RFC 5464 §4.3): the changes are made on a copy of the table, which
-    /// replaces the table only when it keeps the limits.
+    /// SETMETADATA (RFC 5464 §4.3): the changes are made on a copy of the entries, which
+    /// replaces them only when it keeps the limits.
     public func setMetadata(_ changes: [MetadataChange], on target: MetadataTarget, limits: MetadataLimits,
                             as principal: Principal) async throws {
         let changes = MetadataChange.lastPerName(changes)
@@ -101,20 +101,20 @@ extension InMemoryMailStore {
             }
             let charged = Set([scope.user, scope.owner].compactMap { $0 })
             let entriesBefore = state.metadata.entries.keys.filter(scope.sees).count
-            let totalsBefore = charged.map { state.metadataTotal(of: $0) }
-            var changed = state
+            let totalsBefore = charged.map { state.metadataTotal(of: $0, in: state.metadata) }
+            var changed = state.metadata
             for change in changes {
                 let key = MetadataKey(mailbox: scope.mailbox, user: change.name.scope == .private ? scope.user : nil,
                                       name: change.name)
-                changed.metadata.entries[key] = change.value
+                changed.entries[key] = change.value
             }
-            let entriesAfter = changed.metadata.entries.keys.filter(scope.sees).count
-            let totalsAfter = charged.map { changed.metadataTotal(of: $0) }
+            let entriesAfter = changed.entries.keys.filter(scope.sees).count
+            let totalsAfter = charged.map { state.metadataTotal(of: $0, in: changed) }
             if let refusal = limits.refusal(of: changes, entries: (entriesBefore, entriesAfter),
                                             totals: zip(totalsBefore, totalsAfter).map { ($0, $1) }) {
                 throw MailStoreError.metadataRefused(refusal)
             }
-            state.metadata = changed.metadata
+            state.metadata = changed
         }
     }
 }

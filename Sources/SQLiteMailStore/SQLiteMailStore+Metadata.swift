@@ -44,8 +44,8 @@ extension SQLiteMailStore {
                 let rows = try Row.fetchAll(statement, arguments: [scope.mailbox, scope.user, requested.name,
                                                                    prefix.utf8.count, prefix])
                 for row in rows {
-                    guard let name = MetadataEntryName(row[0] as String), name.matches(requested, depth: depth),
-                          Self.isVisible(name, scope) else { continue }
+                    guard let name = MetadataEntryName(row[0] as String), name.matches(requested, depth: depth)
+                    else { continue }
                     found[name] = Array((row[1] as Data?) ?? Data())
                 }
             }
@@ -113,12 +113,6 @@ extension SQLiteMailStore {
             if case .user(let acting) = principal { user = acting.rawValue } else { user = row.userID }
             return MetadataScope(mailbox: row.id, user: user, owner: row.userID)
         }
-    }
-
-    /// Whether a stored row belongs to what `scope` sees: shared names are shared rows (the
-    /// query already keeps only the acting user's private rows).
-    static func isVisible(_ name: MetadataEntryName, _ scope: MetadataScope) -> Bool {
-        name.scope == .shared || scope.user != nil
     }
 
     /// Entries one user sees on the target: the shared ones and their private ones.

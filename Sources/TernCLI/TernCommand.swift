@@ -8,7 +8,7 @@ public struct TernCommand: AsyncParsableCommand {
         abstract: "Tern, an IMAP server.",
         version: ServerVersion.version,
         subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self, DeliverCommand.self,
-                      SieveCommand.self])
+                      SieveCommand.self, MetadataCommand.self])
 
     public init() {}
 }

@@ -149,3 +149,23 @@ def test_imaplib_client(server):
         assert metadata == [b'"INBOX" (/private/comment "from imaplib")']
     finally:
         imap.logout()
+
+
+def test_administrator_sets_shared_server_entries(server):
+    """`tern metadata` (README: Metadata): the administrator sets the shared server entries users
+    may only read (RFC 5464 §3.2.1.1 /shared/admin, /shared/comment), while the server runs; it
+    also reads and removes a mailbox's entries; invalid names and targets are refused."""
+    assert server.tern("metadata", "set", "/shared/admin", "mailto:postmaster@example.org").returncode == 0
+    server.tern("metadata", "set", "/shared/comment", "Welcome")
+    client = login_raw(server)
+    assert client.command("g", 'GETMETADATA "" (/shared/admin /shared/comment)')[0] == (
+        b'* METADATA "" (/shared/admin "mailto:postmaster@example.org" /shared/comment "Welcome")')
+    assert server.tern("metadata", "get").stdout == "/shared/admin\tmailto:postmaster@example.org\n/shared/comment\tWelcome\n"
+    client.command("s", 'SETMETADATA INBOX (/private/comment "hers")')
+    assert server.tern("metadata", "get", "--user", "alice", "--mailbox", "inbox", "/private").stdout == (
+        "/private/comment\thers\n")
+    server.tern("metadata", "set", "--user", "alice", "--mailbox", "INBOX", "/private/comment")
+    assert client.command("g2", "GETMETADATA INBOX /private/comment")[0] == b'* METADATA "INBOX" (/private/comment NIL)'
+    assert server.tern("metadata", "set", "/shared/a*", "x", check=False).returncode != 0
+    assert server.tern("metadata", "set", "/private/x", "x", check=False).returncode != 0  # no private server entries
+    assert "no mailbox" in server.tern("metadata", "get", "--user", "alice", "--mailbox", "nope", check=False).stderr
