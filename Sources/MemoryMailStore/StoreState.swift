@@ -16,6 +16,9 @@ struct UserEntry: Sendable {
     var sieveLog: [SieveLogEntry] = []
     /// Delivery records: key to expiry, seconds since 1970 (`DeliveryLedger`).
     var ledger: [BinaryName: Int64] = [:]
+    /// Quota limits and exact usage (RFC 9208; `InMemoryMailStore+Quota.swift`).
+    var quotaLimits = QuotaLimits.unlimited
+    var quotaUsage = QuotaUsage()
 }
 
 /// A message blob: immutable bytes named by their SHA-256, shared by every message that
@@ -111,6 +114,7 @@ struct StoreState: Sendable {
                                  selectable: selectable, specialUse: specialUse, uidValidity: uidValidity)
         mailboxes[entry.id] = entry
         users[owner]?.mailboxes[BinaryName(name)] = entry.id
+        if selectable { addQuotaUsage(QuotaUsage(mailboxes: 1), to: owner) }  // quota
         return entry
     }
 
@@ -123,6 +127,9 @@ struct StoreState: Sendable {
         }
         for message in entry.messages { release(message.blob) }
         for ghost in entry.ghosts.values { release(ghost.message.blob) }
+        var usage = Self.quotaUsage(of: entry.messages)  // quota
+        usage.mailboxes = entry.selectable ? 1 : 0
+        removeQuotaUsage(usage, from: entry.owner)
     }
 
     /// The names to create as superiors of `name` (RFC 9051 §6.3.4: creating "foo/bar/zap"

@@ -10,6 +10,7 @@ enum Schema {
         migrator.registerMigration("v3-secrets", migrate: createSecrets)
         migrator.registerMigration("v4-ghosts", migrate: createGhosts)
         migrator.registerMigration("v5-sieve", migrate: createSieveTables)
+        migrator.registerMigration("v8-quota", migrate: createQuotas)  // Schema+Quota.swift
         return migrator
     }
 

@@ -20,6 +20,7 @@ extension Session {
                                    "CREATE-SPECIAL-USE", "STATUS=SIZE", "MULTIAPPEND", "ESEARCH", "SEARCHRES",
                                    "OBJECTID", "SAVEDATE", "WITHIN",
                                    Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
+            + Self.quotaCapabilities
         if state.user != nil {
             list.append("COMPRESS=DEFLATE")  // RFC 4978: a command of the authenticated state
             // RFC 8437 §3 allows advertising it only after login; not while COMPRESS is

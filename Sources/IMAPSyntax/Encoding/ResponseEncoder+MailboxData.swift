@@ -114,6 +114,9 @@ extension ResponseEncoder {
             case .appendLimit(let limit):
                 buffer.writeStaticString("APPENDLIMIT ")
                 if let limit { buffer.writeDecimal(limit) } else { buffer.writeStaticString("NIL") }
+            case .deletedStorage(let kibibytes):
+                buffer.writeStaticString("DELETED-STORAGE ")
+                buffer.writeDecimal(kibibytes)
             }
         }
         buffer.writeByte(UInt8(ascii: ")"))

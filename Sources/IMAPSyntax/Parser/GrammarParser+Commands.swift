@@ -36,6 +36,9 @@ extension GrammarParser {
         case "IDLE": return .idle
         case "COMPRESS": return try parseCompress(&buffer)
         case "UNAUTHENTICATE": return .unauthenticate
+        case "GETQUOTA": return try parseGetQuota(&buffer)  // RFC 9208: GrammarParser+Quota.swift
+        case "GETQUOTAROOT": return try parseGetQuotaRoot(&buffer)
+        case "SETQUOTA": return try parseSetQuota(&buffer)
         case "CHECK": return .check
         case "CLOSE": return .close
         case "UNSELECT": return .unselect
