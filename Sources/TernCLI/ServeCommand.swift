@@ -142,7 +142,7 @@ enum FirstRun {
         let name = environment == "root" ? "tern" : (try? UserNames.validated(environment)) ?? "tern"
         let password = PasswordGenerator.make()
         let credentials = try PasswordCredentials(password: password, iterations: settings.server.passwordIterations)
-        _ = try await store.provisionAccount(name: name, credentials: credentials)
+        _ = try await store.provisionAccount(name: name, credentials: credentials, quota: settings.quota.defaultLimits)
         Console.line("""
             Created the first account of this new data directory (shown only this once):
               user:     \(name)

@@ -6,7 +6,7 @@ public struct TernCommand: AsyncParsableCommand {
         commandName: "tern",
         abstract: "Tern, an IMAP server.",
         subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self, DeliverCommand.self,
-                      SieveCommand.self])
+                      SieveCommand.self, QuotaCommand.self])
 
     public init() {}
 }
