@@ -83,7 +83,8 @@ def test_readme_capability_table_matches_advertised_capabilities(tls_server):
              "CONDSTORE", "QRESYNC", "AUTH=PLAIN", "AUTH=LOGIN", "AUTH=SCRAM-SHA-256",
              "AUTH=SCRAM-SHA-256-PLUS", "BINARY", "LIST-EXTENDED", "LIST-STATUS",
              "SPECIAL-USE", "CREATE-SPECIAL-USE", "STATUS=SIZE", "APPENDLIMIT", "OBJECTID",
-             "SAVEDATE", "ESEARCH", "SEARCHRES", "UTF8=ACCEPT", "COMPRESS=DEFLATE", "WITHIN", "UNAUTHENTICATE"}
+             "SAVEDATE", "ESEARCH", "SEARCHRES", "UTF8=ACCEPT", "COMPRESS=DEFLATE", "WITHIN", "UNAUTHENTICATE",
+             "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "QUOTA=RES-MAILBOX", "QUOTASET"}
     client = tls_server.raw()
     before_login = set(capability_list(client.greeting))
     line = client.command("a", "LOGIN alice secret-a")[-1]
