@@ -111,7 +111,7 @@ class DovecotPeer:
     run as other users, so every directory above the root must be searchable by others (pytest's
     `tmp_path` is not: it is 0700)."""
 
-    def __init__(self, root=None, users=(("alice", "secret-a"),), port=None):
+    def __init__(self, root=None, users=(("alice", "secret-a"),), port=None, extra_config=""):
         self.owns_root = root is None
         self.root = Path(tempfile.mkdtemp(prefix="tern-dovecot-") if root is None else root)
         if not _traversable_by_others(self.root.parent):
@@ -120,6 +120,8 @@ class DovecotPeer:
         self.port = port or _free_port()
         self.config = self.root / "dovecot.conf"
         self.users = list(users)
+        # Appended to the configuration (e.g. the quota plugins for a quota comparison).
+        self.extra_config = extra_config
         self.started = False
 
     def version(self):
@@ -140,7 +142,7 @@ class DovecotPeer:
         os.chmod(self.root / "users", 0o644)
         self.config.write_text(CONFIG.format(
             root=self.root, port=self.port, instance=f"tern-peer-{self.port}",
-            mail_user=MAIL_USER, mail_group=entry.pw_gid))
+            mail_user=MAIL_USER, mail_group=entry.pw_gid) + self.extra_config)
         # The daemon keeps the standard streams it inherits: give it a file, not a pipe.
         with open(self.root / "log" / "startup.log", "wb") as output:
             result = subprocess.run([dovecot_binary(), "-c", str(self.config)], stdin=subprocess.DEVNULL,

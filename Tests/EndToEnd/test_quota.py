@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from conftest import TEST_CONFIG, append_raw
+from conftest import TEST_CONFIG, RawClient, append_raw
 from lmtp_wire import LMTP_CONFIG, LMTPClient, start_lmtp_server, stuff
 
 ROOT_NAME = b'"User quota"'
@@ -180,3 +180,48 @@ def test_lmtp_over_quota(tmp_path, tempfail):
         assert "messages: 1 of unlimited" in get, get
     finally:
         server.stop()
+
+
+DOVECOT_QUOTA = """
+mail_plugins = $mail_plugins quota
+protocol imap {
+  mail_plugins = $mail_plugins imap_quota
+}
+plugin {
+  quota = count:User quota
+  quota_vsizes = yes
+  quota_rule = *:storage=10M:messages=100
+}
+"""
+
+
+def test_getquotaroot_answers_as_dovecot_does(make_server):
+    """Differential (issue 13): with the same limits and the same messages, `GETQUOTAROOT INBOX`
+    and `GETQUOTA` answer byte for byte as Dovecot 2.3's quota plugin (count backend) does,
+    so clients keyed on Dovecot's answers (Thunderbird, Roundcube) see the same."""
+    from dovecot_peer import DovecotPeer, unavailable_reason
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    server = make_server()
+    set_quota(server, "alice", "--storage", "10M", "--messages", "100")
+    dovecot = DovecotPeer(users=[("alice", "secret-a")], extra_config=DOVECOT_QUOTA)
+    try:
+        dovecot.start()
+        answers = []
+        for port in (server.port, dovecot.port):
+            c = RawClient(port)
+            assert c.command("l", "LOGIN alice secret-a")[-1].startswith(b"l OK")
+            for index in range(3):
+                assert append_raw(c, f"a{index}", "INBOX", sized(2048, index))[-1].startswith(f"a{index} OK".encode())
+            root = c.command("r", "GETQUOTAROOT INBOX")
+            quota = c.command("q", 'GETQUOTA "User quota"')
+            answers.append((root[:-1], quota[:-1]))
+            c.close()
+        # A mailbox name may be an atom or a quoted string (RFC 9051 §9: each server's choice).
+        normalized = [([line.replace(b'"INBOX"', b"INBOX") for line in root], quota) for root, quota in answers]
+        assert normalized[0] == normalized[1], answers
+        assert answers[0][0] == [b'* QUOTAROOT "INBOX" "User quota"', b'* QUOTA "User quota" (STORAGE 6 10240 MESSAGE 3 100)']
+    finally:
+        dovecot.stop()
+        dovecot.cleanup()
