@@ -114,9 +114,9 @@ extension SQLiteMailStore {
         let result: AppendResult = try await write { db in
             var row = try MailboxRow.selectable(db, mailbox, as: principal)
             guard !messages.isEmpty else { return AppendResult(uidValidity: row.record.uidValidity, uids: []) }
+            let first = try MailboxRow.reserveUIDs(db, &row, count: messages.count)
             // Quota (RFC 9208): checked under the write lock, before any blob is installed.
             try QuotaRows.check(db, user: row.userID, adding: QuotaRows.usage(of: messages.map(\.blob.size)))
-            let first = try MailboxRow.reserveUIDs(db, &row, count: messages.count)
             var installed: [(directory: String, created: Bool)] = []
             var fresh: [BlobID] = []
             do {

@@ -56,7 +56,7 @@ enum QuotaRows {
         try before.limits.check(usage: before.usage, adding: added)
     }
 
-    /// What the messages of `records` add to a quota.
+    /// What messages of these sizes add to a quota.
     static func usage(of sizes: some Sequence<UInt64>) -> QuotaUsage {
         var usage = QuotaUsage()
         for size in sizes { usage.add(QuotaUsage(storage: size, messages: 1)) }

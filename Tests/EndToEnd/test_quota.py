@@ -3,12 +3,12 @@ the exact edge with `NO [OVERQUOTA]` (§4.3.1) for APPEND, MULTIAPPEND, COPY, MO
 concurrent APPENDs from several connections, STATUS DELETED-STORAGE (§4.1.4), LMTP replies
 over quota (RFC 3463 X.2.2), `tern quota get/set/recalc` and the `[quota]` default."""
 
-import re
+import subprocess
 import threading
 
 import pytest
 
-from conftest import TEST_CONFIG, RawClient, append_raw
+from conftest import TERN_BIN, TEST_CONFIG, RawClient, append_raw
 from lmtp_wire import LMTP_CONFIG, LMTPClient, start_lmtp_server, stuff
 
 ROOT_NAME = b'"User quota"'
@@ -225,3 +225,23 @@ def test_getquotaroot_answers_as_dovecot_does(make_server):
     finally:
         dovecot.stop()
         dovecot.cleanup()
+
+
+def test_tern_deliver_exit_codes_over_quota(make_server, tmp_path):
+    """`tern deliver` over quota: 73 (EX_CANTCREAT, the MTA bounces), 75 (EX_TEMPFAIL) with
+    `full_tempfail`; a message that can never fit: 73 either way."""
+    server = make_server(start=False)
+    set_quota(server, "alice", "--messages", "1", "--storage", "1K")
+    tempfail = tmp_path / "tempfail.toml"
+    tempfail.write_text(server.config.read_text() + "\n[quota]\nfull_tempfail = true\n")
+
+    def deliver(config, data=b"Subject: lda\r\n\r\nbody\r\n"):
+        return subprocess.run([TERN_BIN, "deliver", "--data-dir", str(server.data_dir), "--config", str(config),
+                               "--user", "alice"], input=data, capture_output=True, timeout=60)
+
+    assert deliver(server.config).returncode == 0
+    refused = deliver(server.config)
+    assert refused.returncode == 73 and b"quota exceeded" in refused.stderr, refused.stderr
+    assert deliver(tempfail).returncode == 75
+    set_quota(server, "alice", "--messages", "unlimited")
+    assert deliver(tempfail, b"Subject: big\r\n\r\n" + b"z" * 2000 + b"\r\n").returncode == 73
