@@ -117,4 +117,17 @@ struct MboxTests {
         let out = converter.convert(Array("a\nb\r".utf8)) + converter.convert(Array("\nc\n".utf8))
         #expect(String(decoding: out, as: UTF8.self) == "a\r\nb\r\nc\r\n")
     }
+
+    @Test("property: the messages do not depend on how the file is cut into pieces", arguments: MboxSplitter.Format.allCases)
+    func chunkingIndependence(format: MboxSplitter.Format) {
+        let pieces = ["From a Mon Jan  1 10:00:00 2024\n", "\n", ">From x\n", "Status: RO\n", "Content-Length: 3\n",
+                      "abc", "\r\n", "X-UID: 5\n", "From here\n", "X-IMAPbase: 1 2\n", "body line\n"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let text = (0..<Int.random(in: 0...14, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+            let whole = Self.split(text, format: format, piece: max(text.utf8.count, 1))
+            let cut = Self.split(text, format: format, piece: Int.random(in: 1...9, using: &generator))
+            #expect(whole.0 == cut.0 && whole.1 == cut.1, "\(text.debugDescription)")
+        }
+    }
 }
