@@ -76,7 +76,7 @@ extension InMemoryMailStore {
                 installs[blob] = upload.bytes
             }
             for (blob, bytes) in installs {
-                state.blobs[blob] = StoredBlob(bytes: bytes, structure: nil, references: 0)
+                state.blobs[blob] = StoredBlob(bytes: bytes, structure: nil, sortKeys: nil, references: 0)
             }
             _ = state.update(mailbox) { entry in
                 let modSeq = entry.nextModSeq()
@@ -97,6 +97,9 @@ extension InMemoryMailStore {
                 state.retain(message.blob.id)
                 if !message.blob.structure.isEmpty, state.blobs[message.blob.id]?.structure == nil {
                     state.blobs[message.blob.id]?.structure = message.blob.structure
+                }
+                if !message.blob.sortKeys.isEmpty, state.blobs[message.blob.id]?.sortKeys == nil {
+                    state.blobs[message.blob.id]?.sortKeys = message.blob.sortKeys
                 }
                 outcome.imported.append(message.uid)
             }

@@ -100,6 +100,7 @@ extension SQLiteMailStore {
             let modSeq = try MailboxRow.nextModSeq(db, &row)
             var keywords: [String] = []
             let structure = try db.cachedStatement(sql: "INSERT OR IGNORE INTO structures (blob, data) VALUES (?, ?)")
+            let sortKeys = try db.cachedStatement(sql: "INSERT OR IGNORE INTO sort_keys (blob, data) VALUES (?, ?)")
             for message in accepted {
                 let flags = MessageRows.storable(message.flags)
                 try MessageRows.insert(
@@ -110,6 +111,9 @@ extension SQLiteMailStore {
                 keywords.append(contentsOf: flags.keywords)
                 if !message.blob.structure.isEmpty {
                     try structure.execute(arguments: [message.blob.id.rawValue, Data(message.blob.structure)])
+                }
+                if !message.blob.sortKeys.isEmpty {
+                    try sortKeys.execute(arguments: [message.blob.id.rawValue, Data(message.blob.sortKeys)])
                 }
                 outcome.imported.append(message.uid)
             }

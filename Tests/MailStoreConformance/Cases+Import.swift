@@ -29,6 +29,10 @@ extension MailStoreConformance {
             let snapshot = try await store.messages.open(mailbox.id, claimRecent: false, as: .administrator)
             try expect(snapshot.keywords.contains("custom1") && snapshot.keywords.contains("$Forwarded"),
                        "keywords are known for FLAGS: \(snapshot.keywords)")
+            let sortRecords = try await store.sortKeys.sortRecords(in: mailbox.id, uids: [UID(3), UID(7)], as: .administrator)
+            try expectEqual(sortRecords.map(\.keys), messages.map { Optional($0.blob.sortKeys) },
+                            "SORT and THREAD keys kept as for APPEND")
+            try expect(sortRecords.allSatisfy { $0.keys?.isEmpty == false }, "the keys are there")
             try expectEqual(try await store.mailboxes.status(of: mailbox.id, as: .administrator).uidNext, UID(8),
                             "UIDNEXT past the last imported UID")
             try expectEqual(try await store.imports.raiseUIDNext(of: mailbox.id, to: UID(12)), UID(12), "raised")
