@@ -5,6 +5,7 @@ public import MailCore
 /// (`MailStoreConformance`).
 public typealias MailStoreBackend = AccountStore & CredentialStore & MailboxStore & MessageStore
     & BlobStore & SortKeyStore & ChangeNotifying & ServerSecrets & Housekeeping & SieveScriptStore & DeliveryLedger
+    & ImportStore
 
 /// The store as the servers use it: one value per concern, so that a decorator (quota, ACL,
 /// metrics) wraps only the concern it changes and forwards nothing else.
@@ -26,6 +27,8 @@ public struct MailStorage: Sendable {
     public var ledger: any DeliveryLedger
     /// Where committed changes are announced (RFC 2180, IDLE).
     public var notifications: ChangeNotifier
+    /// Mail brought over from another server keeping its UIDs (`tern import`).
+    public var imports: any ImportStore
 
     /// Every concern served by one backend.
     public init(_ backend: some MailStoreBackend) {
@@ -40,6 +43,7 @@ public struct MailStorage: Sendable {
         sieveScripts = backend
         ledger = backend
         notifications = backend.notifications
+        imports = backend
     }
 }
 

@@ -7,7 +7,7 @@ public struct TernCommand: AsyncParsableCommand {
         commandName: "tern",
         abstract: "Tern, an IMAP server.",
         version: ServerVersion.version,
-        subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self, DeliverCommand.self,
+        subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self, DeliverCommand.self, ImportCommand.self,
                       SieveCommand.self])
 
     public init() {}
