@@ -16,10 +16,12 @@ let package = Package(
         .library(name: "MailMessage", targets: ["MailMessage"]),
         .library(name: "Sieve", targets: ["Sieve"]),
         .library(name: "MailCore", targets: ["MailCore"]),
+        .library(name: "MailSort", targets: ["MailSort"]),
         .library(name: "LMTPSyntax", targets: ["LMTPSyntax"]),
         // For the SMTP reply parser's fuzz target (the module itself is not pure).
         .library(name: "SieveDelivery", targets: ["SieveDelivery"]),
         .library(name: "ManageSieveSyntax", targets: ["ManageSieveSyntax"]),
+        .library(name: "MailImport", targets: ["MailImport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -41,10 +43,13 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .target(name: "MailMessage", dependencies: ["MailCore"], swiftSettings: strict),
+        // SORT and THREAD (RFC 5256, 5957): base subjects, collation keys, sort keys kept per
+        // message, the sorter and the threading algorithms; pure.
+        .target(name: "MailSort", dependencies: ["MailMessage"], swiftSettings: strict),
         // The Sieve language (RFC 5228 and extensions): pure, bytes in, actions out.
         .target(name: "Sieve", dependencies: ["MailCore", "MailMessage"], swiftSettings: strict),
         .target(name: "MailStore", dependencies: [
-            "MailCore", "MailMessage",
+            "MailCore", "MailMessage", "MailSort",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ], swiftSettings: strict),
@@ -57,7 +62,8 @@ let package = Package(
         ], swiftSettings: strict),
         // The in-memory reference backend, for in-process tests of everything above the store.
         .target(name: "MemoryMailStore", dependencies: ["MailCore", "MailStore"], swiftSettings: strict),
-        // Deadlines every listener enforces (time to send a command, output left unread).
+        // What every listener shares: deadlines (time to send a command, output left unread) and
+        // the group of listening sockets that starts and stops together.
         .target(name: "ConnectionGuards", dependencies: [
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
@@ -78,7 +84,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
         .target(name: "IMAPServer", dependencies: [
-            "MailCore", "IMAPSyntax", "ConnectionGuards", "MailMessage", "MailStore",
+            "MailCore", "IMAPSyntax", "ConnectionGuards", "MailMessage", "MailStore", "MailSort",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -92,7 +98,7 @@ let package = Package(
         // shares IMAP's login checks, connection limits and TLS identity.
         .target(name: "ManageSieveSyntax", swiftSettings: strict),
         .target(name: "ManageSieveServer", dependencies: [
-            "ManageSieveSyntax", "IMAPServer", "Sieve", "MailCore", "MailStore",
+            "ManageSieveSyntax", "IMAPServer", "ConnectionGuards", "Sieve", "MailCore", "MailStore",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -106,7 +112,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
+        // Reading other servers' mail stores (Dovecot Maildir, mbox) for `tern import`: pure.
+        .target(name: "MailImport", dependencies: ["MailCore", "IMAPSyntax"], swiftSettings: strict),
         .target(name: "TernCLI", dependencies: [
+            "MailImport",
             "IMAPServer", "ManageSieveServer", "ManageSieveSyntax", "Sieve", "MailCore", "MailStore", "SQLiteMailStore",
             "LMTPServer", "MailDelivery", "SieveDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -121,7 +130,7 @@ let package = Package(
         .executableTarget(name: "tern", dependencies: ["TernCLI"], swiftSettings: strict),
 
         // One storage suite, written against the MailStore protocol, run on every backend.
-        .target(name: "MailStoreConformance", dependencies: ["MailStore", "MailCore", "MailMessage"],
+        .target(name: "MailStoreConformance", dependencies: ["MailStore", "MailCore", "MailMessage", "MailSort"],
                 path: "Tests/MailStoreConformance", swiftSettings: strict),
 
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
@@ -129,6 +138,7 @@ let package = Package(
             "IMAPSyntax", "MailCore", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: strict),
         .testTarget(name: "MailMessageTests", dependencies: ["MailMessage", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "MailSortTests", dependencies: ["MailSort", "MailMessage"], swiftSettings: strict),
         .testTarget(name: "SieveTests", dependencies: ["Sieve", "MailCore", "MailMessage", "TestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "SieveDeliveryTests", dependencies: [
@@ -169,6 +179,7 @@ let package = Package(
             "MailDelivery", "MailStore", "MemoryMailStore", "MailCore",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        .testTarget(name: "MailImportTests", dependencies: ["MailImport", "MailCore"], swiftSettings: strict),
         .testTarget(name: "TernCLITests", dependencies: [
             "TernCLI", "IMAPServer", "MailCore", "LMTPServer", "SieveDelivery",
             .product(name: "X509", package: "swift-certificates"),

@@ -10,6 +10,7 @@ Suites (`--suite`; default append-fetch, or every suite with --quick; `all` runs
   lmtp            LMTP deliveries/s to 1 and to 10 recipients, beside dovecot-lmtpd (lmtp.py)
   compress        bytes on the wire and time of FETCH of the corpus, without and with
                   COMPRESS=DEFLATE (compress.py)
+  sort-thread     SORT (DATE), SORT (SUBJECT), THREAD REFERENCES on 100,000 messages (sortthread.py)
 
 Every server listens on a free port of 127.0.0.1 only, with its data in one temporary
 directory; every process is started and stopped here. See Benchmarks/README.md.
@@ -41,9 +42,10 @@ import memory  # noqa: E402
 import lmtp  # noqa: E402
 import qresync  # noqa: E402
 import servers  # noqa: E402
+import sortthread  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[1]
-SUITES = ["append-fetch", "message-access", "idle", "memory", "qresync", "lmtp", "compress"]
+SUITES = ["append-fetch", "message-access", "idle", "memory", "qresync", "lmtp", "compress", "sort-thread"]
 
 # (option, full value, --quick value) of each suite's scale.
 SCALES = [
@@ -54,6 +56,7 @@ SCALES = [
     ("qresync_text_runs", 3, 1),
     ("lmtp_messages", 2_000, 50), ("lmtp_connections", 4, 2),
     ("compress_messages", 10_000, 200), ("compress_runs", 3, 1),
+    ("sort_messages", 100_000, 2_000), ("sort_runs", 5, 2),
 ]
 
 
@@ -125,6 +128,9 @@ def parse_arguments(argv):
     group = parser.add_argument_group("compress suite")
     group.add_argument("--compress-messages", type=int, metavar="N", help="messages fetched (default 10000)")
     group.add_argument("--compress-runs", type=int, metavar="R", help="timed runs per mode (default 3)")
+    group = parser.add_argument_group("sort-thread suite")
+    group.add_argument("--sort-messages", type=int, metavar="N", help="messages in the mailbox (default 100000)")
+    group.add_argument("--sort-runs", type=int, metavar="R", help="timed runs after the first (default 5)")
     args = parser.parse_args(argv)
     if args.suite is None:
         args.suite = "all" if args.quick else "append-fetch"
@@ -231,6 +237,8 @@ class Context:
             needs.append(args.lmtp_messages)
         if "compress" in args.suites:
             needs.append(args.compress_messages)
+        if "sort-thread" in args.suites:
+            needs.append(min(args.sort_messages, 200 if args.quick else 10_000))
         self.corpus_size = max(needs)
         self._messages = None
         self.running = []
@@ -297,6 +305,7 @@ SUITE_RUNNERS = {
     "qresync": (qresync.run, qresync.report),
     "lmtp": (lmtp.run, lmtp.report),
     "compress": (compress.run, compress.report),
+    "sort-thread": (sortthread.run, sortthread.report),
 }
 
 

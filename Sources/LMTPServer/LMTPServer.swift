@@ -19,9 +19,8 @@ public final class LMTPServer: Service, Sendable {
     public let configuration: LMTPConfiguration
     let deliverer: Deliverer
     let logger: Logger
-    private let listeners = Mutex<[any Channel]>([])
+    private let listeners = ListenerGroup()
     private let connections = ConnectionTable()
-    private let stopped = Mutex(false)
     /// Told each bound address once the listeners are up (useful with port 0).
     private let onBound: @Sendable (SocketAddress) -> Void
 
@@ -47,24 +46,11 @@ public final class LMTPServer: Service, Sendable {
         for address in configuration.listeners {
             bound.append(try await bind(address))
         }
-        listeners.withLock { $0 = bound.map(\.channel) }
-        if stopped.withLock({ $0 }) { bound.forEach { $0.channel.close(promise: nil) } }
-        for server in bound {
-            if let address = server.channel.localAddress { onBound(address) }
-            logger.info("LMTP listening", metadata: ["address": "\(server.channel.localAddress.map(Self.display) ?? "?")"])
-        }
-        try await withThrowingDiscardingTaskGroup { group in
-            for server in bound {
-                group.addTask {
-                    try await withThrowingDiscardingTaskGroup { connections in
-                        try await server.executeThenClose { inbound in
-                            for try await connection in inbound {
-                                connections.addTask { await self.serve(connection) }
-                            }
-                        }
-                    }
-                }
-            }
+        try await listeners.serve(bound) { address, _ in
+            onBound(address)
+            logger.info("LMTP listening", metadata: ["address": "\(Self.display(address))"])
+        } handle: { connection, _ in
+            await self.serve(connection)
         }
         logger.info("LMTP stopped")
     }
@@ -145,8 +131,7 @@ public final class LMTPServer: Service, Sendable {
 
     /// Stops accepting, ends idle sessions with `421`, and closes the rest after the grace period.
     public func shutDown() {
-        stopped.withLock { $0 = true }
-        for channel in listeners.withLock({ $0 }) { channel.close(promise: nil) }
+        listeners.close()
         connections.stop()
         let grace = configuration.shutdownGraceSeconds
         let connections = self.connections

@@ -4,8 +4,8 @@ public import MailCore
 /// reference store and, for many nodes, PostgreSQL. All pass the one conformance suite
 /// (`MailStoreConformance`).
 public typealias MailStoreBackend = AccountStore & CredentialStore & MailboxStore & MessageStore
-    & BlobStore & ChangeNotifying & ServerSecrets & Housekeeping & SieveScriptStore & DeliveryLedger
-    & QuotaStore
+    & BlobStore & SortKeyStore & ChangeNotifying & ServerSecrets & Housekeeping & SieveScriptStore & DeliveryLedger
+    & ImportStore & QuotaStore
 
 /// The store as the servers use it: one value per concern, so that a decorator (quota, ACL,
 /// metrics) wraps only the concern it changes and forwards nothing else.
@@ -15,6 +15,8 @@ public struct MailStorage: Sendable {
     public var mailboxes: any MailboxStore
     public var messages: any MessageStore
     public var blobs: any BlobStore
+    /// What SORT and THREAD read: dates, sizes and the sort keys kept per blob.
+    public var sortKeys: any SortKeyStore
     /// The installation's secrets (the EMAILID key).
     public var secrets: any ServerSecrets
     /// What background jobs call (purging ghosts of expunged messages).
@@ -27,6 +29,8 @@ public struct MailStorage: Sendable {
     public var quotas: any QuotaStore
     /// Where committed changes are announced (RFC 2180, IDLE).
     public var notifications: ChangeNotifier
+    /// Mail brought over from another server keeping its UIDs (`tern import`).
+    public var imports: any ImportStore
 
     /// Every concern served by one backend.
     public init(_ backend: some MailStoreBackend) {
@@ -35,12 +39,14 @@ public struct MailStorage: Sendable {
         mailboxes = backend
         messages = backend
         blobs = backend
+        sortKeys = backend
         secrets = backend
         housekeeping = backend
         sieveScripts = backend
         ledger = backend
         quotas = backend
         notifications = backend.notifications
+        imports = backend
     }
 }
 

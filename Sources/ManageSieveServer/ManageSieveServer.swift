@@ -1,5 +1,6 @@
 public import IMAPServer
 public import Logging
+import ConnectionGuards
 import ManageSieveSyntax
 public import NIOCore
 import NIOPosix
@@ -19,8 +20,7 @@ public final class ManageSieveServer: Service, Sendable {
     public let configuration: ManageSieveConfiguration
     let environment: SessionEnvironment
     let logger: Logger
-    private let listeners = Mutex<[any Channel]>([])
-    private let stopped = Mutex(false)
+    private let listeners = ListenerGroup()
     /// The open connections' signal sinks, by registry ID.
     private let connections = Mutex<[Int: SignalSink]>([:])
     private let onBound: @Sendable (SocketAddress) -> Void
@@ -43,8 +43,7 @@ public final class ManageSieveServer: Service, Sendable {
 
     /// Stops accepting connections; open sessions end through the shared registry.
     public func shutDown() {
-        stopped.withLock { $0 = true }
-        for channel in listeners.withLock({ $0 }) { channel.close(promise: nil) }
+        listeners.close()
         let open = connections.withLock { Array($0.values) }
         for sink in open { sink.yield(.shutdown) }
         let grace = environment.configuration.shutdownGraceSeconds
@@ -59,25 +58,11 @@ public final class ManageSieveServer: Service, Sendable {
         for address in configuration.listen {
             bound.append(try await bind(host: address.host, port: address.port))
         }
-        listeners.withLock { $0 = bound.map(\.channel) }
-        if stopped.withLock({ $0 }) { bound.forEach { $0.channel.close(promise: nil) } }
-        for server in bound {
-            guard let address = server.channel.localAddress else { continue }
+        try await listeners.serve(bound) { address, _ in
             onBound(address)
             logger.info("listening", metadata: ["address": "\(address.displayString)", "protocol": "managesieve"])
-        }
-        try await withThrowingDiscardingTaskGroup { group in
-            for server in bound {
-                group.addTask {
-                    try await withThrowingDiscardingTaskGroup { connections in
-                        try await server.executeThenClose { inbound in
-                            for try await connection in inbound {
-                                connections.addTask { await self.serve(connection) }
-                            }
-                        }
-                    }
-                }
-            }
+        } handle: { connection, _ in
+            await self.serve(connection)
         }
     }
 
@@ -124,7 +109,7 @@ public final class ManageSieveServer: Service, Sendable {
         logger[metadataKey: "connection"] = "\(id)"
         logger.info("connection opened")
         connections.withLock { $0[id] = signals }
-        if stopped.withLock({ $0 }) { signals.yield(.shutdown) }
+        if listeners.isClosed { signals.yield(.shutdown) }
         defer {
             connections.withLock { $0[id] = nil }
             environment.penalties.release(connection: id)

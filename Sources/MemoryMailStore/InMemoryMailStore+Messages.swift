@@ -136,7 +136,7 @@ extension InMemoryMailStore {
             }
 
             for (blob, bytes) in installs {
-                state.blobs[blob] = StoredBlob(bytes: bytes, structure: nil, references: 0)
+                state.blobs[blob] = StoredBlob(bytes: bytes, structure: nil, sortKeys: nil, references: 0)
             }
             let uids: [UID] = try state.withSelectable(mailbox, as: principal) { entry in
                 let first = entry.reserveUIDs(messages.count)
@@ -164,6 +164,9 @@ extension InMemoryMailStore {
                 state.retain(message.blob.id)
                 if !message.blob.structure.isEmpty, state.blobs[message.blob.id]?.structure == nil {
                     state.blobs[message.blob.id]?.structure = message.blob.structure
+                }
+                if !message.blob.sortKeys.isEmpty, state.blobs[message.blob.id]?.sortKeys == nil {
+                    state.blobs[message.blob.id]?.sortKeys = message.blob.sortKeys
                 }
             }
             return AppendResult(uidValidity: uidValidity, uids: uids)

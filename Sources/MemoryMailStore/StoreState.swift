@@ -27,6 +27,9 @@ struct StoredBlob: Sendable {
     let bytes: [UInt8]
     /// The MIME structure parsed at upload (`StagedBlob.structure`), if any upload had one.
     var structure: [UInt8]?
+    /// The SORT and THREAD keys made at upload (`StagedBlob.sortKeys`) or later
+    /// (`saveSortKeys`), if any.
+    var sortKeys: [UInt8]?
     /// How many messages, in all mailboxes, reference the blob.
     var references: Int
 }

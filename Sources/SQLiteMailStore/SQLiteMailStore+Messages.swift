@@ -153,6 +153,11 @@ extension SQLiteMailStore {
             for message in messages where !message.blob.structure.isEmpty {
                 try structure.execute(arguments: [message.blob.id.rawValue, Data(message.blob.structure)])
             }
+            let sortKeys = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO sort_keys (blob, data) VALUES (?, ?)")
+            for message in messages where !message.blob.sortKeys.isEmpty {
+                try sortKeys.execute(arguments: [message.blob.id.rawValue, Data(message.blob.sortKeys)])
+            }
             try MailboxRow.noteKeywords(db, mailbox: row.id, keywords, modSeq: modSeq)
             return AppendResult(uidValidity: row.record.uidValidity, uids: uids)
         }

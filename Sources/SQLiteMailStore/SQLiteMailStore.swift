@@ -125,7 +125,10 @@ public final class SQLiteMailStore: MailStoreBackend {
                 try db.execute(sql: """
                     DELETE FROM structures
                     WHERE NOT EXISTS (SELECT 1 FROM messages WHERE messages.blob = structures.blob)
-                      AND NOT EXISTS (SELECT 1 FROM ghosts WHERE ghosts.blob = structures.blob)
+                      AND NOT EXISTS (SELECT 1 FROM ghosts WHERE ghosts.blob = structures.blob);
+                    DELETE FROM sort_keys
+                    WHERE NOT EXISTS (SELECT 1 FROM messages WHERE messages.blob = sort_keys.blob)
+                      AND NOT EXISTS (SELECT 1 FROM ghosts WHERE ghosts.blob = sort_keys.blob);
                     """)
                 return .commit
             }
@@ -191,8 +194,10 @@ public final class SQLiteMailStore: MailStoreBackend {
     private func removeUnreferenced(_ blobs: Set<BlobID>, _ db: Database) throws {
         try db.inTransaction(.immediate) {
             let forget = try db.cachedStatement(sql: "DELETE FROM structures WHERE blob = ?")
+            let forgetKeys = try db.cachedStatement(sql: "DELETE FROM sort_keys WHERE blob = ?")
             for blob in blobs where try !Self.isReferenced(blob, db) {
                 try forget.execute(arguments: [blob.rawValue])
+                try forgetKeys.execute(arguments: [blob.rawValue])
                 try files.remove(blob)
             }
             return .commit

@@ -10,8 +10,24 @@ enum Schema {
         migrator.registerMigration("v3-secrets", migrate: createSecrets)
         migrator.registerMigration("v4-ghosts", migrate: createGhosts)
         migrator.registerMigration("v5-sieve", migrate: createSieveTables)
+        migrator.registerMigration("v6-sort-keys", migrate: createSortKeys)
+        migrator.registerMigration("v7-import", migrate: createImportTargets)
         migrator.registerMigration("v8-quota", migrate: createQuotas)  // Schema+Quota.swift
         return migrator
+    }
+
+    /// `sort_keys`: the SORT and THREAD keys of each blob (MailSort's `MessageSortKeys` in its
+    /// stored form), written with the blob's first message beside its structure and removed
+    /// with it, so that SORT and THREAD read one row per message and parse nothing. Blobs
+    /// stored before this table existed get their keys the first time a SORT or THREAD needs
+    /// them (`MailStorage.sortInputs` makes them from the header and saves them here).
+    private static func createSortKeys(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE sort_keys (
+                blob TEXT PRIMARY KEY NOT NULL,
+                data BLOB NOT NULL
+            ) WITHOUT ROWID;
+            """)
     }
 
     /// Sieve scripts, the filtering log and the delivery ledger, all going with their user

@@ -97,7 +97,8 @@ struct ServeCommand: AsyncParsableCommand {
         let purger = GhostPurger(housekeeping: storage.housekeeping,
                                  retentionSeconds: settings.server.effectiveExpungedRetentionSeconds, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: server), .init(service: CertificateReloader(server: server, logger: logger)), .init(service: purger)]
+            .init(service: server), .init(service: CertificateReloader(server: server, logger: logger)), .init(service: purger),
+            .init(service: ExternalChangeWatcher(store: store, logger: logger))]
         if let lmtp = LMTPService.make(settings: settings, storage: storage, logger: logger) {
             services.append(.init(service: lmtp))
         }

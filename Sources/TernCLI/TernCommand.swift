@@ -1,11 +1,13 @@
 public import ArgumentParser
+import MailCore
 
 /// `tern`: the IMAP server and its administration commands.
 public struct TernCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "tern",
         abstract: "Tern, an IMAP server.",
-        subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self, DeliverCommand.self,
+        version: ServerVersion.version,
+        subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self, DeliverCommand.self, ImportCommand.self,
                       SieveCommand.self, QuotaCommand.self])
 
     public init() {}

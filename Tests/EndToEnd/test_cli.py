@@ -28,6 +28,16 @@ def can_login(port, user, password):
     return False
 
 
+def test_version_is_the_one_imap_id_gives(server):
+    """`tern --version` prints the version IMAP ID (RFC 2971 §3.3 "version") reports."""
+    result = run_tern("--version")
+    assert result.returncode == 0 and re.fullmatch(r"\d+\.\d+\.\d+\n", result.stdout), result
+    client = RawClient(server.port)
+    line = client.command("i", "ID NIL")[0]
+    client.close()
+    assert f'"version" "{result.stdout.strip()}"'.encode() in line, line
+
+
 # --- user add / list / passwd / delete ---------------------------------------------------------
 
 def test_user_add_with_password_stdin_creates_a_working_account(server):

@@ -15,7 +15,7 @@ def test_id_names_the_server_in_any_state(server):
     """RFC 2971 §3.1: ID is valid in every state, answers `* ID (...)`."""
     c = server.raw()
     lines = c.command("a", 'ID ("name" "pytest" "version" "1")')
-    assert re.match(rb'^\* ID \("name" "Tern".*\)$', lines[0]) and lines[-1].startswith(b"a OK")
+    assert re.match(rb'^\* ID \("name" "Tern" "version" "\d+\.\d+\.\d+".*\)$', lines[0]) and lines[-1].startswith(b"a OK")
     lines = c.command("b", "ID NIL")
     assert lines[0].startswith(b"* ID (") and lines[-1].startswith(b"b OK")
 

@@ -130,6 +130,25 @@ extension MailStoreConformance {
             try await expectUsage(store, alice, storage: 0, messages: 0, mailboxes: 3, "after the refusals")
         },
 
+        ConformanceCase("quota: an import (an administrator's action) is counted, not refused") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            try await store.quotas.setQuotaLimits(QuotaLimits(storage: 1000, mailboxes: 1), of: alice.id)
+            let target = try await store.imports.beginImport(into: MailboxPath(owner: alice.id, name: "Old/Mail"),
+                                                             uidValidity: UIDValidity(77))
+            let date = ZonedDateTime(secondsSince1970: 1_000_000_000)
+            let messages = [ImportedMessage(uid: UID(3), blob: try await f.stage(sized(1, 800)), flags: MessageFlags([]), internalDate: date),
+                            ImportedMessage(uid: UID(9), blob: try await f.stage(sized(2, 900)), flags: MessageFlags([]), internalDate: date)]
+            _ = try await store.imports.importMessages(messages, into: target.mailbox.id)
+            try await expectUsage(store, alice, storage: 1700, messages: 2, mailboxes: 3, "after an import")
+            try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "Old"), as: .administrator)
+            try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "Old/Mail"), as: .administrator)
+            try await store.mailboxes.delete(MailboxPath(owner: alice.id, name: "Old"), as: .administrator)
+            let placeholder = try await store.imports.beginImport(into: MailboxPath(owner: alice.id, name: "Old"), uidValidity: nil)
+            try expect(placeholder.isFresh, "a fresh import target")
+            try await expectUsage(store, alice, storage: 0, messages: 0, mailboxes: 2, "after deleting and importing again")
+        },
+
         ConformanceCase("quota: concurrent APPENDs never exceed the limit together") { store in
             let f = Fixture(store)
             let alice = try await f.addUser("alice")

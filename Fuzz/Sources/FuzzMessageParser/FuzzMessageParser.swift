@@ -14,12 +14,17 @@
 // - base64 and quoted-printable decoding undo an independent encoder; a parsed date is a
 //   real calendar date and time of day;
 // - a literal8 conversion (BinaryConversion) keeps the MIME tree and every part's decoded
-//   bytes, leaves no NUL, and refuses only messages that hold one.
+//   bytes, leaves no NUL, and refuses only messages that hold one;
+// - SORT and THREAD (MailSort): the message's sort keys round-trip through their stored
+//   form; base-subject extraction is idempotent; every msg-id found has an `@` inside and no
+//   quote, space or angle bracket; the input's lines, each taken as a message header, are
+//   sorted by every key and threaded by both algorithms into exactly those messages.
 // Everything else that reads message bytes (header selection, addresses, RFC 2047 words,
 // body text in its charset) only has to return.
 
 import FuzzSupport
 import MailMessage
+import MailSort
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzMessageParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
@@ -30,6 +35,7 @@ public func fuzzMessageParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CIn
     switch (bytes.first ?? 0) % 4 {
     case 0:
         checkText(bytes, structure)
+        checkSortAndThread(bytes, structure)
     case 1:
         checkHeaderValue(Array(bytes.prefix(512)))
     case 2:
@@ -246,5 +252,40 @@ private func daysIn(month: Int, year: Int) -> Int {
     case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
     case 4, 6, 9, 11: return 30
     default: return 31
+    }
+}
+
+/// MailSort's invariants (see the top of the file).
+private func checkSortAndThread(_ message: [UInt8], _ structure: MessageStructure) {
+    let keys = message.withUnsafeBytes { MessageSortKeys(structure: structure, message: $0) }
+    precondition(MessageSortKeys(decoding: keys.encoded()) == keys, "sort keys do not round-trip")
+    let header = Array(message[structure.root.headerRange])
+    let base = BaseSubject(fieldValue: header)
+    precondition(BaseSubject(decoded: base.text).text == base.text, "base subject extraction is not idempotent")
+    for id in MessageIDs.all(in: header) + keys.references + [keys.messageID].compactMap({ $0 }) {
+        let bytes = Array(id.utf8)
+        precondition(bytes.dropFirst().dropLast().contains(UInt8(ascii: "@")), "a msg-id without an inner @")
+        precondition(!bytes.contains { $0 == 0x22 || $0 == 0x20 || $0 == 0x3C || $0 == 0x3E }, "a msg-id not normalised")
+    }
+    var messages: [SortableMessage] = []
+    for (index, line) in message.split(separator: 0x0A, omittingEmptySubsequences: false).prefix(16).enumerated() {
+        let text = Array(line) + [0x0D, 0x0A, 0x0D, 0x0A]
+        let lineKeys = text.withUnsafeBytes { MessageSortKeys(message: $0) }
+        messages.append(SortableMessage(sequence: UInt32(index + 1), internalDate: Int64(index % 3),
+                                        size: UInt64(line.count), keys: lineKeys))
+    }
+    let everyone = Array(messages.indices)
+    for key in SortKey.allCases {
+        let order = MessageSorter.order(messages, by: [SortCriterion(key, reverse: key == .date)])
+        precondition(order.sorted() == everyone, "SORT is not a permutation")
+    }
+    for algorithm in ThreadAlgorithm.allCases {
+        var found: [Int] = []
+        func walk(_ thread: MessageThread) {
+            if let message = thread.message { found.append(message) }
+            thread.children.forEach(walk)
+        }
+        MessageThreader.threads(messages, by: algorithm).forEach(walk)
+        precondition(found.sorted() == everyone, "THREAD does not hold every message once")
     }
 }

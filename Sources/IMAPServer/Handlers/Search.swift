@@ -26,25 +26,10 @@ extension Session {
         // (RFC 9051 §6.4.4).
         let options = try Self.resultOptions(command.returnOptions ?? (rev2 ? [] : nil))
         let uids = selected.uids
-        var scope = SearchProgram.Scope(messageCount: UInt32(uids.count),
-                                        lastUID: uids.last?.rawValue ?? (selected.uidNext.rawValue &- 1))
-        scope.savedUIDs = selected.savedResult.map(\.rawValue)
-        scope.emailIDs = emailIDs
-        scope.now = Int64(Date().timeIntervalSince1970)
-        scope.savedSequenceNumbers = selected.savedResult.compactMap { selected.sequenceNumber(of: $0)?.rawValue }
-        let program: SearchProgram
-        do {
-            program = try SearchProgram(command.key, charset: command.charset, scope: scope)
-        } catch {
-            if options?.contains(.save) == true { selected.savedResult = [] }  // RFC 5182 §2.1
-            return error.outcome
-        }
+        let found = try await findMessages(command.key, charset: command.charset, in: selected,
+                                           clearingSavedResult: options?.contains(.save) == true)
         let wantsModSeq = command.key.mentionsModSeq
         if wantsModSeq { noteCondstoreUse() }
-        var runner = SearchRunner(store: store, mailbox: selected.id, principal: principal)
-        runner.pageSize = configuration.reading.pageSize
-        runner.batchSize = configuration.reading.searchBatchSize
-        let found = try await runner.run(program, uids: uids, recent: selected.recent)
         let foundUIDs = found.map { uids[$0] }
         let numbers = command.byUID ? foundUIDs.map(\.rawValue) : found.map { UInt32($0 + 1) }
         var highest: ModSeq?
@@ -64,6 +49,32 @@ extension Session {
         return outcome
     }
 
+    /// Runs search criteria over the session's view (SEARCH, SORT, THREAD) and returns the
+    /// zero-based positions (sequence number - 1) of the matching messages, ascending. Criteria
+    /// that cannot run (an unknown charset: `NO [BADCHARSET]`) throw the answer; with
+    /// `clearingSavedResult` they also empty the saved result (RFC 5182 §2.1).
+    func findMessages(_ key: SearchKey, charset: String?, in selected: SelectedMailbox,
+                      clearingSavedResult: Bool) async throws -> [Int] {
+        let uids = selected.uids
+        var scope = SearchProgram.Scope(messageCount: UInt32(uids.count),
+                                        lastUID: uids.last?.rawValue ?? (selected.uidNext.rawValue &- 1))
+        scope.savedUIDs = selected.savedResult.map(\.rawValue)
+        scope.emailIDs = emailIDs
+        scope.now = Int64(Date().timeIntervalSince1970)  // RFC 5032 OLDER/YOUNGER count from now
+        scope.savedSequenceNumbers = selected.savedResult.compactMap { selected.sequenceNumber(of: $0)?.rawValue }
+        let program: SearchProgram
+        do {
+            program = try SearchProgram(key, charset: charset, scope: scope)
+        } catch {
+            if clearingSavedResult { selected.savedResult = [] }
+            throw CommandError(error.outcome)
+        }
+        var runner = SearchRunner(store: store, mailbox: selected.id, principal: principal)
+        runner.pageSize = configuration.reading.pageSize
+        runner.batchSize = configuration.reading.searchBatchSize
+        return try await runner.run(program, uids: uids, recent: selected.recent)
+    }
+
     /// The found messages whose highest mod-sequence the response reports (RFC 4731 §3.2): "If
     /// the SEARCH/UID SEARCH command contained a single MIN or MAX result option, the MODSEQ
     /// result option contains the mod-sequence for the found message. If [it] contained both
@@ -79,7 +90,7 @@ extension Session {
     }
 
     /// `RETURN (...)` as a set; `RETURN ()` means ALL (RFC 4731 §3.1). nil: no RETURN.
-    private static func resultOptions(_ options: [SearchReturnOption]?) throws(CommandError) -> Set<SearchReturnOption>? {
+    static func resultOptions(_ options: [SearchReturnOption]?) throws(CommandError) -> Set<SearchReturnOption>? {
         guard let options else { return nil }
         for case .other(let name) in options { throw .bad("Unknown SEARCH result option \(name)") }
         return options.isEmpty ? [.all] : Set(options)
@@ -87,7 +98,7 @@ extension Session {
 
     /// The ESEARCH response (RFC 4731 §3.2) and the saved result (RFC 5182 §2.4: with MIN or
     /// MAX but neither ALL nor COUNT, only those messages are saved).
-    private func respondExtended(_ options: Set<SearchReturnOption>, numbers: [UInt32], uids: [UID],
+    func respondExtended(_ options: Set<SearchReturnOption>, numbers: [UInt32], uids: [UID],
                                  modSeq: ModSeq?, tag: Tag, byUID: Bool, in selected: SelectedMailbox) {
         if options.contains(.save) {
             if options.contains(.all) || options.contains(.count) || !(options.contains(.min) || options.contains(.max)) {

@@ -12,7 +12,8 @@ extension Session {
             }.joined(separator: " ")
             logClientEvent(.info, "client identified", metadata: ["id": "\(client)"])
         }
-        send(.id([IDField(name: "name", value: "Tern"), IDField(name: "vendor", value: "Tern"),
+        send(.id([IDField(name: "name", value: ServerVersion.name), IDField(name: "version", value: ServerVersion.version),
+                  IDField(name: "vendor", value: ServerVersion.name),
                   IDField(name: "support-url", value: "https://github.com/tern-imap/tern")]))
         return .ok("ID completed")
     }

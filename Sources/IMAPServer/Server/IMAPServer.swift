@@ -1,3 +1,4 @@
+import ConnectionGuards
 public import Logging
 import MailCore
 public import MailStore
@@ -5,7 +6,6 @@ public import NIOCore
 import NIOPosix
 import NIOSSL
 public import ServiceLifecycle
-import Synchronization
 
 /// The IMAP listeners (RFC 3501, RFC 9051): one with STARTTLS and, when TLS is configured,
 /// one with implicit TLS (RFC 8314 §3.3). Each connection runs one session until the server
@@ -23,8 +23,7 @@ public final class IMAPServer: Service, Sendable {
     package let environment: SessionEnvironment
     /// The TLS identity, nil when TLS is not configured.
     public var tls: TLSProvider? { environment.tls }
-    private let listeners = Mutex<[any Channel]>([])
-    private let stopped = Mutex(false)
+    private let listeners = ListenerGroup()
 
     /// The kind of listener a connection came through.
     enum Listener: Sendable {
@@ -72,13 +71,6 @@ public final class IMAPServer: Service, Sendable {
         if let tls, let host = configuration.tlsHost {
             bound.append((try await bind(host: host, port: configuration.tlsPort, listener: .implicitTLS(tls)), .implicitTLS))
         }
-        listeners.withLock { $0 = bound.map(\.0.channel) }
-        if stopped.withLock({ $0 }) { bound.forEach { $0.0.channel.close(promise: nil) } }
-        for (server, listener) in bound {
-            guard let address = server.channel.localAddress else { continue }
-            onBound(address)
-            logger.info("listening", metadata: ["address": "\(address.displayString)", "tls": "\(listener == .implicitTLS)"])
-        }
 
         let ticker = Task { [registry, configuration, accounts = environment.storage.accounts] in
             var lastAccountCheck = ContinuousClock.now
@@ -93,18 +85,12 @@ public final class IMAPServer: Service, Sendable {
         }
         defer { ticker.cancel() }
 
-        try await withThrowingDiscardingTaskGroup { group in
-            for (server, listener) in bound {
-                group.addTask {
-                    try await withThrowingDiscardingTaskGroup { connections in
-                        try await server.executeThenClose { inbound in
-                            for try await connection in inbound {
-                                connections.addTask { await self.serve(connection, listener: listener) }
-                            }
-                        }
-                    }
-                }
-            }
+        let kinds = bound.map(\.1)
+        try await listeners.serve(bound.map(\.0)) { address, index in
+            onBound(address)
+            logger.info("listening", metadata: ["address": "\(address.displayString)", "tls": "\(kinds[index] == .implicitTLS)"])
+        } handle: { connection, index in
+            await self.serve(connection, listener: kinds[index])
         }
         logger.info("stopped")
     }
@@ -166,9 +152,8 @@ public final class IMAPServer: Service, Sendable {
     /// Stops accepting, says BYE to every session, and lets `run()` return when they are closed.
     /// Connections still open after the grace period (clients that stopped reading) are closed.
     public func shutDown() {
-        stopped.withLock { $0 = true }
         registry.shutDown()
-        for channel in listeners.withLock({ $0 }) { channel.close(promise: nil) }
+        listeners.close()
         let registry = self.registry
         let grace = configuration.shutdownGraceSeconds
         Task {

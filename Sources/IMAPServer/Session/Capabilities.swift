@@ -18,7 +18,8 @@ extension Session {
                                    "BINARY", "IDLE", "ID", "NAMESPACE", "ENABLE", "MOVE",
                                    "CONDSTORE", "QRESYNC", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE",
                                    "CREATE-SPECIAL-USE", "STATUS=SIZE", "MULTIAPPEND", "ESEARCH", "SEARCHRES",
-                                   "OBJECTID", "SAVEDATE", "WITHIN",
+                                   "OBJECTID", "SAVEDATE", "WITHIN", "SORT", "SORT=DISPLAY", "ESORT",
+                                   "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES",
                                    Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
             + Self.quotaCapabilities
         if state.user != nil {

@@ -35,6 +35,8 @@ extension Session {
         case .idle: return try await idle(tag: tag)
         case .move(let set, let mailbox, let byUID): return .done(try await move(set, to: mailbox, byUID: byUID))
         case .search(let arguments): return .done(try await search(arguments, tag: tag))
+        case .sort(let arguments): return .done(try await sort(arguments, tag: tag))
+        case .thread(let arguments): return .done(try await thread(arguments, tag: tag))
         case .starttls: return .done(startTLS())
         case .compress(let algorithm): return .done(compress(algorithm: algorithm))
         case .unauthenticate: return .done(unauthenticate())

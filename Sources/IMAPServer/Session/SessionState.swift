@@ -115,8 +115,8 @@ enum CommandScope {
 }
 
 /// The command registry: for each command its valid states, and whether untagged EXPUNGE
-/// responses may follow it (RFC 3501 §7.4.1: never during FETCH, STORE or SEARCH; the UID
-/// forms allow them).
+/// responses may follow it (RFC 3501 §7.4.1: never during FETCH, STORE or SEARCH, nor SORT
+/// and THREAD, RFC 5256 §3; the UID forms allow them).
 enum CommandRegistry {
     static func scope(of command: Command) -> CommandScope {
         switch command {
@@ -128,7 +128,7 @@ enum CommandRegistry {
              .list, .lsub, .namespace, .status, .idle, .compress, .unauthenticate,
              .getQuota, .getQuotaRoot, .setQuota:
             return .authenticated
-        case .check, .close, .unselect, .expunge, .uidExpunge, .search, .fetch, .store, .copy, .move:
+        case .check, .close, .unselect, .expunge, .uidExpunge, .search, .sort, .thread, .fetch, .store, .copy, .move:
             return .selected
         }
     }
@@ -141,6 +141,8 @@ enum CommandRegistry {
         case .fetch(let c): return c.byUID
         case .store(let c): return c.byUID
         case .search(let c): return c.byUID
+        case .sort(let c): return c.byUID
+        case .thread(let c): return c.byUID
         case .copy(_, _, let byUID), .move(_, _, let byUID): return byUID
         case .uidExpunge: return true
         default: return false
@@ -152,6 +154,8 @@ enum CommandRegistry {
         case .fetch(let c): return c.byUID
         case .store(let c): return c.byUID
         case .search(let c): return c.byUID
+        case .sort(let c): return c.byUID  // RFC 5256 §3: not during SORT, allowed in UID SORT
+        case .thread(let c): return c.byUID
         default: return true
         }
     }

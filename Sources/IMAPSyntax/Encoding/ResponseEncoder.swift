@@ -132,6 +132,10 @@ public struct ResponseEncoder: Sendable {
             writeStatus(mailbox, values, into: &buffer)
         case .search(let numbers, let modSeq):
             writeSearch(numbers, modSeq: modSeq, into: &buffer)
+        case .sort(let numbers, let modSeq):
+            writeSort(numbers, modSeq: modSeq, into: &buffer)
+        case .thread(let threads):
+            writeThread(threads, into: &buffer)
         case .esearch(let tag, let uid, let data):
             writeESearch(tag: tag, uid: uid, data, into: &buffer)
         case .exists(let count):

@@ -63,6 +63,10 @@ public enum Command: Hashable, Sendable {
     /// `UID EXPUNGE` (RFC 4315 §2.1).
     case uidExpunge(SequenceSet)
     case search(SearchCommand)
+    /// SORT and UID SORT (RFC 5256 §3, RFC 5267 §3, RFC 5957).
+    case sort(SortCommand)
+    /// THREAD and UID THREAD (RFC 5256 §3).
+    case thread(ThreadCommand)
     case fetch(FetchCommand)
     case store(StoreCommand)
     case copy(SequenceSet, MailboxName, byUID: Bool)
@@ -103,6 +107,8 @@ public enum Command: Hashable, Sendable {
         case .expunge: return "EXPUNGE"
         case .uidExpunge: return "UID EXPUNGE"
         case .search(let c): return c.byUID ? "UID SEARCH" : "SEARCH"
+        case .sort(let c): return c.byUID ? "UID SORT" : "SORT"
+        case .thread(let c): return c.byUID ? "UID THREAD" : "THREAD"
         case .fetch(let c): return c.byUID ? "UID FETCH" : "FETCH"
         case .store(let c): return c.byUID ? "UID STORE" : "STORE"
         case .copy(_, _, let byUID): return byUID ? "UID COPY" : "COPY"

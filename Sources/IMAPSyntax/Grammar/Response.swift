@@ -110,6 +110,11 @@ public enum UntaggedResponse: Hashable, Sendable {
     case status(MailboxDisplayName, [StatusValue])
     /// `* SEARCH n...` with an optional `(MODSEQ n)` (RFC 7162 §3.1.5).
     case search([UInt32], modSeq: ModSeq?)
+    /// `* SORT n...` (RFC 5256 §4) with an optional `(MODSEQ n)` (RFC 7162 §3.1.5): the
+    /// numbers in sort order.
+    case sort([UInt32], modSeq: ModSeq?)
+    /// `* THREAD (2)(3 6 (4 23)(44 7 96))` (RFC 5256 §4).
+    case thread([ThreadNode])
     /// `* ESEARCH (TAG "a") UID ...` (RFC 4731 §3.2).
     case esearch(tag: Tag?, uid: Bool, [SearchReturnData])
     case exists(Int)

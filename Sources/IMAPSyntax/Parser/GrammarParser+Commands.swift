@@ -44,6 +44,8 @@ extension GrammarParser {
         case "UNSELECT": return .unselect
         case "EXPUNGE": return .expunge
         case "SEARCH": return .search(try parseSearch(&buffer, byUID: false))
+        case "SORT": return .sort(try parseSort(&buffer, byUID: false))
+        case "THREAD": return .thread(try parseThread(&buffer, byUID: false))
         case "FETCH":
             try buffer.expectSP()
             return .fetch(try parseFetch(&buffer, byUID: false))
@@ -67,7 +69,8 @@ extension GrammarParser {
         }
     }
 
-    /// `uid = "UID" SP (copy / move / fetch / search / store / uid-expunge)`,
+    /// `uid = "UID" SP (copy / move / fetch / search / store / uid-expunge)` (and sort and
+    /// thread, RFC 5256 §5),
     /// `uid-expunge = "EXPUNGE" SP sequence-set` (RFC 9051 §9, RFC 4315 §4), after `UID`.
     static func parseUID(_ buffer: inout ParseBuffer) throws(ParseError) -> Command {
         try buffer.expectSP()
@@ -83,6 +86,8 @@ extension GrammarParser {
             try buffer.expectSP()
             return .fetch(try parseFetch(&buffer, byUID: true))
         case "SEARCH": return .search(try parseSearch(&buffer, byUID: true))
+        case "SORT": return .sort(try parseSort(&buffer, byUID: true))
+        case "THREAD": return .thread(try parseThread(&buffer, byUID: true))
         case "STORE": return .store(try parseStore(&buffer, byUID: true))
         case "EXPUNGE":
             try buffer.expectSP()

@@ -80,13 +80,18 @@ public struct StagedBlob: Hashable, Sendable {
     /// The message's MIME structure, parsed once when the upload finished
     /// (`MessageStructure.encoded()` of MailMessage): FETCH and SEARCH never parse it again.
     public var structure: [UInt8]
+    /// The message's SORT and THREAD keys (`MessageSortKeys.encoded()` of MailSort), made from
+    /// the same parse; empty when not made (the store then makes them when first needed).
+    public var sortKeys: [UInt8]
 
-    public init(id: BlobID, size: UInt64, headerSize: UInt64, stagingKey: String, structure: [UInt8]) {
+    public init(id: BlobID, size: UInt64, headerSize: UInt64, stagingKey: String, structure: [UInt8],
+                sortKeys: [UInt8] = []) {
         self.id = id
         self.size = size
         self.headerSize = headerSize
         self.stagingKey = stagingKey
         self.structure = structure
+        self.sortKeys = sortKeys
     }
 }
 

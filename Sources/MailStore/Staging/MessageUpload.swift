@@ -1,6 +1,7 @@
 import Crypto
 import MailCore
 public import MailMessage
+import MailSort
 
 /// A write to, or a second finish of, an upload that has finished.
 public struct UploadFinished: Error, CustomStringConvertible {
@@ -89,17 +90,18 @@ public final class MessageUpload {
         pending = []
         try await file.finish(appending: last)
         let converts = makeConvertedFile != nil
-        let parse: @Sendable (UnsafeRawBufferPointer) -> (MessageStructure, BinaryConversion.Outcome) = { buffer in
+        let parse: @Sendable (UnsafeRawBufferPointer) -> (MessageStructure, BinaryConversion.Outcome, [UInt8]) = { buffer in
             let structure = MessageParser.parse(buffer)
-            return (structure, converts ? BinaryConversion.plan(for: structure, in: buffer) : .unchanged)
+            let keys = MessageSortKeys(structure: structure, message: buffer).encoded()
+            return (structure, converts ? BinaryConversion.plan(for: structure, in: buffer) : .unchanged, keys)
         }
-        let (structure, outcome) = spilled ? try await file.read(parse) : last.withUnsafeBytes(parse)
+        let (structure, outcome, sortKeys) = spilled ? try await file.read(parse) : last.withUnsafeBytes(parse)
         switch outcome {
         case .unchanged:
             stagedStructure = structure
             let id = BlobID(rawValue: Self.hex(hasher.finalize()))
             return StagedBlob(id: id, size: size, headerSize: scanner.headerSize(total: size),
-                              stagingKey: file.key, structure: structure.encoded())
+                              stagingKey: file.key, structure: structure.encoded(), sortKeys: sortKeys)
         case .refused(let offset):
             throw MailStoreError.binaryContentNotStorable(offset: offset)
         case .converted(let plan):
@@ -121,6 +123,7 @@ public final class MessageUpload {
         let inMemory = plan.convertedSize <= Self.memoryLimit
         var kept: [UInt8] = []
         let structure: [UInt8]
+        let sortKeys: [UInt8]
         do {
             while true {
                 let chunk: [UInt8]?
@@ -142,8 +145,11 @@ public final class MessageUpload {
                 if inMemory { kept += chunk } else { try await target.write(chunk) }
             }
             try await target.finish(appending: kept)
-            structure = inMemory ? kept.withUnsafeBytes { MessageParser.parse($0).encoded() }
-                                 : try await target.read { MessageParser.parse($0).encoded() }
+            let parse: @Sendable (UnsafeRawBufferPointer) -> ([UInt8], [UInt8]) = { buffer in
+                let parsed = MessageParser.parse(buffer)
+                return (parsed.encoded(), MessageSortKeys(structure: parsed, message: buffer).encoded())
+            }
+            (structure, sortKeys) = inMemory ? kept.withUnsafeBytes(parse) : try await target.read(parse)
         } catch {
             target.discard()
             throw error
@@ -153,7 +159,7 @@ public final class MessageUpload {
         let total = UInt64(plan.convertedSize)
         return StagedBlob(id: BlobID(rawValue: Self.hex(hasher.finalize())), size: total,
                           headerSize: scanner.headerSize(total: total), stagingKey: target.key,
-                          structure: structure)
+                          structure: structure, sortKeys: sortKeys)
     }
 
     /// Removes the staged bytes: the upload is abandoned, or every append using it is done.
