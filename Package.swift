@@ -21,6 +21,7 @@ let package = Package(
         // For the SMTP reply parser's fuzz target (the module itself is not pure).
         .library(name: "SieveDelivery", targets: ["SieveDelivery"]),
         .library(name: "ManageSieveSyntax", targets: ["ManageSieveSyntax"]),
+        .library(name: "MailImport", targets: ["MailImport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -111,7 +112,10 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], swiftSettings: strict),
+        // Reading other servers' mail stores (Dovecot Maildir, mbox) for `tern import`: pure.
+        .target(name: "MailImport", dependencies: ["MailCore", "IMAPSyntax"], swiftSettings: strict),
         .target(name: "TernCLI", dependencies: [
+            "MailImport",
             "IMAPServer", "ManageSieveServer", "ManageSieveSyntax", "Sieve", "MailCore", "MailStore", "SQLiteMailStore",
             "LMTPServer", "MailDelivery", "SieveDelivery",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -175,6 +179,7 @@ let package = Package(
             "MailDelivery", "MailStore", "MemoryMailStore", "MailCore",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
+        .testTarget(name: "MailImportTests", dependencies: ["MailImport", "MailCore"], swiftSettings: strict),
         .testTarget(name: "TernCLITests", dependencies: [
             "TernCLI", "IMAPServer", "MailCore", "LMTPServer", "SieveDelivery",
             .product(name: "X509", package: "swift-certificates"),

@@ -45,6 +45,10 @@ let package = Package(
             "FuzzSupport",
             .product(name: "ManageSieveSyntax", package: "Tern"),
         ], swiftSettings: strict),
+        .executableTarget(name: "FuzzMailImport", dependencies: [
+            "FuzzSupport",
+            .product(name: "MailImport", package: "Tern"),
+        ], swiftSettings: strict),
         .executableTarget(name: "FuzzMessageParser", dependencies: [
             "FuzzSupport",
             .product(name: "MailMessage", package: "Tern"),

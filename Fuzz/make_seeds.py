@@ -211,6 +211,23 @@ def write(target, inputs, limit=None):
     print(f"{target}: {written} seeds in {os.path.relpath(folder, ROOT)}")
 
 
+def mail_import_seeds(messages):
+    """Dovecot uidlists, keywords and subscriptions files, and mbox files (mboxrd quoting,
+    Status fields, Content-Length, a truncated end), each behind a chunk-size byte."""
+    uidlists = [b"3 V1796546220 N5 G41c9b315aa1e156ba75a000083ecc375\n1 :1796546218.M365835P23207.vm,S=18,W=21\n"
+                b"4 W1234 S1200 :1796546218.M366343P23207.vm\n",
+                b"1 12345 9\n1 a.file\n5 b.file:2,S\n"]
+    small = [b"0 $Forwarded\n1 custom1\n", b"V\t2\n\nSent\nLists\tdebian\n&AMk-t&AOk-\n",
+             b".Lists.debian\n1796546218.M372403P23207.vm,S=18,W=21:2,DFPRSTab\n"]
+    mboxes = []
+    for index, message in enumerate(messages):
+        body = message.replace(b"\r\n", b"\n")
+        mboxes.append(b"From a@b Mon Jan  1 10:00:%02d 2024\nStatus: RO\nX-Status: AF\nX-Keywords: $L\n" % (index % 60)
+                      + body + b"\n>From q\n\nFrom c@d Tue Feb 27 23:59:59 2024 +0100\nContent-Length: 3\n\nab\n\n")
+    mboxes.append(b"From a Mon Jan  1 10:00:00 2024\nX-IMAPbase: 7 9\nX-UID: 3\n\ncut")
+    return [bytes([n]) + seed for n, seed in enumerate(uidlists + small + mboxes)]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=200, help="corpus messages (default 200)")
@@ -226,6 +243,7 @@ def main():
     # A few messages as LF-only mail too, since the parser takes both line ends.
     lf_only = [m.replace(b"\r\n", b"\n") for m in messages[:20]]
     write("FuzzMessageParser", messages + lf_only + HEADER_VALUES, limit=MAX_MESSAGE)
+    write("FuzzMailImport", mail_import_seeds(messages[:20]), limit=4096)
 
 
 if __name__ == "__main__":

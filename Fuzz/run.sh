@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs one fuzz target from its seeds: Fuzz/run.sh TARGET SECONDS|-runs=N [libFuzzer options...]
 #
-#   TARGET   FuzzCommandParser, FuzzFramer, FuzzMessageParser, FuzzSieveParser, FuzzLMTPParser, FuzzSMTPReply or FuzzManageSieve
+#   TARGET   FuzzCommandParser, FuzzFramer, FuzzMessageParser, FuzzSieveParser, FuzzLMTPParser, FuzzSMTPReply, FuzzManageSieve or FuzzMailImport
 #   SECONDS  how long to fuzz (-max_total_time), or -runs=N for a number of executions
 #
 # Builds the fuzzers first if needed (release, with libFuzzer, in Fuzz/.build-fuzz), writes
@@ -10,7 +10,7 @@
 # with the number of executions. Exits non-zero if the fuzzer found something.
 set -euo pipefail
 
-usage() { echo "usage: $0 FuzzCommandParser|FuzzFramer|FuzzMessageParser|FuzzSieveParser|FuzzLMTPParser|FuzzSMTPReply|FuzzManageSieve SECONDS|-runs=N [libFuzzer options]" >&2; exit 2; }
+usage() { echo "usage: $0 FuzzCommandParser|FuzzFramer|FuzzMessageParser|FuzzSieveParser|FuzzLMTPParser|FuzzSMTPReply|FuzzManageSieve|FuzzMailImport SECONDS|-runs=N [libFuzzer options]" >&2; exit 2; }
 [[ $# -ge 2 ]] || usage
 target=$1
 amount=$2
@@ -24,6 +24,7 @@ case "$target" in
     FuzzLMTPParser) max_len=4096 ;;
     FuzzSMTPReply) max_len=2048 ;;
     FuzzManageSieve) max_len=4096 ;;
+    FuzzMailImport) max_len=4096 ;;
     *) usage ;;
 esac
 case "$amount" in

@@ -340,6 +340,11 @@ final class LMTPSession {
             return LMTPReply(451, "4.3.0", "<\(recipient.address)> \(reason)")
         case .tooLarge:
             return LMTPReply(552, "5.3.4", "<\(recipient.address)> Message too big for system")
+        case .overQuota(let permanent):
+            // RFC 3463 §3.3 X.2.2 "Mailbox full"; the text as Dovecot's.
+            return permanent
+                ? LMTPReply(552, "5.2.2", "<\(recipient.address)> Quota exceeded (mailbox for user is full)")
+                : LMTPReply(452, "4.2.2", "<\(recipient.address)> Quota exceeded (mailbox for user is full)")
         }
     }
 }

@@ -95,7 +95,19 @@ public struct Deliverer: Sendable {
             case .file(let targets):
                 var stored: [String] = []
                 for target in Self.merged(targets) {
-                    stored.append(try await file(blob, into: target, of: recipient.user, logger: logger))
+                    do {
+                        stored.append(try await file(blob, into: target, of: recipient.user, logger: logger))
+                    } catch MailStoreError.overQuota(let exceeded) {
+                        // Every mailbox of the user is under one quota root: no other target
+                        // would take the copy either (a mailbox that could not be created over
+                        // the MAILBOX limit already fell back to INBOX in `file`).
+                        logger.notice("delivery over quota", metadata: [
+                            "resource": "\(exceeded.resource.rawValue)", "limit": "\(exceeded.limit)",
+                            "usage": "\(exceeded.usage)", "mailbox": "\(LoggedText(target.mailbox))"])
+                        if !stored.isEmpty { continue }  // stored once already: a retry would duplicate it
+                        await duplicates.forget(messageID: messageID, for: recipient.user)
+                        return .overQuota(permanent: exceeded.neverFits || !configuration.quotaFullTempfail)
+                    }
                 }
                 logger.info("delivered", metadata: ["mailboxes": "\(LoggedText(stored.joined(separator: ", ")))", "size": "\(blob.size)"])
                 return .delivered(mailboxes: stored)

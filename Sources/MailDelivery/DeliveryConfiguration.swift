@@ -13,9 +13,14 @@ public struct DeliveryConfiguration: Sendable {
     public var maxMessageSize: UInt64
     /// This server's name in `Received:` lines.
     public var hostName: String
+    /// Whether a delivery to a full mailbox is a temporary failure (`452 4.2.2`, the MTA
+    /// retries) rather than a permanent one (`552 5.2.2`), as Dovecot's `quota_full_tempfail`.
+    /// A message larger than the whole limit is always permanent.
+    public var quotaFullTempfail: Bool
 
     public init(domains: [String] = [], subaddressDelimiter: String = "+", duplicateWindowSeconds: Int64 = 0,
-                maxMessageSize: UInt64 = 64 << 20, hostName: String = "localhost") {
+                maxMessageSize: UInt64 = 64 << 20, hostName: String = "localhost", quotaFullTempfail: Bool = false) {
+        self.quotaFullTempfail = quotaFullTempfail
         self.domains = domains.map { $0.lowercased() }
         self.subaddressDelimiter = subaddressDelimiter
         self.duplicateWindowSeconds = duplicateWindowSeconds

@@ -9,4 +9,7 @@ public enum DeliveryOutcome: Sendable, Equatable {
     case temporaryFailure(reason: String)
     /// The message is larger than the configured maximum: `552 5.3.4` (RFC 1870 §6.3).
     case tooLarge(limit: UInt64)
+    /// The recipient's quota has no room (RFC 9208): `552 5.2.2` if `permanent` (the message
+    /// can never fit, or `quotaFullTempfail` is off), else `452 4.2.2` (RFC 3463 §3.3).
+    case overQuota(permanent: Bool)
 }

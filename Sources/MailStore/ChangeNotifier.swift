@@ -35,6 +35,11 @@ public final class ChangeNotifier: Sendable {
         }
     }
 
+    /// The mailboxes someone observes now (for a watcher of changes made by other processes).
+    public var observedMailboxes: [MailboxID] {
+        state.withLock { Array($0.handlers.keys) }
+    }
+
     /// Announces that `mailbox` changed.
     public func post(_ mailbox: MailboxID) {
         let handlers = state.withLock { Array(($0.handlers[mailbox] ?? [:]).values) }

@@ -5,7 +5,7 @@ public import MailCore
 /// (`MailStoreConformance`).
 public typealias MailStoreBackend = AccountStore & CredentialStore & MailboxStore & MessageStore
     & BlobStore & SortKeyStore & ChangeNotifying & ServerSecrets & Housekeeping & SieveScriptStore & DeliveryLedger
-    & MetadataStore
+    & ImportStore & QuotaStore & MetadataStore
 
 /// The store as the servers use it: one value per concern, so that a decorator (quota, ACL,
 /// metrics) wraps only the concern it changes and forwards nothing else.
@@ -25,10 +25,14 @@ public struct MailStorage: Sendable {
     public var sieveScripts: any SieveScriptStore
     /// Records of deliveries: duplicates, vacation replies (RFC 5230 §4.2).
     public var ledger: any DeliveryLedger
+    /// Per-user quota limits and usage (RFC 9208).
+    public var quotas: any QuotaStore
     /// METADATA entries of mailboxes and of the server (RFC 5464).
     public var metadata: any MetadataStore
     /// Where committed changes are announced (RFC 2180, IDLE).
     public var notifications: ChangeNotifier
+    /// Mail brought over from another server keeping its UIDs (`tern import`).
+    public var imports: any ImportStore
 
     /// Every concern served by one backend.
     public init(_ backend: some MailStoreBackend) {
@@ -42,8 +46,10 @@ public struct MailStorage: Sendable {
         housekeeping = backend
         sieveScripts = backend
         ledger = backend
+        quotas = backend
         metadata = backend
         notifications = backend.notifications
+        imports = backend
     }
 }
 
@@ -53,8 +59,11 @@ extension MailStorage {
     public static let standardMailboxes: [(name: String, use: SpecialUse)] =
         [("Drafts", .drafts), ("Sent", .sent), ("Trash", .trash), ("Junk", .junk), ("Archive", .archive)]
 
-    /// Creates an account with INBOX and the standard special-use mailboxes, all subscribed.
-    public func provisionAccount(name: String, credentials: PasswordCredentials) async throws -> User {
+    /// Creates an account with INBOX and the standard special-use mailboxes, all subscribed,
+    /// and gives it `quota` (the configured default, `[quota]`), set last so that a small
+    /// MAILBOX limit cannot stop the standard mailboxes.
+    public func provisionAccount(name: String, credentials: PasswordCredentials,
+                                 quota: QuotaLimits = .unlimited) async throws -> User {
         let user = try await accounts.addUser(name: name, credentials: credentials)
         try await mailboxes.setSubscribed(true, name: "INBOX", of: user.id)
         for (mailbox, use) in Self.standardMailboxes {
@@ -62,6 +71,7 @@ extension MailStorage {
                                            as: .administrator)
             try await mailboxes.setSubscribed(true, name: mailbox, of: user.id)
         }
+        if quota != .unlimited { try await quotas.setQuotaLimits(quota, of: user.id) }
         return user
     }
 }

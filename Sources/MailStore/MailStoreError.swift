@@ -41,4 +41,7 @@ public enum MailStoreError: Error, Hashable, Sendable {
     case sieveScriptExists(String)
     /// The active Sieve script cannot be deleted (`NO (ACTIVE)`, RFC 5804 §2.10).
     case sieveScriptActive(String)
+    /// The change would take the owner's quota past a limit (RFC 9208 §4.3.1 `[OVERQUOTA]`;
+    /// LMTP `552 5.2.2` / `452 4.2.2`, RFC 3463).
+    case overQuota(QuotaExceeded)
 }

@@ -42,9 +42,12 @@ public struct MailboxStatus: Hashable, Sendable {
     public var uidNext: UID
     public var uidValidity: UIDValidity
     public var highestModSeq: ModSeq
+    /// Sum of RFC822.SIZE of the messages flagged `\Deleted`: what an EXPUNGE would free
+    /// (RFC 9208 §4.1.4 DELETED-STORAGE, in octets here).
+    public var deletedSize: UInt64
 
     public init(messages: Int, recent: Int, unseen: Int, deleted: Int, size: UInt64,
-                uidNext: UID, uidValidity: UIDValidity, highestModSeq: ModSeq) {
+                uidNext: UID, uidValidity: UIDValidity, highestModSeq: ModSeq, deletedSize: UInt64 = 0) {
         self.messages = messages
         self.recent = recent
         self.unseen = unseen
@@ -53,6 +56,7 @@ public struct MailboxStatus: Hashable, Sendable {
         self.uidNext = uidNext
         self.uidValidity = uidValidity
         self.highestModSeq = highestModSeq
+        self.deletedSize = deletedSize
     }
 }
 

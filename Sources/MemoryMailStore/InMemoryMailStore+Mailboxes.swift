@@ -31,14 +31,17 @@ extension InMemoryMailStore {
             guard state.users[owner] != nil else { throw MailStoreError.userNotFound(String(owner.rawValue)) }
             if let existing = state.mailboxID(of: owner, named: name) {
                 guard state.mailboxes[existing]?.selectable == false else { throw MailStoreError.mailboxExists(name) }
+                try state.checkQuota(of: owner, adding: QuotaUsage(mailboxes: 1))  // quota
                 let uidValidity = try state.allocateUIDValidities(1, now: now)[0]
                 guard let record = state.update(existing, { entry in
                     entry.revive(specialUse: specialUse, uidValidity: uidValidity)
                     return entry.record
                 }) else { throw MailStoreError.mailboxNotFound(name) }
+                state.addQuotaUsage(QuotaUsage(mailboxes: 1), to: owner)  // quota
                 return record
             }
             let superiors = state.missingSuperiors(of: name, owner: owner)
+            try state.checkQuota(of: owner, adding: QuotaUsage(mailboxes: UInt64(superiors.count + 1)))  // quota
             let values = try state.allocateUIDValidities(superiors.count + 1, now: now)
             for (superior, uidValidity) in zip(superiors, values) {
                 state.insertMailbox(owner: owner, name: superior, selectable: true, specialUse: nil,
@@ -97,16 +100,19 @@ extension InMemoryMailStore {
         try state.withLock { state in
             let entry = try state.selectable(mailbox, as: principal)
             var recent = 0, unseen = 0, deleted = 0
-            var size: UInt64 = 0
+            var size: UInt64 = 0, deletedSize: UInt64 = 0
             for message in entry.messages {
                 if Int64(message.uid.rawValue) >= entry.recentFloor { recent += 1 }
                 if !message.flags.system.contains(.seen) { unseen += 1 }
-                if message.flags.system.contains(.deleted) { deleted += 1 }
+                if message.flags.system.contains(.deleted) {
+                    deleted += 1
+                    deletedSize += message.size
+                }
                 size += message.size
             }
             return MailboxStatus(messages: entry.messages.count, recent: recent, unseen: unseen, deleted: deleted,
                                  size: size, uidNext: entry.uidNextValue, uidValidity: entry.uidValidity,
-                                 highestModSeq: entry.highestModSeq)
+                                 highestModSeq: entry.highestModSeq, deletedSize: deletedSize)
         }
     }
 

@@ -9,12 +9,14 @@ extension InMemoryMailStore {
         let wanted = uids.map(Self.normalized)
         let now = Self.now()
         let removed: [UID] = try state.withLock { state in
-            try state.withSelectable(mailbox, as: principal) { entry -> [UID] in
+            let (owner, removed) = try state.withSelectable(mailbox, as: principal) { entry -> (UserID, [StoredMessage]) in
                 let candidates = wanted.map { entry.positions(of: $0) } ?? Array(entry.messages.indices)
                 let positions = candidates.filter { entry.messages[$0].flags.system.contains(.deleted) }
-                guard !positions.isEmpty else { return [] }
-                return entry.expunge(at: positions, modSeq: entry.nextModSeq(), now: now).map(\.uid)
+                guard !positions.isEmpty else { return (entry.owner, []) }
+                return (entry.owner, entry.expunge(at: positions, modSeq: entry.nextModSeq(), now: now))
             }
+            state.removeQuotaUsage(StoreState.quotaUsage(of: removed), from: owner)  // quota
+            return removed.map(\.uid)
         }
         if !removed.isEmpty { post([mailbox]) }
         return removed
@@ -59,6 +61,11 @@ extension InMemoryMailStore {
             guard !originals.isEmpty else {
                 return CopyResult(uidValidity: uidValidity, sourceUIDs: [], destinationUIDs: [])
             }
+            // Quota (RFC 9208): a MOVE within one owner's mailboxes changes no usage.
+            let sourceOwner = state.mailboxes[source]?.owner, destinationOwner = state.mailboxes[destination]?.owner
+            let moved = StoreState.quotaUsage(of: originals)
+            let changesQuota = !(move && sourceOwner == destinationOwner)
+            if changesQuota, let destinationOwner { try state.checkQuota(of: destinationOwner, adding: moved) }
             let destinationUIDs: [UID] = try state.withSelectable(destination, as: principal) { entry in
                 try entry.checkUIDSpace(for: originals.count)
                 let first = entry.reserveUIDs(originals.count)
@@ -82,6 +89,10 @@ extension InMemoryMailStore {
                 return uids
             }
             for original in originals { state.retain(original.blob) }
+            if changesQuota, let destinationOwner, let sourceOwner {  // quota
+                state.addQuotaUsage(moved, to: destinationOwner)
+                if move { state.removeQuotaUsage(moved, from: sourceOwner) }
+            }
             if move {
                 let sourceUIDs = originals.map(\.uid)
                 _ = state.update(source) { entry in
@@ -108,6 +119,11 @@ extension InMemoryMailStore {
             let uidValidity = state.mailboxes[mailbox]?.uidValidity ?? UIDValidity(0)
             guard !messages.isEmpty else { return AppendResult(uidValidity: uidValidity, uids: []) }
             try state.mailboxes[mailbox]?.checkUIDSpace(for: messages.count)
+            // Quota (RFC 9208): checked before anything changes, added with the messages.
+            let owner = state.mailboxes[mailbox]?.owner
+            var added = QuotaUsage()
+            for message in messages { added.add(QuotaUsage(storage: message.blob.size, messages: 1)) }
+            if let owner { try state.checkQuota(of: owner, adding: added) }
             var installs: [BlobID: [UInt8]] = [:]
             for message in messages {
                 let blob = message.blob.id
@@ -143,6 +159,7 @@ extension InMemoryMailStore {
                 entry.noteKeywords(keywords, modSeq: modSeq)
                 return uids
             }
+            if let owner { state.addQuotaUsage(added, to: owner) }  // quota
             for message in messages {
                 state.retain(message.blob.id)
                 if !message.blob.structure.isEmpty, state.blobs[message.blob.id]?.structure == nil {

@@ -71,6 +71,8 @@ struct MailboxEntry: Sendable {
     /// Expunged messages still readable, by UID (RFC 2180 §4.1.1).
     var ghosts: [UID: Ghost] = [:]
     var keywords: [KnownKeyword] = []
+    /// Created or taken over by an import, which a later import may resume (`ImportStore`).
+    var isImportTarget = false
 
     /// A new mailbox: a selectable one starts at UIDNEXT 1 and HIGHESTMODSEQ 1.
     init(id: MailboxID, owner: UserID, name: String, selectable: Bool, specialUse: SpecialUse?,

@@ -16,6 +16,9 @@ struct UserEntry: Sendable {
     var sieveLog: [SieveLogEntry] = []
     /// Delivery records: key to expiry, seconds since 1970 (`DeliveryLedger`).
     var ledger: [BinaryName: Int64] = [:]
+    /// Quota limits and exact usage (RFC 9208; `InMemoryMailStore+Quota.swift`).
+    var quotaLimits = QuotaLimits.unlimited
+    var quotaUsage = QuotaUsage()
 }
 
 /// A message blob: immutable bytes named by their SHA-256, shared by every message that
@@ -116,6 +119,7 @@ struct StoreState: Sendable {
                                  selectable: selectable, specialUse: specialUse, uidValidity: uidValidity)
         mailboxes[entry.id] = entry
         users[owner]?.mailboxes[BinaryName(name)] = entry.id
+        if selectable { addQuotaUsage(QuotaUsage(mailboxes: 1), to: owner) }  // quota
         return entry
     }
 
@@ -128,6 +132,9 @@ struct StoreState: Sendable {
         }
         for message in entry.messages { release(message.blob) }
         for ghost in entry.ghosts.values { release(ghost.message.blob) }
+        var usage = Self.quotaUsage(of: entry.messages)  // quota
+        usage.mailboxes = entry.selectable ? 1 : 0
+        removeQuotaUsage(usage, from: entry.owner)
         metadata.removeMailbox(id)
     }
 

@@ -28,6 +28,8 @@ extension SQLiteMailStore {
         return try await write { db in
             let userID = path.owner.rawValue
             try Self.requireUser(db, userID)
+            // Quota (RFC 9208 MAILBOX): counted by triggers, checked once the rows are in.
+            let quotaBefore = try QuotaRows.quota(db, user: userID)
             if let existing = try MailboxRow.fetch(db, user: userID, name: name) {
                 guard !existing.selectable else { throw MailStoreError.mailboxExists(name) }
                 let uidValidity = try MailboxRow.allocateUIDValidity(db)
@@ -37,11 +39,14 @@ extension SQLiteMailStore {
                     WHERE id = ?
                     """)
                 try statement.execute(arguments: [specialUse?.attributeName, uidValidity, existing.id])
+                try QuotaRows.checkGrowth(db, user: userID, since: quotaBefore)
                 return try MailboxRow.fetch(db, id: existing.id)?.record ?? existing.record
             }
             try Self.createSuperiors(of: name, user: userID, db)
-            return try MailboxRow.insert(db, user: userID, name: name, selectable: true,
-                                         specialUse: specialUse?.attributeName).record
+            let record = try MailboxRow.insert(db, user: userID, name: name, selectable: true,
+                                               specialUse: specialUse?.attributeName).record
+            try QuotaRows.checkGrowth(db, user: userID, since: quotaBefore)
+            return record
         }
     }
 
@@ -136,15 +141,16 @@ extension SQLiteMailStore {
             let deleted = Int64(MessageFlags.System.deleted.rawValue)
             let statement = try db.cachedStatement(sql: """
                 SELECT count(*), coalesce(sum(uid >= ?), 0), coalesce(sum((flags & ?) = 0), 0),
-                       coalesce(sum((flags & ?) != 0), 0), coalesce(sum(size), 0)
+                       coalesce(sum((flags & ?) != 0), 0), coalesce(sum(size), 0),
+                       coalesce(sum(CASE WHEN (flags & ?) != 0 THEN size ELSE 0 END), 0)
                 FROM messages WHERE mailbox_id = ?
                 """)
-            let counts = try Row.fetchOne(statement, arguments: [row.recentFloor, seen, deleted, row.id])
+            let counts = try Row.fetchOne(statement, arguments: [row.recentFloor, seen, deleted, deleted, row.id])
             return MailboxStatus(
                 messages: counts?[0] ?? 0, recent: counts?[1] ?? 0, unseen: counts?[2] ?? 0,
                 deleted: counts?[3] ?? 0, size: UInt64(clamping: counts?[4] ?? Int64(0)),
                 uidNext: row.uidNextValue, uidValidity: row.record.uidValidity,
-                highestModSeq: row.modSeq)
+                highestModSeq: row.modSeq, deletedSize: UInt64(clamping: counts?[5] ?? Int64(0)))
         }
     }
 

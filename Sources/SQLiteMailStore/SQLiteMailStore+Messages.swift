@@ -71,6 +71,10 @@ extension SQLiteMailStore {
             guard !originals.isEmpty else {
                 return CopyResult(uidValidity: uidValidity, sourceUIDs: [], destinationUIDs: [])
             }
+            // Quota (RFC 9208): a MOVE within one owner's mailboxes changes no usage.
+            if !(move && from.userID == to.userID) {
+                try QuotaRows.check(db, user: to.userID, adding: QuotaRows.usage(of: originals.map(\.size)))
+            }
             let first = try MailboxRow.reserveUIDs(db, &to, count: originals.count)
             let modSeq = try MailboxRow.nextModSeq(db, &to)
             var keywords: [String] = []
@@ -111,6 +115,8 @@ extension SQLiteMailStore {
             var row = try MailboxRow.selectable(db, mailbox, as: principal)
             guard !messages.isEmpty else { return AppendResult(uidValidity: row.record.uidValidity, uids: []) }
             let first = try MailboxRow.reserveUIDs(db, &row, count: messages.count)
+            // Quota (RFC 9208): checked under the write lock, before any blob is installed.
+            try QuotaRows.check(db, user: row.userID, adding: QuotaRows.usage(of: messages.map(\.blob.size)))
             var installed: [(directory: String, created: Bool)] = []
             var fresh: [BlobID] = []
             do {

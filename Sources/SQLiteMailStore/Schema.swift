@@ -11,6 +11,8 @@ enum Schema {
         migrator.registerMigration("v4-ghosts", migrate: createGhosts)
         migrator.registerMigration("v5-sieve", migrate: createSieveTables)
         migrator.registerMigration("v6-sort-keys", migrate: createSortKeys)
+        migrator.registerMigration("v7-import", migrate: createImportTargets)
+        migrator.registerMigration("v8-quota", migrate: createQuotas)  // Schema+Quota.swift
         migrator.registerMigration("v9-metadata", migrate: createMetadata)
         return migrator
     }

@@ -22,7 +22,8 @@ enum LMTPService {
 /// `tern deliver`: a local delivery agent (LDA) for procmail, fetchmail or sendmail setups:
 /// one message on standard input, delivered through the same `Deliverer` as LMTP. The exit
 /// status follows sysexits.h, which MTAs read: 0 delivered, 64 usage, 65 message refused
-/// (too large), 67 no such user, 75 try again later, 77 rejected by a filter.
+/// (too large), 67 no such user, 73 over quota (RFC 9208), 75 try again later (also over quota with
+/// `[quota] full_tempfail`), 77 rejected by a filter.
 struct DeliverCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "deliver",
@@ -42,7 +43,7 @@ struct DeliverCommand: AsyncParsableCommand {
 
     /// sysexits.h.
     enum Status: Int32 {
-        case ok = 0, usage = 64, dataError = 65, noUser = 67, software = 70, temporaryFailure = 75, noPermission = 77
+        case ok = 0, usage = 64, dataError = 65, noUser = 67, software = 70, cantCreate = 73, temporaryFailure = 75, noPermission = 77
     }
 
     func run() async throws {
@@ -107,6 +108,8 @@ struct DeliverCommand: AsyncParsableCommand {
         case .tooLarge(let limit): return fail("message larger than \(limit) bytes", .dataError)
         case .rejected(let reason): return fail("rejected: \(reason)", .noPermission)
         case .temporaryFailure(let reason): return fail(reason, .temporaryFailure)
+        case .overQuota(let permanent):
+            return fail("quota exceeded (mailbox for user is full)", permanent ? .cantCreate : .temporaryFailure)
         }
     }
 

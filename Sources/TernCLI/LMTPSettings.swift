@@ -33,6 +33,8 @@ struct LMTPSettings {
     var writeTimeoutSeconds = 120.0
     var maxConnections = 1000
     var hostName: String?
+    /// `[quota] full_tempfail` (Settings+Quota.swift).
+    var quotaFullTempfail = false
 
     mutating func apply(_ table: TOMLTable, file: String) throws {
         let known: Set<String> = ["listen", "socket_mode", "domains", "subaddress_delimiter", "duplicate_window",
@@ -106,7 +108,8 @@ struct LMTPSettings {
     func deliveryConfiguration(imapMaxMessageSize: UInt64) -> DeliveryConfiguration {
         DeliveryConfiguration(domains: domains, subaddressDelimiter: subaddressDelimiter,
                               duplicateWindowSeconds: duplicateWindowSeconds,
-                              maxMessageSize: maxMessageSize ?? imapMaxMessageSize, hostName: effectiveHostName)
+                              maxMessageSize: maxMessageSize ?? imapMaxMessageSize, hostName: effectiveHostName,
+                              quotaFullTempfail: quotaFullTempfail)
     }
 
     func serverConfiguration() -> LMTPConfiguration {

@@ -97,7 +97,8 @@ struct ServeCommand: AsyncParsableCommand {
         let purger = GhostPurger(housekeeping: storage.housekeeping,
                                  retentionSeconds: settings.server.effectiveExpungedRetentionSeconds, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: server), .init(service: CertificateReloader(server: server, logger: logger)), .init(service: purger)]
+            .init(service: server), .init(service: CertificateReloader(server: server, logger: logger)), .init(service: purger),
+            .init(service: ExternalChangeWatcher(store: store, logger: logger))]
         if let lmtp = LMTPService.make(settings: settings, storage: storage, logger: logger) {
             services.append(.init(service: lmtp))
         }
@@ -142,7 +143,7 @@ enum FirstRun {
         let name = environment == "root" ? "tern" : (try? UserNames.validated(environment)) ?? "tern"
         let password = PasswordGenerator.make()
         let credentials = try PasswordCredentials(password: password, iterations: settings.server.passwordIterations)
-        _ = try await store.provisionAccount(name: name, credentials: credentials)
+        _ = try await store.provisionAccount(name: name, credentials: credentials, quota: settings.quota.defaultLimits)
         Console.line("""
             Created the first account of this new data directory (shown only this once):
               user:     \(name)

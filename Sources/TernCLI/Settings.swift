@@ -80,6 +80,8 @@ struct Settings {
     /// `[sieve]`: Sieve at delivery (see Settings+Sieve.swift).
     var sieve = SieveDeliveryConfiguration()
     var manageSieve = ManageSieveConfiguration()
+    /// `[quota]`: default limits and LMTP's answer when full (see Settings+Quota.swift).
+    var quota = QuotaSettings()
 
     init() {}
 
@@ -104,7 +106,7 @@ struct Settings {
     private mutating func apply(_ table: TOMLTable, file: String) throws {
         let reader = TableReader(table: table, file: file, section: nil)
         try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security", "tuning", "lmtp", "sieve",
-                               "managesieve", "metadata"])
+                               "managesieve", "quota", "metadata"])
         if let lmtp = try reader.section("lmtp") { try self.lmtp.apply(lmtp.table, file: file) }
         if let value = try reader.string("data_dir") { dataDirectory = value }
         if let value = try reader.string("log_level") {
@@ -197,6 +199,7 @@ struct Settings {
         }
         if let section = try reader.section("sieve") { try applySieve(section, file: file) }
         if let section = try reader.section("managesieve") { try applyManageSieve(section) }
+        if let section = try reader.section("quota") { try applyQuota(section) }
         if let section = try reader.section("metadata") { try applyMetadata(section, file: file) }
         // ManageSieve checks a script with exactly the limits and extensions delivery compiles it with.
         manageSieve.maxScriptSize = sieve.limits.maximumScriptSize

@@ -7,8 +7,8 @@ public struct TernCommand: AsyncParsableCommand {
         commandName: "tern",
         abstract: "Tern, an IMAP server.",
         version: ServerVersion.version,
-        subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self, DeliverCommand.self,
-                      SieveCommand.self, MetadataCommand.self])
+        subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self, DeliverCommand.self, ImportCommand.self,
+                      SieveCommand.self, QuotaCommand.self, MetadataCommand.self])
 
     public init() {}
 }

@@ -24,7 +24,8 @@ struct UserCommand: AsyncParsableCommand {
             let password = try PasswordInput.read(fromStdin: passwordFromStdin, confirm: true)
             let credentials = try PasswordCredentials(password: password, iterations: settings.server.passwordIterations)
             try await withStore(settings) { store in
-                _ = try await MailStorage(store).provisionAccount(name: name, credentials: credentials)
+                _ = try await MailStorage(store).provisionAccount(name: name, credentials: credentials,
+                                                                   quota: settings.quota.defaultLimits)
             }
             Console.line("Created user \(name)")
         }

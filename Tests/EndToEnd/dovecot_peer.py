@@ -120,7 +120,7 @@ class DovecotPeer:
         self.port = port or _free_port()
         self.config = self.root / "dovecot.conf"
         self.users = list(users)
-        # Settings appended to CONFIG (e.g. METADATA's, test_metadata_dovecot.py).
+        # Appended to the configuration (e.g. the quota plugins for a quota comparison).
         self.extra_config = extra_config
         self.started = False
 

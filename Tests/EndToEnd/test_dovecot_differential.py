@@ -23,6 +23,7 @@ Every difference must be fixed in Tern or be listed in ALLOWED_DIFFERENCES with 
 that shows who is right (and in the README, "Differences from Dovecot"). An allow-list entry
 that no longer differs fails the test too, so that the list stays exact."""
 
+import contextlib
 import datetime
 import re
 import threading
@@ -204,12 +205,11 @@ def login(connection):
     return {str(word).upper() for response in untagged for word in response.values[2:]}
 
 
-@pytest.fixture(scope="module")
-def peers(tmp_path_factory, large_corpus):
-    reason = unavailable_reason()
-    if reason:
-        pytest.skip(reason)
-    root = tmp_path_factory.mktemp("differential")
+@contextlib.contextmanager
+def running_peers(root, messages):
+    """Dovecot and Tern, each logged in on one connection with `messages` ((label, bytes) pairs;
+    labels starting with "binary:" go as literal8) appended to INBOX in the same order and
+    INBOX selected; everything is stopped afterwards."""
     dovecot_server = DovecotPeer(users=[(USER, PASSWORD)])
     tern_server = TernServer(root / "tern-data")
     connections = []
@@ -221,11 +221,7 @@ def peers(tmp_path_factory, large_corpus):
         connections.append(dovecot)
         tern = Connection("127.0.0.1", tern_server.port)
         connections.append(tern)
-        capabilities = in_parallel(lambda: login(dovecot), lambda: login(tern))
-
-        messages = [(name, data) for name, data in large_corpus]
-        messages += [(f"tricky:{name}", data) for name, data in tricky_messages.MESSAGES]
-        messages += [(f"binary:{name}", data) for name, data in binary_messages.BINARY_MESSAGES]
+        in_parallel(lambda: login(dovecot), lambda: login(tern))
         commands = [append_command(index, data, literal8=label.startswith("binary:"))
                     for index, (label, data) in enumerate(messages)]
         peers = Peers(dovecot, tern, [name for name, _ in messages], dovecot_server, tern_server)
@@ -243,6 +239,18 @@ def peers(tmp_path_factory, large_corpus):
             connection.close()
         tern_server.stop()
         dovecot_server.cleanup()
+
+
+@pytest.fixture(scope="module")
+def peers(tmp_path_factory, large_corpus):
+    reason = unavailable_reason()
+    if reason:
+        pytest.skip(reason)
+    messages = [(name, data) for name, data in large_corpus]
+    messages += [(f"tricky:{name}", data) for name, data in tricky_messages.MESSAGES]
+    messages += [(f"binary:{name}", data) for name, data in binary_messages.BINARY_MESSAGES]
+    with running_peers(tmp_path_factory.mktemp("differential"), messages) as peers:
+        yield peers
 
 
 @pytest.fixture(scope="module")

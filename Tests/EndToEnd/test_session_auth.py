@@ -85,6 +85,7 @@ def test_readme_capability_table_matches_advertised_capabilities(tls_server):
              "SPECIAL-USE", "CREATE-SPECIAL-USE", "STATUS=SIZE", "APPENDLIMIT", "OBJECTID",
              "SAVEDATE", "ESEARCH", "SEARCHRES", "UTF8=ACCEPT", "COMPRESS=DEFLATE", "WITHIN", "UNAUTHENTICATE",
              "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "THREAD=REFS",
+             "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "QUOTA=RES-MAILBOX", "QUOTASET",
              "METADATA", "METADATA-SERVER"}
     client = tls_server.raw()
     before_login = set(capability_list(client.greeting))

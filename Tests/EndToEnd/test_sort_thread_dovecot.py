@@ -12,11 +12,9 @@ import re
 
 import pytest
 
-from conftest import TernServer
-from dovecot_peer import DovecotPeer, unavailable_reason
-from imap_wire import Connection
+from dovecot_peer import unavailable_reason
 from fetch_comparison import is_ok
-from test_dovecot_differential import PASSWORD, USER, Peers, append_command, in_parallel, login
+from test_dovecot_differential import running_peers
 import tricky_messages
 
 KEYS = ["ARRIVAL", "CC", "DATE", "FROM", "SIZE", "SUBJECT", "TO", "DISPLAYFROM", "DISPLAYTO"]
@@ -41,32 +39,9 @@ def peers(tmp_path_factory, large_corpus):
     reason = unavailable_reason()
     if reason:
         pytest.skip(reason)
-    root = tmp_path_factory.mktemp("sort-differential")
-    dovecot_server = DovecotPeer(users=[(USER, PASSWORD)])
-    tern_server = TernServer(root / "tern-data")
-    connections = []
-    try:
-        dovecot_server.start()
-        tern_server.add_user(USER, PASSWORD)
-        tern_server.start()
-        dovecot = Connection("127.0.0.1", dovecot_server.port)
-        connections.append(dovecot)
-        tern = Connection("127.0.0.1", tern_server.port)
-        connections.append(tern)
-        in_parallel(lambda: login(dovecot), lambda: login(tern))
-        messages = list(large_corpus) + [(f"tricky:{name}", data) for name, data in tricky_messages.MESSAGES]
-        commands = [append_command(index, data) for index, (_, data) in enumerate(messages)]
-        peers = Peers(dovecot, tern, [name for name, _ in messages], dovecot_server, tern_server)
-        for side, results in zip(("dovecot", "tern"), peers.both(commands)):
-            assert all(is_ok(tagged) for _, tagged in results), f"{side} refused an APPEND"
-        for side, [(_, tagged)] in zip(("dovecot", "tern"), peers.both(["SELECT INBOX"])):
-            assert is_ok(tagged), f"{side}: {tagged.raw}"
+    messages = list(large_corpus) + [(f"tricky:{name}", data) for name, data in tricky_messages.MESSAGES]
+    with running_peers(tmp_path_factory.mktemp("sort-differential"), messages) as peers:
         yield peers
-    finally:
-        for connection in connections:
-            connection.close()
-        tern_server.stop()
-        dovecot_server.cleanup()
 
 
 def answer(untagged, name):

@@ -130,3 +130,25 @@ import Testing
         #expect(wire(.untagged(.id([]))) == "* ID NIL\r\n")
     }
 }
+
+@Suite("Encoder: QUOTA responses (RFC 9208 §4.2)")
+struct EncoderQuotaTests {
+    @Test func quota() {
+        #expect(wire(.untagged(.quota(root: "User quota", [
+            QuotaResourceStatus(resource: "STORAGE", usage: 10, limit: 512),
+            QuotaResourceStatus(resource: "MESSAGE", usage: 42, limit: 1000)])))
+                == "* QUOTA \"User quota\" (STORAGE 10 512 MESSAGE 42 1000)\r\n")
+        #expect(wire(.untagged(.quota(root: "", []))) == "* QUOTA \"\" ()\r\n")
+    }
+
+    @Test func quotaRoot() {
+        #expect(wire(.untagged(.quotaRoot("INBOX", roots: ["User quota"]))) == "* QUOTAROOT \"INBOX\" \"User quota\"\r\n")
+        #expect(wire(.untagged(.quotaRoot("Entwürfe", roots: []))) == "* QUOTAROOT \"Entw&APw-rfe\"\r\n")
+        #expect(wire(.untagged(.quotaRoot("a", roots: ["x", "y"]))) == "* QUOTAROOT \"a\" \"x\" \"y\"\r\n")
+    }
+
+    @Test func deletedStorage() {
+        #expect(wire(.untagged(.status("INBOX", [.messages(12), .deleted(4), .deletedStorage(8)])))
+                == "* STATUS \"INBOX\" (MESSAGES 12 DELETED 4 DELETED-STORAGE 8)\r\n")
+    }
+}

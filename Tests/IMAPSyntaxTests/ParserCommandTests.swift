@@ -141,6 +141,7 @@ enum CommandFixtures {
     ]
 
     static let all = anyState + notAuthenticated + authenticated + selected + tokens
+        + quota  // ParserQuotaTests.swift
 }
 
 @Suite("Parser: commands and tokens")
@@ -182,7 +183,8 @@ struct ParserCommandTests {
                      "SELECT", "EXAMINE", "CREATE", "DELETE", "RENAME", "SUBSCRIBE", "UNSUBSCRIBE", "LIST",
                      "LSUB", "NAMESPACE", "STATUS", "IDLE", "CHECK", "CLOSE", "UNSELECT", "EXPUNGE",
                      "UID EXPUNGE", "SEARCH", "UID SEARCH", "FETCH", "UID FETCH", "STORE", "UID STORE",
-                     "COPY", "UID COPY", "MOVE", "UID MOVE", "COMPRESS", "UNAUTHENTICATE"]
+                     "COPY", "UID COPY", "MOVE", "UID MOVE", "COMPRESS", "UNAUTHENTICATE",
+                     "GETQUOTA", "GETQUOTAROOT", "SETQUOTA"]
         #expect(covered == Set(names))
     }
 

@@ -229,6 +229,7 @@ enum FailureFixtures {
     ]
 
     static let all = tags + commands + sequenceSets + strings + flags + dates + fetch + search
+        + quota  // ParserQuotaTests.swift
 }
 
 @Suite("Parser: malformed commands")

@@ -24,6 +24,7 @@ struct ParserFuzzTests {
         "SUBSCRIBED", "RECURSIVEMATCH", "SPECIAL-USE", "MESSAGES", "SINCE", "1-Feb-1994",
         "\"17-Jul-1996 02:44:25 -0700\"", "31-Feb-2020", "/flags/\\\\seen", "priv", "all",
         "AHVzZXIAcGFzcw==", "=", "\u{0}", "\u{7F}", "ä", "\t",
+        "GETQUOTA", "GETQUOTAROOT", "SETQUOTA", "STORAGE", "DELETED-STORAGE", "9223372036854775807",
         "GETMETADATA", "SETMETADATA", "DEPTH", "MAXSIZE", "infinity", "/private/comment", "/shared/vendor/x/y", "\"\"",
     ].map { Array($0.utf8) }
 

@@ -18,8 +18,8 @@ public struct ConformanceCase: Sendable, CustomStringConvertible {
 public enum MailStoreConformance {
     public static let cases: [ConformanceCase] =
         accountCases + mailboxCases + renameCases + messageCases + flagCases + transferCases
-            + selectedCases + principalCases + binaryCases + ghostCases + sieveCases + sortKeyCases
-            + metadataCases
+            + selectedCases + principalCases + binaryCases + ghostCases + sieveCases + sortKeyCases + importCases
+            + quotaCases + metadataCases
 }
 
 /// A broken rule: what was expected, what came, and where the check is.

@@ -49,6 +49,8 @@ final class Workload {
             note("addUser", try await store.mailboxes.list(of: user.id, as: .administrator).map { render($0) })
             for record in try await store.mailboxes.list(of: user.id, as: .administrator) { discover(record.id) }
         }
+        // Quotas (RFC 9208): bob's limits are low enough that some steps are refused.
+        try await store.quotas.setQuotaLimits(QuotaLimits(storage: 1500, messages: 12, mailboxes: 6), of: users[1].id)
         for step in 0..<steps {
             let before = lines.count
             do {
@@ -61,6 +63,9 @@ final class Workload {
             if lines.count == before { lines.append("(nothing)") }
             let announced = posted.take()
             lines[lines.count - 1] = "\(step): " + lines[lines.count - 1] + " posted \(announced)"
+        }
+        for user in users {
+            note("quota \(user.name)", (try? await store.quotas.quota(of: user.id)).map { "\($0.usage)" } ?? "none")
         }
         for upload in staged.compactMap(\.upload) { upload.discard() }
         for token in observations { store.notifications.cancel(token) }

@@ -94,6 +94,7 @@ extension Session {
             case .size: return .size(status.size)
             case .appendLimit: return .appendLimit(configuration.maxMessageSize)
             case .mailboxID: return .mailboxID(MailboxNames.objectID(of: record))
+            case .deletedStorage: return .deletedStorage(Self.kibibytesRoundedUp(status.deletedSize))  // RFC 9208
             }
         }
     }

@@ -58,6 +58,9 @@ struct CommandOutcome {
             self = .no("Message data is missing", code: .corruption)
         case .binaryContentNotStorable(let offset):
             self = .no("NUL byte at offset \(offset) outside any part that can be re-encoded", code: .unknownCTE)
+        case .overQuota(let exceeded):
+            // RFC 9208 §4.3.1; the text as Dovecot's ("Quota exceeded (mailbox for user is full)").
+            self = .no("Quota exceeded (\(exceeded.resource.rawValue) limit reached)", code: .overQuota)
         case .metadataRefused(let refusal):
             self = Self.metadataRefused(refusal)
         case .sieveScriptNotFound, .sieveScriptExists, .sieveScriptActive:

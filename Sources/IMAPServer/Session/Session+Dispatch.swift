@@ -40,6 +40,9 @@ extension Session {
         case .starttls: return .done(startTLS())
         case .compress(let algorithm): return .done(compress(algorithm: algorithm))
         case .unauthenticate: return .done(unauthenticate())
+        case .getQuota(let root): return .done(try await getQuota(root: root))
+        case .getQuotaRoot(let name): return .done(try await getQuotaRoot(name))
+        case .setQuota(let root, let limits): return .done(setQuota(root: root, limits: limits))
         case .getMetadata(let arguments): return .done(try await getMetadata(arguments))
         case .setMetadata(let mailbox, let entries): return .done(try await setMetadata(mailbox, entries))
         }

@@ -125,7 +125,8 @@ enum CommandRegistry {
         case .starttls, .authenticate, .login:
             return .notAuthenticated
         case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe,
-             .list, .lsub, .namespace, .status, .idle, .compress, .unauthenticate, .getMetadata, .setMetadata:
+             .list, .lsub, .namespace, .status, .idle, .compress, .unauthenticate,
+             .getQuota, .getQuotaRoot, .setQuota, .getMetadata, .setMetadata:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .search, .sort, .thread, .fetch, .store, .copy, .move:
             return .selected

@@ -114,6 +114,9 @@ extension ResponseEncoder {
             case .appendLimit(let limit):
                 buffer.writeStaticString("APPENDLIMIT ")
                 if let limit { buffer.writeDecimal(limit) } else { buffer.writeStaticString("NIL") }
+            case .deletedStorage(let kibibytes):
+                buffer.writeStaticString("DELETED-STORAGE ")
+                buffer.writeDecimal(kibibytes)
             }
         }
         buffer.writeByte(UInt8(ascii: ")"))
@@ -122,7 +125,13 @@ extension ResponseEncoder {
     /// `SEARCH *(SP nz-number) [SP "(" "MODSEQ" SP mod-sequence-value ")"]` (RFC 3501 §7.2.5,
     /// RFC 7162 §3.1.5). The MODSEQ part is only sent with at least one match.
     func writeSearch(_ numbers: [UInt32], modSeq: ModSeq?, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("SEARCH")
+        writeNumbers(labelled: "SEARCH", numbers, modSeq: modSeq, into: &buffer)
+    }
+
+    /// A label, the numbers, and the MODSEQ part of SEARCH and SORT responses.
+    func writeNumbers(labelled label: StaticString, _ numbers: [UInt32], modSeq: ModSeq?,
+                      into buffer: inout ByteBuffer) {
+        buffer.writeStaticString(label)
         for number in numbers {
             buffer.writeSpace()
             buffer.writeDecimal(number)

@@ -5,16 +5,7 @@ extension ResponseEncoder {
     /// `sort-data = "SORT" *(SP nz-number)` (RFC 5256 §5), with `SP "(" "MODSEQ" SP
     /// mod-sequence-value ")"` when a MODSEQ key was used (RFC 7162 §3.1.5, §7).
     func writeSort(_ numbers: [UInt32], modSeq: ModSeq?, into buffer: inout ByteBuffer) {
-        buffer.writeStaticString("SORT")
-        for number in numbers {
-            buffer.writeSpace()
-            buffer.writeDecimal(number)
-        }
-        if let modSeq, !numbers.isEmpty {
-            buffer.writeStaticString(" (MODSEQ ")
-            buffer.writeDecimal(modSeq.rawValue)
-            buffer.writeByte(UInt8(ascii: ")"))
-        }
+        writeNumbers(labelled: "SORT", numbers, modSeq: modSeq, into: &buffer)
     }
 
     /// `thread-data = "THREAD" [SP 1*thread-list]` (RFC 5256 §5), where

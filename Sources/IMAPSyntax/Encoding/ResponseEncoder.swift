@@ -156,6 +156,10 @@ public struct ResponseEncoder: Sendable {
                            into: &buffer)
         case .id(let fields):
             writeID(fields, into: &buffer)
+        case .quota(let root, let resources):
+            writeQuota(root: root, resources, into: &buffer)
+        case .quotaRoot(let mailbox, let roots):
+            writeQuotaRoot(mailbox, roots: roots, into: &buffer)
         case .metadata(let mailbox, let entries):
             writeMetadata(mailbox, entries, into: &buffer)
         case .fetch:

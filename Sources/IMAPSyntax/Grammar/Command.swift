@@ -48,6 +48,12 @@ public enum Command: Hashable, Sendable {
     case compress(algorithm: String)
     /// `UNAUTHENTICATE` (RFC 8437 §2).
     case unauthenticate
+    /// `GETQUOTA quota-root-name` (RFC 9208 §4.1.1).
+    case getQuota(root: String)
+    /// `GETQUOTAROOT mailbox` (RFC 9208 §4.1.2).
+    case getQuotaRoot(MailboxName)
+    /// `SETQUOTA quota-root-name (resource limit ...)` (RFC 9208 §4.1.3).
+    case setQuota(root: String, limits: [QuotaLimitRequest])
     /// `GETMETADATA` (RFC 5464 §4.2).
     case getMetadata(GetMetadataCommand)
     /// `SETMETADATA mailbox (entry value ...)` (RFC 5464 §4.3); an empty mailbox is the server.
@@ -96,6 +102,9 @@ public enum Command: Hashable, Sendable {
         case .idle: return "IDLE"
         case .compress: return "COMPRESS"
         case .unauthenticate: return "UNAUTHENTICATE"
+        case .getQuota: return "GETQUOTA"
+        case .getQuotaRoot: return "GETQUOTAROOT"
+        case .setQuota: return "SETQUOTA"
         case .getMetadata: return "GETMETADATA"
         case .setMetadata: return "SETMETADATA"
         case .check: return "CHECK"

@@ -13,6 +13,8 @@ public enum StatusAttribute: String, Hashable, Sendable, CaseIterable {
     case highestModSeq = "HIGHESTMODSEQ"
     case mailboxID = "MAILBOXID"
     case appendLimit = "APPENDLIMIT"
+    /// RFC 9208 §4.1.4.
+    case deletedStorage = "DELETED-STORAGE"
 }
 
 /// `list-select-opt` (RFC 5258 §3, RFC 9051 §6.3.9).

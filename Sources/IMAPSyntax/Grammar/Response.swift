@@ -75,6 +75,8 @@ public enum StatusValue: Hashable, Sendable {
     case mailboxID(String)
     /// nil is `APPENDLIMIT NIL`: no limit for this mailbox.
     case appendLimit(UInt64?)
+    /// `DELETED-STORAGE number64` (RFC 9208 §4.1.4), in units of 1024 octets.
+    case deletedStorage(UInt64)
 }
 
 /// One personal/other/shared namespace (RFC 2342 §5).
@@ -124,6 +126,10 @@ public enum UntaggedResponse: Hashable, Sendable {
                    shared: [NamespaceDescription])
     /// `* ID (...)` or `* ID NIL` (RFC 2971 §3.2).
     case id([IDField]?)
+    /// `* QUOTA root (resource usage limit ...)` (RFC 9208 §4.2.1).
+    case quota(root: String, [QuotaResourceStatus])
+    /// `* QUOTAROOT mailbox root ...` (RFC 9208 §4.2.2).
+    case quotaRoot(MailboxDisplayName, roots: [String])
     /// A FETCH response whose items are all small (no streamed literal).
     case fetch(SequenceNumber, [FetchItem])
     /// `* METADATA mailbox (entry value ...)` (RFC 5464 §4.4.1); the empty mailbox is the

@@ -36,6 +36,9 @@ extension GrammarParser {
         case "IDLE": return .idle
         case "COMPRESS": return try parseCompress(&buffer)
         case "UNAUTHENTICATE": return .unauthenticate
+        case "GETQUOTA": return try parseGetQuota(&buffer)  // RFC 9208: GrammarParser+Quota.swift
+        case "GETQUOTAROOT": return try parseGetQuotaRoot(&buffer)
+        case "SETQUOTA": return try parseSetQuota(&buffer)
         case "GETMETADATA": return try parseGetMetadata(&buffer)
         case "SETMETADATA": return try parseSetMetadata(&buffer)
         case "CHECK": return .check

@@ -152,7 +152,8 @@ extension GrammarParser {
 
     /// `status-att = "MESSAGES" / "UIDNEXT" / "UIDVALIDITY" / "UNSEEN" / "DELETED" / "SIZE"`
     /// (RFC 9051 §9), `/ "RECENT"` (RFC 3501 §9), `/ "HIGHESTMODSEQ"` (RFC 7162 §7),
-    /// `/ "MAILBOXID"` (RFC 8474 §7), `/ "APPENDLIMIT"` (RFC 7889 §5).
+    /// `/ "MAILBOXID"` (RFC 8474 §7), `/ "APPENDLIMIT"` (RFC 7889 §5),
+    /// `/ "DELETED-STORAGE"` (RFC 9208 §7).
     static func parseStatusAtt(_ buffer: inout ParseBuffer) throws(ParseError) -> StatusAttribute {
         let start = buffer.index
         let name = try buffer.keyword()
