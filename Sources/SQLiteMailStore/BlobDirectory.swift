@@ -86,6 +86,26 @@ struct BlobDirectory: Sendable {
         return (directory, created)
     }
 
+    /// Installs every staged blob (`install`) and makes the new names durable; on failure the
+    /// blobs installed here are removed again (the caller holds the write lock, so nothing can
+    /// reference them yet).
+    func installAll(_ staged: [StagedBlob]) throws {
+        var installed: [(directory: String, created: Bool)] = []
+        var fresh: [BlobID] = []
+        do {
+            for blob in staged {
+                if let change = try install(blob) {
+                    installed.append(change)
+                    fresh.append(blob.id)
+                }
+            }
+            try syncInstalled(installed)
+        } catch {
+            for blob in fresh { try? remove(blob) }
+            throw error
+        }
+    }
+
     /// Makes installed blobs durable: fsyncs each changed subdirectory, and `blobs/` itself if
     /// a subdirectory was created.
     func syncInstalled(_ changes: [(directory: String, created: Bool)]) throws {

@@ -121,6 +121,17 @@ enum MessageRows {
     }
 
     /// Inserts one message row.
+    /// Keeps what the staging step made of each new blob beside it: its parsed structure and
+    /// its SORT/THREAD keys (one row per blob, shared by every message that uses it).
+    static func insertParsedForms(_ db: Database, of blobs: [StagedBlob]) throws {
+        let structure = try db.cachedStatement(sql: "INSERT OR IGNORE INTO structures (blob, data) VALUES (?, ?)")
+        let sortKeys = try db.cachedStatement(sql: "INSERT OR IGNORE INTO sort_keys (blob, data) VALUES (?, ?)")
+        for blob in blobs {
+            if !blob.structure.isEmpty { try structure.execute(arguments: [blob.id.rawValue, Data(blob.structure)]) }
+            if !blob.sortKeys.isEmpty { try sortKeys.execute(arguments: [blob.id.rawValue, Data(blob.sortKeys)]) }
+        }
+    }
+
     static func insert(_ db: Database, mailbox: Int64, uid: Int64, modSeq: Int64,
                        flags: MessageFlags, internalDate: Int64, zone: Int, size: UInt64,
                        headerSize: UInt64, blob: BlobID, saveDate: Int64) throws {

@@ -83,24 +83,9 @@ extension SQLiteMailStore {
                 }
             }
             guard let last = accepted.last else { return outcome }
-            var installed: [(directory: String, created: Bool)] = []
-            var fresh: [BlobID] = []
-            do {
-                for message in accepted {
-                    if let change = try files.install(message.blob) {
-                        installed.append(change)
-                        fresh.append(message.blob.id)
-                    }
-                }
-                try files.syncInstalled(installed)
-            } catch {
-                for blob in fresh { try? files.remove(blob) }
-                throw error
-            }
+            try files.installAll(accepted.map(\.blob))
             let modSeq = try MailboxRow.nextModSeq(db, &row)
             var keywords: [String] = []
-            let structure = try db.cachedStatement(sql: "INSERT OR IGNORE INTO structures (blob, data) VALUES (?, ?)")
-            let sortKeys = try db.cachedStatement(sql: "INSERT OR IGNORE INTO sort_keys (blob, data) VALUES (?, ?)")
             for message in accepted {
                 let flags = MessageRows.storable(message.flags)
                 try MessageRows.insert(
@@ -109,14 +94,9 @@ extension SQLiteMailStore {
                     size: message.blob.size, headerSize: min(message.blob.headerSize, message.blob.size),
                     blob: message.blob.id, saveDate: now)
                 keywords.append(contentsOf: flags.keywords)
-                if !message.blob.structure.isEmpty {
-                    try structure.execute(arguments: [message.blob.id.rawValue, Data(message.blob.structure)])
-                }
-                if !message.blob.sortKeys.isEmpty {
-                    try sortKeys.execute(arguments: [message.blob.id.rawValue, Data(message.blob.sortKeys)])
-                }
                 outcome.imported.append(message.uid)
             }
+            try MessageRows.insertParsedForms(db, of: accepted.map(\.blob))
             try db.cachedStatement(sql: "UPDATE mailboxes SET uidnext = ? WHERE id = ?")
                 .execute(arguments: [Int64(last.uid.rawValue) + 1, row.id])
             try MailboxRow.noteKeywords(db, mailbox: row.id, keywords, modSeq: modSeq)

@@ -117,21 +117,7 @@ extension SQLiteMailStore {
             let first = try MailboxRow.reserveUIDs(db, &row, count: messages.count)
             // Quota (RFC 9208): checked under the write lock, before any blob is installed.
             try QuotaRows.check(db, user: row.userID, adding: QuotaRows.usage(of: messages.map(\.blob.size)))
-            var installed: [(directory: String, created: Bool)] = []
-            var fresh: [BlobID] = []
-            do {
-                for message in messages {
-                    if let change = try files.install(message.blob) {
-                        installed.append(change)
-                        fresh.append(message.blob.id)
-                    }
-                }
-                try files.syncInstalled(installed)
-            } catch {
-                // Blobs installed here are referenced by no one: we hold the write lock.
-                for blob in fresh { try? files.remove(blob) }
-                throw error
-            }
+            try files.installAll(messages.map(\.blob))
             let modSeq = try MailboxRow.nextModSeq(db, &row)
             let now = Self.now()
             var keywords: [String] = []
@@ -148,16 +134,7 @@ extension SQLiteMailStore {
                 uids.append(UID(UInt32(truncatingIfNeeded: uid)))
                 keywords.append(contentsOf: flags.keywords)
             }
-            let structure = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO structures (blob, data) VALUES (?, ?)")
-            for message in messages where !message.blob.structure.isEmpty {
-                try structure.execute(arguments: [message.blob.id.rawValue, Data(message.blob.structure)])
-            }
-            let sortKeys = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO sort_keys (blob, data) VALUES (?, ?)")
-            for message in messages where !message.blob.sortKeys.isEmpty {
-                try sortKeys.execute(arguments: [message.blob.id.rawValue, Data(message.blob.sortKeys)])
-            }
+            try MessageRows.insertParsedForms(db, of: messages.map(\.blob))
             try MailboxRow.noteKeywords(db, mailbox: row.id, keywords, modSeq: modSeq)
             return AppendResult(uidValidity: row.record.uidValidity, uids: uids)
         }
