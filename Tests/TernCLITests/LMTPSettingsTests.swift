@@ -6,13 +6,7 @@ import Testing
 /// The `[lmtp]` table (README "Receiving mail").
 @Suite("LMTP settings")
 struct LMTPSettingsTests {
-    private func load(_ text: String) throws -> Settings {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tern-lmtp-settings-\(UUID().uuidString).toml").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try Settings.load(from: path)
-    }
+    private func load(_ text: String) throws -> Settings { try loadSettings(text) }
 
     @Test("off by default; the size limit is IMAP's")
     func defaults() throws {

@@ -6,13 +6,7 @@ import Testing
 /// quotas, and the script size limit shared with the Sieve compiler.
 @Suite("Settings file: [managesieve]")
 struct ManageSieveSettingsTests {
-    private func load(_ text: String) throws -> Settings {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tern-settings-\(UUID().uuidString).toml").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try Settings.load(from: path)
-    }
+    private func load(_ text: String) throws -> Settings { try loadSettings(text) }
 
     @Test("off unless listen is set")
     func offByDefault() throws {

@@ -6,13 +6,7 @@ import Testing
 /// `[metadata]` (RFC 5464 §4.1): defaults, values, and the RFC's minimums.
 @Suite("Settings file: [metadata]")
 struct MetadataSettingsTests {
-    private func load(_ text: String) throws -> Settings {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tern-metadata-settings-\(UUID().uuidString).toml").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try Settings.load(from: path)
-    }
+    private func load(_ text: String) throws -> Settings { try loadSettings(text) }
 
     @Test("defaults, and each key sets its limit")
     func values() throws {

@@ -6,13 +6,7 @@ import Testing
 /// `[quota]` (README "Quotas") and the sizes `tern quota set` takes.
 @Suite("Settings file: [quota]")
 struct QuotaSettingsTests {
-    private func load(_ text: String) throws -> Settings {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tern-settings-\(UUID().uuidString).toml").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try Settings.load(from: path)
-    }
+    private func load(_ text: String) throws -> Settings { try loadSettings(text) }
 
     @Test("no section: no limits, full mailboxes bounce")
     func defaults() throws {

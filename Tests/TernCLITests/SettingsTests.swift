@@ -7,13 +7,7 @@ import Testing
 /// `ServerConfiguration`, and every mistake is refused with a message naming the key.
 @Suite("Settings file")
 struct SettingsTests {
-    private func load(_ text: String) throws -> Settings {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tern-settings-\(UUID().uuidString).toml").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try Settings.load(from: path)
-    }
+    private func load(_ text: String) throws -> Settings { try loadSettings(text) }
 
     private func refusal(_ text: String) -> String {
         do {

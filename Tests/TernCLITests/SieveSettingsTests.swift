@@ -7,13 +7,7 @@ import Testing
 /// mistakes are refused naming the key.
 @Suite("Sieve settings")
 struct SieveSettingsTests {
-    private func load(_ text: String) throws -> Settings {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("tern-sieve-settings-\(UUID().uuidString).toml").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        return try Settings.load(from: path)
-    }
+    private func load(_ text: String) throws -> Settings { try loadSettings(text) }
 
     @Test func everyKeyIsRead() throws {
         let settings = try load("""
