@@ -37,18 +37,23 @@ final class FileIO: Sendable {
     }
 }
 
-/// An upload's bytes in a file of the store's upload directory (`tmp/<instance>/`): written
-/// as they come, synced once, and linked into `blobs/` by each append that uses them.
+/// An upload's bytes in a file of the store's upload directory (`tmp/<instance>/`): created
+/// and written by the first trip to the file threads that has bytes to write (for most
+/// messages the only one, which also syncs it), and linked into `blobs/` by each append that
+/// uses them.
 final class FileStagingFile: StagingFile {
     let key: String
     private let io: FileIO
-    /// The open descriptor while writing; -1 once finished or discarded.
+    /// `notCreated` until the first write, then the open descriptor; `closed` once finished
+    /// or discarded.
     private let descriptor: Mutex<Int32>
+    private static let notCreated: Int32 = -2
+    private static let closed: Int32 = -1
 
-    init(path: String, io: FileIO) async throws {
+    init(path: String, io: FileIO) {
         key = path
         self.io = io
-        descriptor = Mutex(try await io.run { try POSIXFile.open(path, flags: O_WRONLY | O_CREAT | O_EXCL) })
+        descriptor = Mutex(Self.notCreated)
     }
 
     deinit {
@@ -60,28 +65,32 @@ final class FileStagingFile: StagingFile {
         }
     }
 
+    /// The descriptor to write to, creating the file on first use. Blocks: runs on the file
+    /// threads.
     private func openDescriptor() throws -> Int32 {
-        let fd = descriptor.withLock { $0 }
-        guard fd >= 0 else { throw BlobHandleClosed(path: key) }
-        return fd
+        try descriptor.withLock { fd in
+            if fd == Self.notCreated { fd = try POSIXFile.open(key, flags: O_WRONLY | O_CREAT | O_EXCL) }
+            guard fd >= 0 else { throw BlobHandleClosed(path: key) }
+            return fd
+        }
     }
 
     func write(_ bytes: [UInt8]) async throws {
-        let fd = try openDescriptor()
-        let path = key
-        try await io.run { try bytes.withUnsafeBytes { try POSIXFile.writeAll(fd, $0, path: path) } }
+        try await io.run { [self] in
+            let fd = try openDescriptor()
+            try bytes.withUnsafeBytes { try POSIXFile.writeAll(fd, $0, path: key) }
+        }
     }
 
     func finish(appending last: [UInt8]) async throws {
-        let fd = try openDescriptor()
-        let path = key
-        try await io.run {
-            try last.withUnsafeBytes { try POSIXFile.writeAll(fd, $0, path: path) }
-            try POSIXFile.sync(fd, path: path)
+        try await io.run { [self] in
+            let fd = try openDescriptor()
+            try last.withUnsafeBytes { try POSIXFile.writeAll(fd, $0, path: key) }
+            try POSIXFile.sync(fd, path: key)
         }
         descriptor.withLock { fd in
             POSIXFile.close(fd)
-            fd = -1
+            fd = Self.closed
         }
     }
 
@@ -93,11 +102,13 @@ final class FileStagingFile: StagingFile {
     }
 
     func discard() {
-        descriptor.withLock { fd in
+        let created = descriptor.withLock { fd in
+            let created = fd != Self.notCreated
             if fd >= 0 { POSIXFile.close(fd) }
-            fd = -1
+            fd = Self.closed
+            return created
         }
-        try? POSIXFile.unlink(key)
+        if created { try? POSIXFile.unlink(key) }
     }
 }
 

@@ -224,7 +224,7 @@ public final class SQLiteMailStore: MailStoreBackend {
     // MARK: Blobs
 
     public func makeStagingFile(expectedSize: UInt64) async throws -> any StagingFile {
-        try await FileStagingFile(path: files.newStagingPath(), io: io)
+        FileStagingFile(path: files.newStagingPath(), io: io)
     }
 
     public func openBlob(_ blob: BlobID) async throws -> any BlobReader {
