@@ -56,16 +56,23 @@ public enum MessageText {
     /// FROM, SUBJECT, ...), in message order.
     public static func headerValues(named name: String, in message: UnsafeRawBufferPointer,
                                     range: Range<Int>) -> [String] {
+        headerValues(namedAnyOf: [name], in: message, range: range)[0]
+    }
+
+    /// The decoded values of several fields in one pass over the header block: element `i`
+    /// holds the values of the fields named `names[i]`, in message order.
+    public static func headerValues(namedAnyOf names: [String], in message: UnsafeRawBufferPointer,
+                                    range: Range<Int>) -> [[String]] {
         let range = range.clamped(to: 0..<message.count)
         let header = UnsafeRawBufferPointer(rebasing: message[range])
         let block = HeaderScanner.scan(header, from: 0, to: header.count)
-        return block.fields.compactMap { field in
-            guard field.hasColon,
-                  ASCII.equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: header[field.nameRange]),
-                                           name) else { return nil }
-            return EncodedWordDecoder.decode(HeaderScanner.fullValue(header, field,
-                                                                     replacingNUL: false))
+        var values = [[String]](repeating: [], count: names.count)
+        for field in block.fields where field.hasColon {
+            let fieldName = UnsafeRawBufferPointer(rebasing: header[field.nameRange])
+            guard let index = names.firstIndex(where: { ASCII.equalsIgnoringCase(fieldName, $0) }) else { continue }
+            values[index].append(EncodedWordDecoder.decode(HeaderScanner.fullValue(header, field, replacingNUL: false)))
         }
+        return values
     }
 
     /// Visits the text of the message body in order: each text/* leaf decoded, and the

@@ -53,11 +53,13 @@ public struct MessageSortKeys: Hashable, Sendable {
         let header = structure.root.headerRange
         // The first Subject and Date field count, as in Dovecot (ENVELOPE shows the last one;
         // RFC 5322 §3.6 allows only one of each).
-        let subject = MessageText.headerValues(named: "Subject", in: message, range: header).first ?? ""
+        let fields = MessageText.headerValues(namedAnyOf: ["Subject", "Date", "References"], in: message,
+                                              range: header)
+        let subject = fields[0].first ?? ""
         let base = BaseSubject(decoded: subject)
-        let date = MessageText.headerValues(named: "Date", in: message, range: header).first
+        let date = fields[1].first
         var references: [String] = []
-        for value in MessageText.headerValues(named: "References", in: message, range: header) {
+        for value in fields[2] {
             references += MessageIDs.all(in: value.utf8)
         }
         if references.isEmpty, let inReplyTo = envelope.inReplyTo, let first = MessageIDs.first(in: inReplyTo) {

@@ -111,4 +111,14 @@ struct MessageTextTests {
             #expect(SearchPattern("réunion WEEKLY").matches(all))
         }
     }
+
+    @Test("Several fields in one pass: each name's values in order, an absent one empty")
+    func severalHeaderValues() {
+        let header = Array("Received: a\r\nSubject: one\r\nreceived: b\r\nX-None\r\n\r\nbody".utf8)
+        header.withUnsafeBytes { buffer in
+            let values = MessageText.headerValues(namedAnyOf: ["RECEIVED", "Subject", "Date"], in: buffer,
+                                                  range: 0..<buffer.count)
+            #expect(values == [["a", "b"], ["one"], []])
+        }
+    }
 }
