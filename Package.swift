@@ -160,7 +160,8 @@ let package = Package(
             "SQLiteMailStore",
         ], swiftSettings: strict),
         .testTarget(name: "IMAPServerTests", dependencies: [
-            "IMAPServer", "IMAPSyntax", "MailCore", "MailStore", "SQLiteMailStore", "MemoryMailStore", "TestSupport",
+            "IMAPServer", "IMAPSyntax", "ConnectionGuards", "MailCore", "MailStore", "SQLiteMailStore", "MemoryMailStore",
+            "TestSupport",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),

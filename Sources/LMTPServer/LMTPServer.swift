@@ -49,7 +49,7 @@ public final class LMTPServer: Service, Sendable {
         try await listeners.serve(bound) { address, _ in
             onBound(address)
             logger.info("LMTP listening", metadata: ["address": "\(Self.display(address))"])
-        } handle: { connection, _ in
+        } eventLoop: { $0.channel.eventLoop } handle: { connection, _ in
             await self.serve(connection)
         }
         logger.info("LMTP stopped")

@@ -61,7 +61,7 @@ public final class ManageSieveServer: Service, Sendable {
         try await listeners.serve(bound) { address, _ in
             onBound(address)
             logger.info("listening", metadata: ["address": "\(address.displayString)", "protocol": "managesieve"])
-        } handle: { connection, _ in
+        } eventLoop: { $0.channel.eventLoop } handle: { connection, _ in
             await self.serve(connection)
         }
     }

@@ -24,8 +24,6 @@ public final class IMAPServer: Service, Sendable {
     /// The TLS identity, nil when TLS is not configured.
     public var tls: TLSProvider? { environment.tls }
     private let listeners = ListenerGroup()
-    /// Each connection's work runs on its channel's event loop (see `EventLoopExecutor`).
-    private let executors = EventLoopExecutor.Table(group: MultiThreadedEventLoopGroup.singleton)
 
     /// The kind of listener a connection came through.
     enum Listener: Sendable {
@@ -91,11 +89,8 @@ public final class IMAPServer: Service, Sendable {
         try await listeners.serve(bound.map(\.0)) { address, index in
             onBound(address)
             logger.info("listening", metadata: ["address": "\(address.displayString)", "tls": "\(kinds[index] == .implicitTLS)"])
-        } handle: { connection, index in
-            let loop = connection.channel.channel.eventLoop
-            await withTaskExecutorPreference(self.executors.executor(for: loop)) {
-                await self.serve(connection, listener: kinds[index])
-            }
+        } eventLoop: { $0.channel.channel.eventLoop } handle: { connection, index in
+            await self.serve(connection, listener: kinds[index])
         }
         logger.info("stopped")
     }

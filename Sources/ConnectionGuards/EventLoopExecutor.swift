@@ -1,4 +1,5 @@
-import NIOCore
+public import NIOCore
+import Synchronization
 
 /// Runs a connection's tasks on the event loop its channel lives on (SE-0417 task executor
 /// preference), instead of Swift's global pool.
@@ -13,33 +14,33 @@ import NIOCore
 /// Work that blocks stays off the loop, as before: SQLite runs on GRDB's queues and file
 /// work on the store's file threads; what runs here is the same parsing and encoding that
 /// ran on the pool, whose threads are as many as the loops.
-final class EventLoopExecutor: TaskExecutor, @unchecked Sendable {
-    let eventLoop: any EventLoop
+public final class EventLoopExecutor: TaskExecutor, @unchecked Sendable {
+    public let eventLoop: any EventLoop
 
-    private init(_ eventLoop: any EventLoop) {
+    init(_ eventLoop: any EventLoop) {
         self.eventLoop = eventLoop
     }
 
-    func enqueue(_ job: consuming ExecutorJob) {
+    public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         let executor = asUnownedTaskExecutor()
         eventLoop.execute { job.runSynchronously(on: executor) }
     }
 
-    /// One executor per loop of `group`, made once; `executor(for:)` finds a channel's.
-    struct Table: Sendable {
-        private let executors: [ObjectIdentifier: EventLoopExecutor]
+    /// One executor per event loop, made the first time a loop is asked for and kept (a
+    /// server's loops are few and live as long as it).
+    public final class Table: Sendable {
+        private let executors = Mutex<[ObjectIdentifier: EventLoopExecutor]>([:])
 
-        init(group: any EventLoopGroup) {
-            var executors: [ObjectIdentifier: EventLoopExecutor] = [:]
-            for loop in group.makeIterator() { executors[ObjectIdentifier(loop)] = EventLoopExecutor(loop) }
-            self.executors = executors
-        }
+        public init() {}
 
-        /// The executor of `loop`, or nil if it is not a loop of the group (then the global
-        /// pool runs the work, as without a preference).
-        func executor(for loop: any EventLoop) -> EventLoopExecutor? {
-            executors[ObjectIdentifier(loop)]
+        public func executor(for loop: any EventLoop) -> EventLoopExecutor {
+            executors.withLock { executors in
+                if let known = executors[ObjectIdentifier(loop)] { return known }
+                let made = EventLoopExecutor(loop)
+                executors[ObjectIdentifier(loop)] = made
+                return made
+            }
         }
     }
 }
