@@ -84,6 +84,10 @@ EXTRA_LINES = [
     b"a THREAD REFERENCES \"UTF-8\" (SINCE 1-Jan-2000 NOT DELETED)",
     b"a GETMETADATA (MAXSIZE 1024 DEPTH infinity) \"\" (/shared/comment /private/vendor/x/y)",
     b"a SETMETADATA INBOX (/private/comment ~{4}\r\na\0\r\n /shared/comment {2}\r\nhi /shared/x NIL)",
+    b"b NOTIFY SET STATUS (selected (MessageNew (UID BODY.PEEK[HEADER.FIELDS (From Subject)]) MessageExpunge))"
+    b" (subtree (Lists {4}\r\nWork) (MessageNew MessageExpunge FlagChange)) (personal (MailboxName SubscriptionChange))",
+    b"c NOTIFY SET (selected-delayed NONE) (mailboxes INBOX (MessageNew MessageExpunge)) (inboxes (x-Unknown))",
+    b"d NOTIFY NONE",
 ]
 
 APPEND_SESSIONS = [

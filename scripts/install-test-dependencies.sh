@@ -10,7 +10,11 @@ cd "$(dirname "$0")/.."
 # postfix: the MTA in front of Tern's LMTP (Tests/EndToEnd/test_postfix.py), installed without
 # a system configuration: the test writes its own.
 # sieve-connect: the real ManageSieve client of Tests/EndToEnd/test_managesieve.py.
-debian_packages=(libsqlite3-dev zlib1g-dev python3-pip dovecot-imapd dovecot-lmtpd isync curl openssl postfix sieve-connect)
+# roundcube-core, roundcube-sqlite3, php-cli: the webmail of Tests/EndToEnd/test_roundcube.py, served
+# by PHP's built-in server (php-cgi satisfies php's web-server dependency instead of Apache;
+# Roundcube's own database is made by the test, not by dbconfig-common).
+debian_packages=(libsqlite3-dev zlib1g-dev python3-pip dovecot-imapd dovecot-lmtpd isync curl openssl postfix sieve-connect
+                 roundcube-core roundcube-sqlite3 php-cli php-cgi php-sqlite3)
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     missing=()
     for package in "${debian_packages[@]}"; do
@@ -20,6 +24,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
         echo "Installing Debian packages: ${missing[*]}"
         export DEBIAN_FRONTEND=noninteractive
         echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+        echo "roundcube-core roundcube/dbconfig-install boolean false" | debconf-set-selections
         apt-get update -qq
         apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     fi

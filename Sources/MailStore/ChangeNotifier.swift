@@ -2,16 +2,34 @@ public import MailCore
 
 import Synchronization
 
-/// In-process publish/subscribe of "mailbox changed" events, so that sessions with a mailbox
-/// selected learn of other sessions' changes at once (IDLE, RFC 2177) instead of polling.
-/// A backend posts after each committed change; a multi-node backend also feeds it from the
-/// database's own notifications.
+/// In-process publish/subscribe of committed changes, so that sessions learn of other
+/// sessions' changes at once instead of polling:
+///
+/// - "mailbox changed" (`post(_:)` with a `MailboxID`): messages, flags or counters of one
+///   mailbox changed; sessions with the mailbox selected catch up (IDLE, RFC 2177), NOTIFY
+///   sessions send STATUS for it (RFC 5465 §5.1–5.3).
+/// - account changes (`post(_:)` with an `AccountChange`): a mailbox of a user was created,
+///   renamed or deleted, a subscription or METADATA entries changed (RFC 5465 §5.4–5.7).
+///
+/// A backend posts after each committed change, from the task that made it; a multi-node
+/// backend also feeds it from the database's own notifications. The task that posts may carry
+/// an `origin` (the connection acting, a task-local value), so that a session can leave out
+/// what it caused itself (RFC 5465 §5: "The server SHOULD omit notifying the client if the
+/// event is caused by this client"). Handlers run synchronously inside `post`, so they can read
+/// `ChangeNotifier.origin` there; they must be quick and must not call back into the notifier.
 public final class ChangeNotifier: Sendable {
     public typealias Handler = @Sendable (MailboxID) -> Void
+    public typealias AccountHandler = @Sendable (AccountChange) -> Void
+
+    /// Who is making the change being posted: the identifier of the connection whose command
+    /// runs in this task, or nil (delivery, import, another process).
+    @TaskLocal public static var origin: Int?
 
     private struct State {
         var next = 0
         var handlers: [MailboxID: [Int: Handler]] = [:]
+        /// Account observers by owner.
+        var accountHandlers: [UserID: [Int: AccountHandler]] = [:]
     }
 
     private let state = Mutex(State())
@@ -48,6 +66,43 @@ public final class ChangeNotifier: Sendable {
 
     public struct ObservationToken: Hashable, Sendable {
         let mailbox: MailboxID
+        let key: Int
+    }
+
+    // MARK: - Account changes (RFC 5465 §5.4–5.7)
+
+    /// Registers a handler called after each committed change to the mailboxes, subscriptions
+    /// or METADATA of `owner`, and after each change of the server's own METADATA. A session
+    /// that reaches other users' mailboxes (shared folders) observes each of their owners too.
+    public func observeAccount(_ owner: UserID, _ handler: @escaping AccountHandler) -> AccountObservationToken {
+        state.withLock { state in
+            state.next += 1
+            state.accountHandlers[owner, default: [:]][state.next] = handler
+            return AccountObservationToken(owner: owner, key: state.next)
+        }
+    }
+
+    public func cancel(_ token: AccountObservationToken) {
+        state.withLock { state in
+            state.accountHandlers[token.owner]?[token.key] = nil
+            if state.accountHandlers[token.owner]?.isEmpty == true { state.accountHandlers[token.owner] = nil }
+        }
+    }
+
+    /// Announces an account change to the observers of its owner, or to every account observer
+    /// when it has no owner (the server's METADATA).
+    public func post(_ change: AccountChange) {
+        var change = change
+        if change.origin == nil { change.origin = Self.origin }
+        let handlers = state.withLock { state in
+            if let owner = change.owner { return Array((state.accountHandlers[owner] ?? [:]).values) }
+            return state.accountHandlers.values.flatMap(\.values)
+        }
+        for handler in handlers { handler(change) }
+    }
+
+    public struct AccountObservationToken: Hashable, Sendable {
+        let owner: UserID
         let key: Int
     }
 }

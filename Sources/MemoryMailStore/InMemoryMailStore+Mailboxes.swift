@@ -27,7 +27,7 @@ extension InMemoryMailStore {
         guard principal.mayAccess(mailboxesOf: path.owner) else { throw MailStoreError.permissionDenied }
         let (owner, name) = (path.owner, path.name)
         let now = Self.now()
-        return try state.withLock { state in
+        let created: MailboxRecord = try state.withLock { state in
             guard state.users[owner] != nil else { throw MailStoreError.userNotFound(String(owner.rawValue)) }
             if let existing = state.mailboxID(of: owner, named: name) {
                 guard state.mailboxes[existing]?.selectable == false else { throw MailStoreError.mailboxExists(name) }
@@ -50,6 +50,8 @@ extension InMemoryMailStore {
             return state.insertMailbox(owner: owner, name: name, selectable: true, specialUse: specialUse,
                                        uidValidity: values[superiors.count]).record
         }
+        notifications.post(AccountChange(owner: owner, .mailboxCreated(name)))
+        return created
     }
 
     /// DELETE (RFC 3501 §6.3.4, RFC 9051 §6.3.5): INBOX cannot be deleted, nor a placeholder
@@ -73,6 +75,7 @@ extension InMemoryMailStore {
             return id
         }
         post([deleted])
+        notifications.post(AccountChange(owner: owner, .mailboxDeleted(name)))
     }
 
     /// RENAME (RFC 3501 §6.3.5, RFC 9051 §6.3.6): the mailbox and its inferiors take the new
@@ -93,6 +96,7 @@ extension InMemoryMailStore {
             return try state.renameSubtree(owner: owner, from: from, to: newName, now: now)
         }
         post(changed)
+        notifications.post(AccountChange(owner: owner, .mailboxRenamed(from: from, to: newName)))
     }
 
     /// STATUS counters (RFC 9051 §6.3.11).
@@ -135,5 +139,6 @@ extension InMemoryMailStore {
                 state.users.values[index].subscriptions.remove(BinaryName(name))
             }
         }
+        notifications.post(AccountChange(owner: user, .subscriptionChanged(name, subscribed: subscribed)))
     }
 }

@@ -116,5 +116,6 @@ extension InMemoryMailStore {
             }
             state.metadata = changed
         }
+        notifications.post(AccountChange.metadata(changes, on: target, as: principal))
     }
 }

@@ -25,7 +25,7 @@ extension SQLiteMailStore {
                        as principal: Principal) async throws -> MailboxRecord {
         guard principal.mayAccess(mailboxesOf: path.owner) else { throw MailStoreError.permissionDenied }
         let name = path.name
-        return try await write { db in
+        let record: MailboxRecord = try await write { db in
             let userID = path.owner.rawValue
             try Self.requireUser(db, userID)
             // Quota (RFC 9208 MAILBOX): counted by triggers, checked once the rows are in.
@@ -48,6 +48,8 @@ extension SQLiteMailStore {
             try QuotaRows.checkGrowth(db, user: userID, since: quotaBefore)
             return record
         }
+        notifications.post(AccountChange(owner: path.owner, .mailboxCreated(name)))
+        return record
     }
 
     /// DELETE (RFC 3501 §6.3.4, RFC 9051 §6.3.5): INBOX cannot be deleted; a placeholder with
@@ -75,6 +77,7 @@ extension SQLiteMailStore {
             return (mailbox.mailboxID, Set(blobs.map(BlobID.init(rawValue:))))
         })
         post(deleted)
+        notifications.post(AccountChange(owner: user, .mailboxDeleted(name)))
     }
 
     /// RENAME (RFC 3501 §6.3.5, RFC 9051 §6.3.6): moves the mailbox and its inferiors, keeping
@@ -111,6 +114,7 @@ extension SQLiteMailStore {
             return subtree.map(\.mailboxID)
         }
         for mailbox in changed { post(mailbox) }
+        notifications.post(AccountChange(owner: user, .mailboxRenamed(from: from, to: to)))
     }
 
     public func subscriptions(of user: UserID) async throws -> [String] {
@@ -131,6 +135,7 @@ extension SQLiteMailStore {
                 : "DELETE FROM subscriptions WHERE user_id = ? AND name = ?"
             try db.cachedStatement(sql: sql).execute(arguments: [user.rawValue, name])
         }
+        notifications.post(AccountChange(owner: user, .subscriptionChanged(name, subscribed: subscribed)))
     }
 
     /// STATUS counters (RFC 9051 §6.3.11) from one scan of the mailbox's rows.

@@ -90,6 +90,7 @@ extension SQLiteMailStore {
                 throw MailStoreError.metadataRefused(refusal)
             }
         }
+        notifications.post(AccountChange.metadata(changes, on: target, as: principal))
     }
 
     /// Where a call's entries live: the mailbox row (nil for the server), whose private

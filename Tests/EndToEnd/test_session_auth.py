@@ -86,7 +86,7 @@ def test_readme_capability_table_matches_advertised_capabilities(tls_server):
              "SAVEDATE", "ESEARCH", "SEARCHRES", "UTF8=ACCEPT", "COMPRESS=DEFLATE", "WITHIN", "UNAUTHENTICATE",
              "SORT", "SORT=DISPLAY", "ESORT", "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "THREAD=REFS",
              "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "QUOTA=RES-MAILBOX", "QUOTASET",
-             "METADATA", "METADATA-SERVER"}
+             "METADATA", "METADATA-SERVER", "NOTIFY"}
     client = tls_server.raw()
     before_login = set(capability_list(client.greeting))
     line = client.command("a", "LOGIN alice secret-a")[-1]

@@ -9,7 +9,7 @@ import TestSupport
 struct ParserFuzzTests {
     /// Every valid fixture line of the other suites.
     static let seeds: [[UInt8]] = (CommandFixtures.all + FetchFixtures.all + SearchFixtures.all
-        + ListFixtures.all + MetadataFixtures.valid).map(\.input)
+        + ListFixtures.all + MetadataFixtures.valid + NotifyFixtures.valid).map(\.input)
 
     /// Tokens that random lines are built from, so that they reach deep into the grammar.
     static let vocabulary: [[UInt8]] = [

@@ -16,6 +16,7 @@ extension Session {
             return .bad("UNAUTHENTICATE is not available while COMPRESS is active")
         }
         if let selected = state.selected { deselect(selected) }
+        stopNotifications()
         environment.registry.unbind(connection.id)
         state = .notAuthenticated
         output.encoder.utf8Enabled = false

@@ -31,6 +31,11 @@ public struct ServerConfiguration: Sendable {
     public var maxMailboxesPerUser = 10_000
     /// Most hierarchy levels in a mailbox name (`a/b/c` has 3); deeper names get `NO [LIMIT]`.
     public var maxMailboxDepth = 64
+    /// NOTIFY (RFC 5465): most mailboxes one NOTIFY SET may watch for message events (more get
+    /// `NO [NOTIFICATIONOVERFLOW]`, §3.1), and most events waiting for a session to send them
+    /// (more turn NOTIFY off with `* OK [NOTIFICATIONOVERFLOW]`, §5.8).
+    public var notifyMaxMailboxes = 1000
+    public var notifyMaxPendingEvents = 5000
     /// Pipelined commands whose answers are queued before the session waits for the client to
     /// read them (RFC 9051 §5.5): a client that reads its answers goes on however many commands
     /// it has in flight; one that does not is held here until `writeTimeoutSeconds`.

@@ -66,7 +66,19 @@ extension Session {
     /// A change notification arrived between commands. During IDLE it is pushed at once
     /// (RFC 2177 §3); otherwise the client hears of it with its next command, since untagged
     /// updates go out only while a command is in progress (RFC 3501 §5.3).
+    /// With NOTIFY in force, what it asked for goes out at once between commands too
+    /// (RFC 5465 §3.1: "the client listens for event notifications all the time").
     func mailboxChangedWhileWaiting() async throws {
+        if notification != nil {
+            guard mode.acceptsNotifications else { return }  // sent at the end of the command
+            do {
+                try await deliverNotifications(allowExpunge: notifyAllowsExpungeNow)
+            } catch {
+                let outcome = try outcome(for: error, in: "NOTIFY")
+                if mode.isIdling { recordIdleFailure(outcome) }
+            }
+            return
+        }
         guard mode.isIdling else { return }
         do {
             try await synchronize(allowExpunge: true)

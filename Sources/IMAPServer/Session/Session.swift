@@ -68,6 +68,8 @@ final class Session {
     private var unwritten = 0
     /// What this connection may still make the server log (`logClientEvent`).
     var logBudget = LogBudget()
+    /// NOTIFY in force (RFC 5465), nil before NOTIFY SET and after NOTIFY NONE.
+    var notification: ActiveNotify?
 
     var store: MailStorage { environment.storage }
     var configuration: ServerConfiguration { environment.configuration }
@@ -116,7 +118,9 @@ final class Session {
             receivedBytes += bytes.readableBytes
             if commandBegan == nil { commandBegan = (lastActivity, receivedBytes - bytes.readableBytes) }
             framer.feed(bytes)
-            try await processFramedInput()
+            // Store changes made by this connection's commands carry its identifier, so that
+            // its own NOTIFY leaves them out (RFC 5465 §5).
+            try await ChangeNotifier.$origin.withValue(connection.id) { try await processFramedInput() }
             if !framer.isInsideCommand { commandBegan = nil }
         case .transportSwitched:
             guard case .switchingTransport(let layer) = mode else { return }
@@ -157,6 +161,7 @@ final class Session {
         if case .appending(let append) = mode { append.abort() }
         if state.user == nil { endLoginTurn() }
         if let selected = state.selected { deselect(selected) }
+        stopNotifications()
         state = .logout
         mode = .closed
     }
@@ -331,6 +336,14 @@ final class Session {
                 outcome = try self.outcome(for: error, in: command.name)
             }
             if mode.isClosed { return }  // the selected mailbox was deleted: BYE went out
+        }
+        if notification != nil {
+            do {
+                try await deliverNotifications(allowExpunge: command.allowsExpunge)  // RFC 5465 §5
+            } catch {
+                outcome = try self.outcome(for: error, in: command.name)
+            }
+            if mode.isClosed { return }
         }
         framer.limits = Self.framingLimits(configuration, loggedIn: state.user != nil)
         if (state.user != nil) != toldOfLogin {

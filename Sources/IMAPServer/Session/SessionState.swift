@@ -78,6 +78,15 @@ enum SessionMode {
         return false
     }
 
+    /// Whether unsolicited responses may go out now (waiting for a command, or in IDLE), not in
+    /// the middle of an APPEND, an AUTHENTICATE exchange or a transport switch.
+    var acceptsNotifications: Bool {
+        switch self {
+        case .command, .idling: return true
+        case .appending, .authenticating, .switchingTransport, .closed: return false
+        }
+    }
+
     var isClosed: Bool {
         if case .closed = self { return true }
         return false
@@ -126,7 +135,7 @@ enum CommandRegistry {
             return .notAuthenticated
         case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe,
              .list, .lsub, .namespace, .status, .idle, .compress, .unauthenticate,
-             .getQuota, .getQuotaRoot, .setQuota, .getMetadata, .setMetadata:
+             .getQuota, .getQuotaRoot, .setQuota, .getMetadata, .setMetadata, .notify:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .search, .sort, .thread, .fetch, .store, .copy, .move:
             return .selected

@@ -26,6 +26,18 @@ extension ResponseEncoder {
         buffer.writeByte(UInt8(ascii: ")"))
     }
 
+    /// `metadata-resp = "METADATA" SP mailbox SP entry-list`,
+    /// `entry-list = entry *(SP entry)` (RFC 5464 §5): the unsolicited form, names only.
+    func writeMetadataChanged(_ mailbox: MailboxDisplayName, _ entries: [MetadataEntryName],
+                              into buffer: inout ByteBuffer) {
+        buffer.writeStaticString("METADATA ")
+        writeMailbox(mailbox, into: &buffer)
+        for entry in entries {
+            buffer.writeSpace()
+            writeAString(entry.name, into: &buffer)
+        }
+    }
+
     /// `"METADATA" SP "LONGENTRIES" SP number` and
     /// `"METADATA" SP ("MAXSIZE" SP number / "TOOMANY" / "NOPRIVATE")` (RFC 5464 §5).
     func writeMetadataCode(_ code: MetadataResponseCode, into buffer: inout ByteBuffer) {

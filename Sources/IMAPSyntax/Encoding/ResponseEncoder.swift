@@ -162,6 +162,8 @@ public struct ResponseEncoder: Sendable {
             writeQuotaRoot(mailbox, roots: roots, into: &buffer)
         case .metadata(let mailbox, let entries):
             writeMetadata(mailbox, entries, into: &buffer)
+        case .metadataChanged(let mailbox, let entries):
+            writeMetadataChanged(mailbox, entries, into: &buffer)
         case .fetch:
             break
         }

@@ -135,6 +135,9 @@ public enum UntaggedResponse: Hashable, Sendable {
     /// `* METADATA mailbox (entry value ...)` (RFC 5464 §4.4.1); the empty mailbox is the
     /// server.
     case metadata(MailboxDisplayName, [MetadataEntryValue])
+    /// `* METADATA mailbox entry ...` (RFC 5464 §4.4.2): unsolicited, the names of entries
+    /// that changed (for NOTIFY, RFC 5465 §5.6–5.7).
+    case metadataChanged(MailboxDisplayName, [MetadataEntryName])
 }
 
 /// The source of a body-section item in a FETCH response: how the request named it, which

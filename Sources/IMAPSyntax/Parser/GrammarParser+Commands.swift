@@ -41,6 +41,7 @@ extension GrammarParser {
         case "SETQUOTA": return try parseSetQuota(&buffer)
         case "GETMETADATA": return try parseGetMetadata(&buffer)
         case "SETMETADATA": return try parseSetMetadata(&buffer)
+        case "NOTIFY": return try parseNotify(&buffer)  // RFC 5465: GrammarParser+Notify.swift
         case "CHECK": return .check
         case "CLOSE": return .close
         case "UNSELECT": return .unselect

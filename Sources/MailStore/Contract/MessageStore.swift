@@ -113,7 +113,10 @@ extension MessageStore {
     }
 }
 
-/// Where a store announces committed changes, for other sessions (RFC 2180, IDLE).
+/// Where a store announces committed changes, for other sessions (RFC 2180, IDLE, RFC 5465
+/// NOTIFY): after each committed change to a mailbox's messages it posts the mailbox; after
+/// each `create`, `delete`, `rename`, `setSubscribed` and `setMetadata` it posts the
+/// `AccountChange` (`AccountChange.metadata` for METADATA), from the task that called it.
 public protocol ChangeNotifying: Sendable {
     var notifications: ChangeNotifier { get }
 }
