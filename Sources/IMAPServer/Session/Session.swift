@@ -68,6 +68,8 @@ final class Session {
     private var unwritten = 0
     /// What this connection may still make the server log (`logClientEvent`).
     var logBudget = LogBudget()
+    /// INPROGRESS reports of the running command (RFC 9585).
+    var progress = CommandProgress()
 
     var store: MailStorage { environment.storage }
     var configuration: ServerConfiguration { environment.configuration }
@@ -304,6 +306,7 @@ final class Session {
             return
         }
         let step: CommandStep
+        progress.start(tag: tagged.tag, interval: configuration.reading.progressInterval)
         do {
             if state.selected != nil && CommandRegistry.namesMessagesByUID(command) {
                 try await synchronize(allowExpunge: true, includeUID: true)
@@ -327,6 +330,7 @@ final class Session {
         if state.selected != nil {
             do {
                 try await synchronize(allowExpunge: command.allowsExpunge, includeUID: outcome.includeUIDInUpdates)
+                try await refreshSearchContexts()  // RFC 5267 §4.3: ADDTO/REMOVEFROM after the causes
             } catch {
                 outcome = try self.outcome(for: error, in: command.name)
             }

@@ -128,7 +128,8 @@ enum CommandRegistry {
              .list, .lsub, .namespace, .status, .idle, .compress, .unauthenticate,
              .getQuota, .getQuotaRoot, .setQuota, .getMetadata, .setMetadata:
             return .authenticated
-        case .check, .close, .unselect, .expunge, .uidExpunge, .search, .sort, .thread, .fetch, .store, .copy, .move:
+        case .check, .close, .unselect, .expunge, .uidExpunge, .search, .sort, .thread, .fetch, .store, .copy, .move,
+             .cancelUpdate:
             return .selected
         }
     }
