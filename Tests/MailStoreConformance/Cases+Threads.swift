@@ -49,6 +49,21 @@ extension MailStoreConformance {
                             [:], "no UIDs, no threads")
         },
 
+        ConformanceCase("threads: APPEND threads the messages it stores, in order") { store in
+            let f = Fixture(store)
+            let alice = try await f.addUser("alice")
+            let inbox = try await f.mailbox("INBOX", of: alice)
+            let first = try await f.append(threadSample("a@x"), to: inbox)
+            let second = try await f.append(threadSample("b@x"), to: inbox)
+            // A later message naming b@x joins the thread b@x got when it was stored.
+            let later = try await store.threads.assignThreads([ThreadLinks(blob: BlobID(rawValue: "later"),
+                                                                           messageIDs: ["b@x"])], owner: alice.id)
+            let stored = try await store.threadNumbers(in: inbox.id, owner: alice.id, uids: [first, second],
+                                                       as: .administrator)
+            try expect(stored[first] != stored[second], "two unrelated messages, two threads")
+            try expectEqual(later[BlobID(rawValue: "later")], stored[second], "b@x was known from its APPEND")
+        },
+
         ConformanceCase("threads: each user has their own; one call sees what its earlier messages recorded") { store in
             let f = Fixture(store)
             let alice = try await f.addUser("alice")

@@ -6,7 +6,9 @@ public import MailSort
 /// else In-Reply-To, as THREAD=REFERENCES reads them) and its own Message-ID that the user's
 /// messages threaded before it made known; otherwise it starts a new thread. Threads are per
 /// user and per blob, so the copies of a message (one EMAILID) share one THREADID in every
-/// mailbox. Messages are threaded the first time their THREADID is asked, in UID order.
+/// mailbox. A backend threads messages as it stores them (APPEND and delivery, from the keys
+/// staging made); messages stored before (or imported) are threaded the first time their
+/// THREADID is asked, in UID order.
 public protocol ThreadStore: Sendable {
     /// The thread numbers of the owner's messages with these blobs, giving those that have none
     /// theirs, in the order given, in one atomic step (`ThreadAssigner`): two sessions
@@ -32,6 +34,16 @@ public struct ThreadLinks: Hashable, Sendable {
     }
 }
 
+extension ThreadLinks {
+    /// The links of messages being stored, from the keys staging made (`StagedBlob.sortKeys`);
+    /// a blob staged without keys is left for its first use.
+    public static func of(_ blobs: [StagedBlob]) -> [ThreadLinks] {
+        blobs.compactMap { blob in
+            MessageSortKeys(decoding: blob.sortKeys).map { ThreadLinks(blob: blob.id, keys: $0) }
+        }
+    }
+}
+
 /// The assignment rule every backend runs inside its own transaction or lock, so that it is
 /// written once. Pure apart from the four table operations it is given.
 public enum ThreadAssigner {
@@ -43,7 +55,7 @@ public enum ThreadAssigner {
                               threadOfBlob: (BlobID) throws -> Int64?,
                               threadOfID: (String) throws -> Int64?,
                               next: () throws -> Int64,
-                              record: (_ blob: BlobID, _ newIDs: [String], _ thread: Int64) throws -> Void) throws -> [BlobID: Int64] {
+                              record: (_ blob: BlobID, _ newIDs: [String], _ thread: Int64) throws -> Void) rethrows -> [BlobID: Int64] {
         var result: [BlobID: Int64] = [:]
         for message in messages where result[message.blob] == nil {
             if let known = try threadOfBlob(message.blob) {
