@@ -8,7 +8,7 @@ import IMAPSyntax
 struct CommandProgress {
     private(set) var tag: Tag?
     private var next = ContinuousClock.now
-    private var interval = Duration.seconds(1)
+    private(set) var interval = Duration.seconds(1)
 
     /// A command begins.
     mutating func start(tag: Tag, interval seconds: Double) {
@@ -28,11 +28,39 @@ struct CommandProgress {
 
 extension Session {
     /// Sends `* OK [INPROGRESS ("tag" done total)]` and writes it out at once, if a report is
-    /// due (RFC 9585 §4); `total` 0 is unknown (NIL).
-    func reportProgress(done: Int, total: Int) async throws {
+    /// due (RFC 9585 §4); nil counts are unknown (`NIL NIL`, `inprogress-state-unknown`).
+    func reportProgress(done: Int?, total: Int?) async throws {
         guard progress.due() else { return }
-        send(.condition(.ok, ResponseText(code: .inProgress(tag: progress.tag, done: UInt64(done), total: UInt64(total)),
-                                          "Still working")))
+        let code = ResponseCode.inProgress(tag: progress.tag, done: done.map(UInt64.init),
+                                           total: done == nil ? nil : total.map(UInt64.init))
+        send(.condition(.ok, ResponseText(code: code, "Still working")))
         try await output.flush()
+    }
+
+    /// Runs one store step that cannot be cut into pages (COPY and MOVE are all or nothing)
+    /// and, while it runs, reports `INPROGRESS ("tag" NIL NIL)` once per interval, "simply to
+    /// prevent the client from timing out" (RFC 9585 §4).
+    func reportingProgress<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        let interval = max(progress.interval, .milliseconds(10))
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            // The work, and a timer that ends once per interval (nil) while the work goes on.
+            group.addTask { try await work() }
+            group.addTask {
+                try await Task.sleep(for: interval)
+                return nil
+            }
+            while let next = try await group.next() {
+                if let result = next {
+                    group.cancelAll()  // the pending timer
+                    return result
+                }
+                try await reportProgress(done: nil, total: nil)
+                group.addTask {
+                    try await Task.sleep(for: interval)
+                    return nil
+                }
+            }
+            throw CancellationError()  // not reached: the work's own result ends the loop
+        }
     }
 }

@@ -115,3 +115,30 @@ struct SessionContextTests {
 func expectText(_ actual: String, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(actual == expected, "got \(actual.debugDescription)", sourceLocation: sourceLocation)
 }
+
+@Suite("Session: INPROGRESS")
+struct SessionProgressTests {
+    @Test("COPY and MOVE that take long report INPROGRESS (\"tag\" NIL NIL) while the store works (RFC 9585 §4)")
+    func transfers() async throws {
+        var configuration = ServerConfiguration()
+        configuration.reading.progressInterval = 0.02
+        try await SessionHarness.with(configuration: configuration) { harness async throws in
+            try await SessionContextTests.fill(harness)
+            let client = try harness.connect()
+            try await client.logInAndSelect("alice")
+            try await client.send("m CREATE Archive\r\n")
+            harness.faults.delayTransfers(by: .milliseconds(200))
+            for (tag, command) in [("c", "COPY 1:2 Archive"), ("v", "MOVE 3 Archive")] {
+                let answer = try await client.send("\(tag) \(command)\r\n")
+                let lines = answer.split(separator: "\r\n").map(String.init)
+                let reports = lines.filter { $0.hasPrefix("* OK [INPROGRESS") }
+                #expect(!reports.isEmpty && reports.allSatisfy { $0 == "* OK [INPROGRESS (\"\(tag)\" NIL NIL)] Still working" },
+                        "got \(answer.debugDescription)")
+                #expect(lines.last?.hasPrefix("\(tag) OK") == true, "got \(answer.debugDescription)")
+            }
+            // A COPY quicker than the interval reports nothing.
+            harness.faults.delayTransfers(by: .zero)
+            #expect(try await client.send("q COPY 1 Archive\r\n").contains("INPROGRESS") == false)
+        }
+    }
+}
