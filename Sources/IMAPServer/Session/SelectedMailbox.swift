@@ -176,7 +176,7 @@ final class SelectedMailbox {
         }
         var added = 0
         for state in changes.changed {
-            if state.uid > lastKnown || !pendingVanished.contains(state.uid) {
+            if !searchContexts.contexts.isEmpty && (state.uid > lastKnown || !pendingVanished.contains(state.uid)) {
                 searchContexts.noteChanged(state.uid)
             }
             if state.uid > lastKnown {
