@@ -3,16 +3,31 @@ public import MailCore
 public import MailStore
 
 extension SQLiteMailStore {
-    /// One write transaction for the whole list (`ThreadAssigner`), so that sessions assigning
-    /// at once serialize and see each other's threads.
+    /// Threads already given are read without the write lock (a FETCH THREADID of a whole
+    /// mailbox must not hold up deliveries); the rest are given in one write transaction
+    /// (`ThreadAssigner`), so that sessions assigning at once serialize and see each other's
+    /// threads.
     public func assignThreads(_ messages: [ThreadLinks], owner: UserID) async throws -> [BlobID: Int64] {
         guard !messages.isEmpty else { return [:] }
+        let blobs = messages.map(\.blob)
+        let known = try await pool.read { db in try ThreadRows.known(db, blobs, owner: owner.rawValue) }
+        if blobs.allSatisfy({ known[$0] != nil }) { return known }
         return try await write { db in try ThreadRows.assign(db, messages, owner: owner.rawValue) }
     }
 }
 
 /// The thread tables (`Schema.createThreads`).
 enum ThreadRows {
+    /// The threads these blobs of the user have already.
+    static func known(_ db: Database, _ blobs: [BlobID], owner user: Int64) throws -> [BlobID: Int64] {
+        let lookup = try db.cachedStatement(sql: "SELECT thread FROM blob_threads WHERE user_id = ? AND blob = ?")
+        var known: [BlobID: Int64] = [:]
+        for blob in blobs where known[blob] == nil {
+            if let thread = try Int64.fetchOne(lookup, arguments: [user, blob.rawValue]) { known[blob] = thread }
+        }
+        return known
+    }
+
     /// Runs `ThreadAssigner` on the tables, inside the caller's transaction: APPEND calls it
     /// with the messages it stores, so that new mail is threaded as it arrives.
     @discardableResult
