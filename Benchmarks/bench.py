@@ -10,7 +10,7 @@ Suites (`--suite`; default append-fetch, or every suite with --quick; `all` runs
   lmtp            LMTP deliveries/s to 1 and to 10 recipients, beside dovecot-lmtpd (lmtp.py)
   compress        bytes on the wire and time of FETCH of the corpus, without and with
                   COMPRESS=DEFLATE (compress.py)
-  sort-thread     SORT (DATE), SORT (SUBJECT), THREAD REFERENCES on 100,000 messages (sortthread.py)
+  sort-thread     SORT (DATE), SORT (SUBJECT), THREAD REFERENCES and REFS on 100,000 messages (sortthread.py)
 
 Every server listens on a free port of 127.0.0.1 only, with its data in one temporary
 directory; every process is started and stopped here. See Benchmarks/README.md.

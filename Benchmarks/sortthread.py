@@ -5,7 +5,8 @@ Date: as INTERNALDATE; Tern over IMAP, Dovecot's Maildir written directly and in
 untimed first SELECT). Timed, servers taking turns run by run, from sending each command to
 its tagged OK, on one session with the mailbox selected:
 
-- `SORT (DATE) UTF-8 ALL`, `SORT (SUBJECT) UTF-8 ALL`, `THREAD REFERENCES UTF-8 ALL`.
+- `SORT (DATE) UTF-8 ALL`, `SORT (SUBJECT) UTF-8 ALL`, `THREAD REFERENCES UTF-8 ALL`,
+  `THREAD REFS UTF-8 ALL` (Dovecot's variant, which both servers offer).
 
 The first run of each is reported on its own (`first ms`): Dovecot builds its sort and thread
 indexes then, Tern reads the keys it stored at delivery. The answers must hold every message.
@@ -23,6 +24,7 @@ COMMANDS = [
     ("sort_date", b"SORT (DATE) UTF-8 ALL", "SORT (DATE) UTF-8 ALL"),
     ("sort_subject", b"SORT (SUBJECT) UTF-8 ALL", "SORT (SUBJECT) UTF-8 ALL"),
     ("thread_references", b"THREAD REFERENCES UTF-8 ALL", "THREAD REFERENCES UTF-8 ALL"),
+    ("thread_refs", b"THREAD REFS UTF-8 ALL", "THREAD REFS UTF-8 ALL"),
 ]
 
 

@@ -82,6 +82,9 @@ EXTRA_LINES = [
     b"a SEARCH RETURN (MIN MAX COUNT SAVE) CHARSET UTF-8 OR (FROM \"x\" NOT SEEN) TEXT {3}\r\nabc",
     b"a UID SORT RETURN (MIN MAX COUNT ALL) (REVERSE DATE DISPLAYFROM) UTF-8 OR SUBJECT {3}\r\nabc SEEN",
     b"a THREAD REFERENCES \"UTF-8\" (SINCE 1-Jan-2000 NOT DELETED)",
+    b"a UID SEARCH RETURN (UPDATE CONTEXT PARTIAL -1:-100) UNDELETED",
+    b"a UID FETCH 1:* (FLAGS) (PARTIAL 1:50 CHANGEDSINCE 7)",
+    b"a CANCELUPDATE \"B01\" \"B02\"",
     b"a GETMETADATA (MAXSIZE 1024 DEPTH infinity) \"\" (/shared/comment /private/vendor/x/y)",
     b"a SETMETADATA INBOX (/private/comment ~{4}\r\na\0\r\n /shared/comment {2}\r\nhi /shared/x NIL)",
     b"b NOTIFY SET STATUS (selected (MessageNew (UID BODY.PEEK[HEADER.FIELDS (From Subject)]) MessageExpunge))"

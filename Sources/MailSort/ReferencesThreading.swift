@@ -39,6 +39,35 @@ struct ReferencesThreading {
         return top.map(tree)
     }
 
+    /// REFS as Dovecot answers it: steps 1 to 3 of REFERENCES, no step 5 (messages are not
+    /// gathered by subject), every set of siblings sorted as in step 6, and the threads
+    /// ordered by the sent date of their newest message (the most recently active thread
+    /// last), ties by the root's mailbox order (a dummy root first).
+    mutating func runRefs() -> [MessageThread] {
+        for position in messages.indices.sorted(by: { messages[$0].sequence < messages[$1].sequence }) {
+            link(position)
+        }
+        let top = prune(nodes.indices.filter { nodes[$0].parent == nil }, atRoot: true)
+        for index in top { sortTree(index) }
+        let newest = top.map(newestDate)
+        let order = top.indices.sorted { a, b in
+            if newest[a] != newest[b] { return newest[a] < newest[b] }
+            return rootSequence(top[a]) < rootSequence(top[b])
+        }
+        return order.map { tree(top[$0]) }
+    }
+
+    /// The latest sent date in a thread (§2.2 dates: the internal date where none is sent).
+    private func newestDate(_ index: Int) -> Int64 {
+        var latest = nodes[index].message.map { messages[$0].sentDate } ?? Int64.min
+        for child in nodes[index].children { latest = max(latest, newestDate(child)) }
+        return latest
+    }
+
+    private func rootSequence(_ index: Int) -> UInt32 {
+        nodes[index].message.map { messages[$0].sequence } ?? 0
+    }
+
     // MARK: Step 1
 
     /// Step 1 for one message: (A) links its references to one another, (B) links it to its

@@ -4,6 +4,9 @@ public enum ThreadAlgorithm: String, Hashable, Sendable, CaseIterable {
     case orderedSubject = "ORDEREDSUBJECT"
     /// Parent/child links from References and In-Reply-To, then grouping by base subject.
     case references = "REFERENCES"
+    /// Dovecot's REFS (after draft-ietf-morg-inthread §4): REFERENCES' parent/child links
+    /// without the grouping by subject, threads ordered by their newest message.
+    case refs = "REFS"
 }
 
 /// One node of a thread tree: a message (its position in the threaded list) or, for a dummy
@@ -27,6 +30,9 @@ public enum MessageThreader {
         case .references:
             var threading = ReferencesThreading(messages)
             return threading.run()
+        case .refs:
+            var threading = ReferencesThreading(messages)
+            return threading.runRefs()
         }
     }
 

@@ -5,7 +5,7 @@ public import MailCore
 /// (`MailStoreConformance`).
 public typealias MailStoreBackend = AccountStore & CredentialStore & MailboxStore & MessageStore
     & BlobStore & SortKeyStore & ChangeNotifying & ServerSecrets & Housekeeping & SieveScriptStore & DeliveryLedger
-    & ImportStore & QuotaStore & MetadataStore
+    & ImportStore & QuotaStore & MetadataStore & ThreadStore
 
 /// The store as the servers use it: one value per concern, so that a decorator (quota, ACL,
 /// metrics) wraps only the concern it changes and forwards nothing else.
@@ -17,6 +17,8 @@ public struct MailStorage: Sendable {
     public var blobs: any BlobStore
     /// What SORT and THREAD read: dates, sizes and the sort keys kept per blob.
     public var sortKeys: any SortKeyStore
+    /// THREADIDs: each user's threads, given once (RFC 8474 §5.2).
+    public var threads: any ThreadStore
     /// The installation's secrets (the EMAILID key).
     public var secrets: any ServerSecrets
     /// What background jobs call (purging ghosts of expunged messages).
@@ -42,6 +44,7 @@ public struct MailStorage: Sendable {
         messages = backend
         blobs = backend
         sortKeys = backend
+        threads = backend
         secrets = backend
         housekeeping = backend
         sieveScripts = backend

@@ -160,6 +160,7 @@ extension InMemoryMailStore {
                 return uids
             }
             if let owner { state.addQuotaUsage(added, to: owner) }  // quota
+            if let owner { state.assignThreads(ThreadLinks.of(messages.map(\.blob)), owner: owner) }  // THREADID
             for message in messages {
                 state.retain(message.blob.id)
                 if !message.blob.structure.isEmpty, state.blobs[message.blob.id]?.structure == nil {

@@ -19,6 +19,8 @@ struct UserEntry: Sendable {
     /// Quota limits and exact usage (RFC 9208; `InMemoryMailStore+Quota.swift`).
     var quotaLimits = QuotaLimits.unlimited
     var quotaUsage = QuotaUsage()
+    /// THREADIDs given (RFC 8474 §5.2; `InMemoryMailStore+Threads.swift`).
+    var threads = ThreadTable()
 }
 
 /// A message blob: immutable bytes named by their SHA-256, shared by every message that

@@ -135,6 +135,7 @@ extension SQLiteMailStore {
                 keywords.append(contentsOf: flags.keywords)
             }
             try MessageRows.insertParsedForms(db, of: messages.map(\.blob))
+            try ThreadRows.assign(db, ThreadLinks.of(messages.map(\.blob)), owner: row.userID)  // THREADID
             try MailboxRow.noteKeywords(db, mailbox: row.id, keywords, modSeq: modSeq)
             return AppendResult(uidValidity: row.record.uidValidity, uids: uids)
         }

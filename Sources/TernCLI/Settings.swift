@@ -187,7 +187,7 @@ struct Settings {
         if let tuning = try reader.section("tuning") {
             try tuning.checkKeys(["fetch_page_size", "fetch_streaming_threshold", "fetch_chunk_size",
                                   "search_batch_size", "login_cache_size", "login_cache_lifetime", "listen_backlog",
-                                  "account_check_interval"])
+                                  "account_check_interval", "search_update_contexts", "progress_interval"])
             if let v = try tuning.int("fetch_page_size") { server.reading.pageSize = v }
             if let v = try tuning.int("fetch_streaming_threshold") { server.reading.streamingThreshold = v }
             if let v = try tuning.int("fetch_chunk_size") { server.reading.chunkSize = v }
@@ -196,6 +196,8 @@ struct Settings {
             if let v = try tuning.double("login_cache_lifetime") { server.loginCacheLifetimeSeconds = v }
             if let v = try tuning.int("listen_backlog") { server.listenBacklog = v }
             if let v = try tuning.double("account_check_interval") { server.accountCheckIntervalSeconds = v }
+            if let v = try tuning.int("search_update_contexts") { server.reading.updateContexts = max(1, v) }
+            if let v = try tuning.nonNegativeDouble("progress_interval") { server.reading.progressInterval = v }
         }
         if let section = try reader.section("sieve") { try applySieve(section, file: file) }
         if let section = try reader.section("managesieve") { try applyManageSieve(section) }

@@ -100,12 +100,15 @@ def test_esearch_modseq_of_returned_messages(mailbox):
 
 
 def test_emailid_and_savedate_keys(mailbox):
-    """RFC 8474 §6: EMAILID finds the message with that id, THREADID nothing (all NIL);
+    """RFC 8474 §6: EMAILID finds the message with that id, THREADID the messages of that
+    thread (here, without Message-IDs or references, each message is a thread of its own);
     RFC 8514 §4: SAVEDSINCE/SAVEDBEFORE on the save date, SAVEDATESUPPORTED everything."""
     line = mailbox.command("a", "FETCH 3 (EMAILID)")[0]
     email_id = re.search(rb"EMAILID \((M[0-9a-f]+)\)", line).group(1).decode()
     assert mailbox.command("b", f"SEARCH EMAILID {email_id}")[0] == b"* SEARCH 3"
-    assert mailbox.command("c", "SEARCH THREADID T1")[0] == b"* SEARCH"
+    thread = re.search(rb"THREADID \((T[0-9]+)\)", mailbox.command("t", "FETCH 4 (THREADID)")[0]).group(1).decode()
+    assert mailbox.command("c", f"SEARCH THREADID {thread}")[0] == b"* SEARCH 4"
+    assert mailbox.command("c2", "SEARCH THREADID T999")[0] == b"* SEARCH"
     assert mailbox.command("d", "SEARCH SAVEDSINCE 1-Jan-2000")[0] == b"* SEARCH 1 2 3 4 5 6 7 8 9 10"
     assert mailbox.command("e", "SEARCH SAVEDBEFORE 1-Jan-2000")[0] == b"* SEARCH"
     assert mailbox.command("f", "SEARCH RETURN (COUNT) SAVEDATESUPPORTED")[0] == b'* ESEARCH (TAG "f") COUNT 10'

@@ -102,7 +102,8 @@ def test_status_size_appendlimit_mailboxid(server):
 
 
 def test_emailid_follows_the_message(server):
-    """RFC 8474 §5.1: EMAILID stays with a message through COPY; THREADID is NIL (§5.2)."""
+    """RFC 8474 §5.1: EMAILID stays with a message through COPY; so does THREADID (§5.2: "the
+    same THREADID for all messages with the same EMAILID")."""
     c = server.raw()
     c.command("l", "LOGIN alice secret-a")
     body = b"Subject: id\r\n\r\nsame\r\n"
@@ -111,11 +112,11 @@ def test_emailid_follows_the_message(server):
     c.command("s", "SELECT INBOX")
     c.command("c", "COPY 1 Archive")
     first = c.command("f", "FETCH 1 (EMAILID THREADID SAVEDATE)")[0]
-    match = re.match(rb'^\* 1 FETCH \(EMAILID \((M[0-9a-f]{24})\) THREADID NIL SAVEDATE "[^"]+"\)$', first)
+    match = re.match(rb'^\* 1 FETCH \(EMAILID \((M[0-9a-f]{24})\) THREADID \((T[0-9]+)\) SAVEDATE "[^"]+"\)$', first)
     assert match, first
     c.command("x", "EXAMINE Archive")
-    copied = c.command("g", "FETCH 1 (EMAILID)")[0]
-    assert match.group(1) in copied
+    copied = c.command("g", "FETCH 1 (EMAILID THREADID)")[0]
+    assert match.group(1) in copied and b"THREADID (" + match.group(2) + b")" in copied, copied
 
 
 def test_emailid_is_per_account_and_stable(server, corpus):

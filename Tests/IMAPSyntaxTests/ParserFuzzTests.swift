@@ -9,7 +9,7 @@ import TestSupport
 struct ParserFuzzTests {
     /// Every valid fixture line of the other suites.
     static let seeds: [[UInt8]] = (CommandFixtures.all + FetchFixtures.all + SearchFixtures.all
-        + ListFixtures.all + MetadataFixtures.valid + NotifyFixtures.valid).map(\.input)
+        + ListFixtures.all + MetadataFixtures.valid + NotifyFixtures.valid + ContextFixtures.valid).map(\.input)
 
     /// Tokens that random lines are built from, so that they reach deep into the grammar.
     static let vocabulary: [[UInt8]] = [
@@ -25,7 +25,7 @@ struct ParserFuzzTests {
         "\"17-Jul-1996 02:44:25 -0700\"", "31-Feb-2020", "/flags/\\\\seen", "priv", "all",
         "AHVzZXIAcGFzcw==", "=", "\u{0}", "\u{7F}", "ä", "\t",
         "GETQUOTA", "GETQUOTAROOT", "SETQUOTA", "STORAGE", "DELETED-STORAGE", "9223372036854775807",
-        "GETMETADATA", "SETMETADATA", "DEPTH", "MAXSIZE", "infinity", "/private/comment", "/shared/vendor/x/y", "\"\"",
+        "GETMETADATA", "SETMETADATA", "PARTIAL", "-1:-5", "UPDATE", "CANCELUPDATE", "DEPTH", "MAXSIZE", "infinity", "/private/comment", "/shared/vendor/x/y", "\"\"",
     ].map { Array($0.utf8) }
 
     @Test("every valid fixture parses, and so does each line only once")

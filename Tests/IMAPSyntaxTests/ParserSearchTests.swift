@@ -57,7 +57,7 @@ enum SearchFixtures {
         .init("a1 SEARCH RETURN () UNSEEN", search(.unseen, returning: [])),
         .init("a1 SEARCH RETURN (ALL COUNT SAVE) 1:*", search(.sequenceNumbers(set(toLast(1))), returning: [.all, .count, .save])),
         .init("a1 SEARCH RETURN (X-FOO 1:5 MIN) ALL", search(.all, returning: [.other("X-FOO"), .min])),
-        .init("a1 SEARCH RETURN (PARTIAL (1:100)) ALL", search(.all, returning: [.other("PARTIAL")])),
+        .init("a1 SEARCH RETURN (X-PAGE (1:100)) ALL", search(.all, returning: [.other("X-PAGE")])),
         .init("a1 UID SEARCH RETURN (save) CHARSET UTF-8 UID $ SMALLER 4096",
               search(.and([.uid(.lastResult), .smaller(4096)]), charset: "UTF-8", returning: [.save], byUID: true)),
         .init("a1 SEARCH CHARSET UTF-8 (OR $ 1,3000:3021) TEXT {8}\r\nmy text!",

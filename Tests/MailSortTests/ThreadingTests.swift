@@ -151,3 +151,25 @@ struct ReferencesThreadingTests {
         ]) == "((3)(2))(4)(1)")
     }
 }
+
+@Suite("THREAD REFS (Dovecot's variant)")
+struct RefsThreadingTests {
+    /// The messages of the Dovecot check this test repeats (Dovecot 2.3.19 answered
+    /// `(6)((4)(5))(7)(3 8)(1 2)`; REFERENCES gives `((6)(3 8))(1 2)((4)(5))(7)`).
+    @Test("No gathering by subject; threads ordered by their newest message")
+    func newestLast() {
+        let headers = [
+            "Message-ID: <1@x>\r\nSubject: plans\r\n" + date(2),
+            "Message-ID: <2@x>\r\nReferences: <1@x>\r\nSubject: Re: plans\r\n" + date(9),
+            "Message-ID: <3@x>\r\nSubject: zebra\r\n" + date(3),
+            "Message-ID: <4@x>\r\nReferences: <missing@x>\r\nSubject: Re: lost\r\n" + date(4),
+            "Message-ID: <5@x>\r\nReferences: <missing@x>\r\nSubject: Re: lost\r\n" + date(5),
+            "Message-ID: <6@x>\r\nSubject: zebra\r\n" + date(1),
+            "Message-ID: <7@x>\r\nReferences: <gone@x>\r\nSubject: only child\r\n" + date(6),
+            "Message-ID: <8@x>\r\nIn-Reply-To: <3@x>\r\nSubject: Re: zebra\r\n" + date(7),
+        ]
+        let messages = headers.enumerated().map { message($1, sequence: UInt32($0 + 1)) }
+        #expect(render(MessageThreader.threads(messages, by: .refs), messages) == "(6)((4)(5))(7)(3 8)(1 2)")
+        #expect(render(MessageThreader.threads(messages, by: .references), messages) == "((6)(3 8))(1 2)((4)(5))(7)")
+    }
+}

@@ -80,10 +80,14 @@ struct SettingsTests {
             login_cache_size = 10
             login_cache_lifetime = 60
             listen_backlog = 64
+            search_update_contexts = 3
+            progress_interval = 0
             """)
         let reading = settings.server.reading
         #expect(reading.pageSize == 250 && reading.streamingThreshold == 4096 && reading.chunkSize == 1024)
         #expect(reading.searchBatchSize == 32)
+        #expect(reading.updateContexts == 3 && reading.progressInterval == 0)
+        #expect(ServerConfiguration().reading.updateContexts == 10 && ServerConfiguration().reading.progressInterval == 1)
         #expect(settings.server.loginCacheSize == 10 && settings.server.loginCacheLifetimeSeconds == 60)
         #expect(settings.server.listenBacklog == 64)
         #expect(refusal("[tuning]\nfetch_page_size = 0").contains("tuning.fetch_page_size must be a positive integer"))

@@ -23,10 +23,12 @@ extension Session {
         }
         var changedSince: ModSeq?
         var reportVanished = false
+        var partial: PartialRange?
         for modifier in command.modifiers {
             switch modifier {
             case .changedSince(let modSeq): changedSince = modSeq
             case .vanished: reportVanished = true
+            case .partial(let range): partial = range
             }
         }
         if reportVanished {
@@ -40,7 +42,11 @@ extension Session {
             if !attributes.contains(.modSeq) { attributes.append(.modSeq) }
         }
         if command.byUID && !attributes.contains(.uid) { attributes.insert(.uid, at: 0) }
-        let targets = try resolve(command.sequenceSet, byUID: command.byUID, in: selected)
+        var targets = try resolve(command.sequenceSet, byUID: command.byUID, in: selected)
+        // RFC 9394 §3.3: only the messages of the range, counted among those the set names
+        // (before CHANGEDSINCE filters them, §3.4).
+        if let partial { targets = Array(targets[partial.indices(in: targets.count)]) }
+        if attributes.contains(.threadID) { try await threadNumbers(of: targets.map(\.1), in: selected) }
         if let changedSince, reportVanished {
             try await reportVanishedEarlier(since: changedSince, within: command.sequenceSet, in: selected)
         }
@@ -133,6 +139,7 @@ extension Session {
         let withStructure = attributes.contains(where: \.needsStructure)
         var missing = false
         var failure: CommandOutcome?
+        var done = 0
         for page in targets.pages(of: configuration.reading.pageSize) {
             let records = try await store.messages.recordsOrGhosts(in: selected.id, uids: page.map(\.1),
                                                                    withStructure: withStructure, as: principal)
@@ -141,6 +148,11 @@ extension Session {
                 in: selected, into: &buffer)
             missing = missing || pageMissing
             failure = failure ?? pageFailure
+            done += page.count
+            if done < targets.count {
+                output.append(&buffer)  // the FETCH responses so far go before the report
+                try await reportProgress(done: done, total: targets.count)  // RFC 9585
+            }
         }
         return (missing, failure)
     }
@@ -228,7 +240,7 @@ extension Session {
         case .uid: writer.write(.uid(record.uid), into: &buffer)
         case .modSeq: writer.write(.modSeq(record.modSeq), into: &buffer)
         case .emailID: writer.write(.emailID(emailIDs.id(of: record.blob)), into: &buffer)
-        case .threadID: writer.write(.threadID(nil), into: &buffer)  // RFC 8474 §5.2: no threads yet
+        case .threadID: writer.write(.threadID(selected.threadNumbers[record.uid].map(Self.threadObjectID)), into: &buffer)
         case .saveDate: writer.write(.saveDate(ZonedDateTime(secondsSince1970: record.saveDate)), into: &buffer)
         case .internalDate: writer.write(.internalDate(record.internalDate), into: &buffer)
         case .rfc822Size: writer.write(.rfc822Size(record.size), into: &buffer)

@@ -18,8 +18,10 @@ extension Session {
         let targets = try resolve(set, byUID: byUID, in: selected)
         let verb = byUID ? "UID MOVE" : "MOVE"
         guard !targets.isEmpty else { return .ok("\(verb) completed") }
-        let result = try await store.messages.move(from: selected.id, uids: targets.map(\.1), to: destination.id,
-                                                   as: principal)
+        let (messages, source, uids, principal) = (store.messages, selected.id, targets.map(\.1), principal)
+        let result = try await reportingProgress {  // RFC 9585: INPROGRESS while it runs
+            try await messages.move(from: source, uids: uids, to: destination.id, as: principal)
+        }
         if !result.sourceUIDs.isEmpty {
             send(.condition(.ok, ResponseText(code: .copyUID(result.uidValidity, source: result.sourceUIDs,
                                                              destination: result.destinationUIDs), "Moved")))

@@ -25,9 +25,12 @@ extension Session {
         // IMAP4rev2 answers every SEARCH with ESEARCH, ALL when no option is given
         // (RFC 9051 §6.4.4).
         let options = try Self.resultOptions(command.returnOptions ?? (rev2 ? [] : nil))
+        let follows = options?.contains(.update) == true
+        if follows, let refusal = updateRefusal(tag: tag, in: selected) { return refusal }
         let uids = selected.uids
-        let found = try await findMessages(command.key, charset: command.charset, in: selected,
-                                           clearingSavedResult: options?.contains(.save) == true)
+        let program = try await compileSearch(command.key, charset: command.charset, in: selected,
+                                              clearingSavedResult: options?.contains(.save) == true)
+        let found = try await searchRunner(for: selected).run(program, uids: uids, recent: selected.recent)
         let wantsModSeq = command.key.mentionsModSeq
         if wantsModSeq { noteCondstoreUse() }
         let foundUIDs = found.map { uids[$0] }
@@ -44,6 +47,10 @@ extension Session {
         } else {
             send(.search(numbers, modSeq: highest))
         }
+        if follows {
+            follow(SearchContext(tag: tag, byUID: command.byUID, program: program, sortCriteria: nil,
+                                 result: foundUIDs), in: selected)
+        }
         var outcome = CommandOutcome.ok(command.byUID ? "UID SEARCH completed" : "SEARCH completed")
         outcome.includeUIDInUpdates = command.byUID
         return outcome
@@ -55,6 +62,13 @@ extension Session {
     /// `clearingSavedResult` they also empty the saved result (RFC 5182 §2.1).
     func findMessages(_ key: SearchKey, charset: String?, in selected: SelectedMailbox,
                       clearingSavedResult: Bool) async throws -> [Int] {
+        let program = try await compileSearch(key, charset: charset, in: selected, clearingSavedResult: clearingSavedResult)
+        return try await searchRunner(for: selected).run(program, uids: selected.uids, recent: selected.recent)
+    }
+
+    /// The criteria compiled against the session's view as it is now (see `findMessages`).
+    func compileSearch(_ key: SearchKey, charset: String?, in selected: SelectedMailbox,
+                       clearingSavedResult: Bool) async throws -> SearchProgram {
         let uids = selected.uids
         var scope = SearchProgram.Scope(messageCount: UInt32(uids.count),
                                         lastUID: uids.last?.rawValue ?? (selected.uidNext.rawValue &- 1))
@@ -62,17 +76,21 @@ extension Session {
         scope.emailIDs = emailIDs
         scope.now = Int64(Date().timeIntervalSince1970)  // RFC 5032 OLDER/YOUNGER count from now
         scope.savedSequenceNumbers = selected.savedResult.compactMap { selected.sequenceNumber(of: $0)?.rawValue }
-        let program: SearchProgram
+        if key.mentionsThreadID { scope.threadMembers = try await threadMembers(in: selected) }
         do {
-            program = try SearchProgram(key, charset: charset, scope: scope)
+            return try SearchProgram(key, charset: charset, scope: scope)
         } catch {
             if clearingSavedResult { selected.savedResult = [] }
             throw CommandError(error.outcome)
         }
+    }
+
+    func searchRunner(for selected: SelectedMailbox) -> SearchRunner {
         var runner = SearchRunner(store: store, mailbox: selected.id, principal: principal)
         runner.pageSize = configuration.reading.pageSize
         runner.batchSize = configuration.reading.searchBatchSize
-        return try await runner.run(program, uids: uids, recent: selected.recent)
+        runner.progress = { [unowned self] done, total in try await self.reportProgress(done: done, total: total) }
+        return runner
     }
 
     /// The found messages whose highest mod-sequence the response reports (RFC 4731 §3.2): "If
@@ -81,18 +99,29 @@ extension Session {
     /// MIN and MAX result options and no ALL/COUNT option, the MODSEQ result option contains
     /// the highest mod-sequence for the two returned messages. Otherwise the MODSEQ result
     /// option contains the highest mod-sequence for all messages being returned."
+    ///
+    /// With PARTIAL (RFC 9394 §3.1) the messages returned are those of the range.
     static func modSeqMessages(_ options: Set<SearchReturnOption>?, of found: [UID]) -> [UID] {
         guard let options, !options.contains(.all), !options.contains(.count) else { return found }
         var reported: [UID] = []
+        if let range = options.partialRange { reported += found[range.indices(in: found.count)] }
         if options.contains(.min), let first = found.first { reported.append(first) }
         if options.contains(.max), let last = found.last { reported.append(last) }
         return reported.isEmpty ? found : reported
     }
 
-    /// `RETURN (...)` as a set; `RETURN ()` means ALL (RFC 4731 §3.1). nil: no RETURN.
+    /// `RETURN (...)` as a set; `RETURN ()` means ALL (RFC 4731 §3.1). CONTEXT and UPDATE ask
+    /// for no data themselves (RFC 5267 §4.2, §4.3): with nothing else, the ESEARCH response
+    /// carries only the tag, as Dovecot's does. nil: no RETURN.
+    /// "A single command MUST NOT contain more than one PARTIAL or ALL search return option"
+    /// (RFC 9394 §3.1, RFC 5267 §4.4): BAD.
     static func resultOptions(_ options: [SearchReturnOption]?) throws(CommandError) -> Set<SearchReturnOption>? {
         guard let options else { return nil }
         for case .other(let name) in options { throw .bad("Unknown SEARCH result option \(name)") }
+        let partials = options.filter { if case .partial = $0 { return true } else { return false } }.count
+        if partials > 1 || partials == 1 && options.contains(.all) {
+            throw .bad("One PARTIAL or ALL result option at most (RFC 9394 section 3.1)")
+        }
         return options.isEmpty ? [.all] : Set(options)
     }
 
@@ -100,22 +129,27 @@ extension Session {
     /// MAX but neither ALL nor COUNT, only those messages are saved).
     func respondExtended(_ options: Set<SearchReturnOption>, numbers: [UInt32], uids: [UID],
                                  modSeq: ModSeq?, tag: Tag, byUID: Bool, in selected: SelectedMailbox) {
+        let partial = options.partialRange.map { ($0, $0.indices(in: numbers.count)) }
         if options.contains(.save) {
-            if options.contains(.all) || options.contains(.count) || !(options.contains(.min) || options.contains(.max)) {
+            let someOnly = options.contains(.min) || options.contains(.max) || partial != nil
+            if options.contains(.all) || options.contains(.count) || !someOnly {
                 selected.savedResult = uids
             } else {
-                var saved: [UID] = []
-                if options.contains(.min), let first = uids.first { saved.append(first) }
-                if options.contains(.max), let last = uids.last, last != saved.first { saved.append(last) }
-                selected.savedResult = saved
+                // RFC 9394 §3.2 table 1: the PARTIAL results with MIN and MAX.
+                var saved: Set<UID> = []
+                if case let (_, indices)? = partial { saved.formUnion(uids[indices]) }
+                if options.contains(.min), let first = uids.first { saved.insert(first) }
+                if options.contains(.max), let last = uids.last { saved.insert(last) }
+                selected.savedResult = saved.sorted()
             }
             // SAVE alone: the result is kept, not returned (RFC 5182 §2.4).
-            if options == [.save] { return }
+            if options.isSubset(of: [.save, .context, .update]) { return }
         }
         var data: [SearchReturnData] = []
         if options.contains(.min), let first = numbers.first { data.append(.min(first)) }
         if options.contains(.max), let last = numbers.last { data.append(.max(last)) }
         if options.contains(.all), !numbers.isEmpty { data.append(.all(Self.ranges(numbers))) }
+        if case let (range, indices)? = partial { data.append(.partial(range, Array(numbers[indices]))) }
         if options.contains(.count) { data.append(.count(numbers.count)) }
         if let modSeq { data.append(.modSeq(modSeq)) }
         send(.esearch(tag: tag, uid: byUID, data))
@@ -132,6 +166,14 @@ extension Session {
             }
         }
         return ranges
+    }
+}
+
+extension Set<SearchReturnOption> {
+    /// The range of a PARTIAL result option (RFC 9394 §3.1), if one was given.
+    var partialRange: PartialRange? {
+        for case .partial(let range) in self { return range }
+        return nil
     }
 }
 

@@ -22,8 +22,11 @@ extension Session {
     func sort(_ command: SortCommand, tag: Tag) async throws -> CommandOutcome {
         guard let selected = state.selected else { return .bad("No mailbox selected") }
         let options = try Self.resultOptions(command.returnOptions)
-        let found = try await findMessages(command.key, charset: command.charset, in: selected,
-                                           clearingSavedResult: options?.contains(.save) == true)
+        let follows = options?.contains(.update) == true
+        if follows, let refusal = updateRefusal(tag: tag, in: selected) { return refusal }
+        let program = try await compileSearch(command.key, charset: command.charset, in: selected,
+                                              clearingSavedResult: options?.contains(.save) == true)
+        let found = try await searchRunner(for: selected).run(program, uids: selected.uids, recent: selected.recent)
         let criteria = command.criteria.map { SortCriterion(SortKey($0.key), reverse: $0.reverse) }
         let foundUIDs = found.map { selected.uids[$0] }
         let inputs = try await store.sortInputs(in: selected.id, uids: foundUIDs,
@@ -46,6 +49,10 @@ extension Session {
                             byUID: command.byUID, in: selected)
         } else {
             send(.sort(numbers, modSeq: highest))
+        }
+        if follows {
+            follow(SearchContext(tag: tag, byUID: command.byUID, program: program, sortCriteria: criteria,
+                                 result: sortedUIDs), in: selected)
         }
         var outcome = CommandOutcome.ok(command.byUID ? "UID SORT completed" : "SORT completed")
         outcome.includeUIDInUpdates = command.byUID

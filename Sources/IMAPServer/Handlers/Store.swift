@@ -67,7 +67,10 @@ extension Session {
         let verb = byUID ? "UID COPY" : "COPY"
         guard !targets.isEmpty else { return .ok("\(verb) completed") }
         // By sequence number, every message named must still exist (RFC 2180 §4.4.1).
-        let result = try await store.messages.copy(from: selected.id, uids: targets.map(\.1), to: destination.id, requireAll: !byUID, as: principal)
+        let (messages, source, uids, principal) = (store.messages, selected.id, targets.map(\.1), principal)
+        let result = try await reportingProgress {  // RFC 9585: INPROGRESS while it runs
+            try await messages.copy(from: source, uids: uids, to: destination.id, requireAll: !byUID, as: principal)
+        }
         var outcome = CommandOutcome.ok("\(verb) completed")
         if !result.sourceUIDs.isEmpty {
             outcome.code = .copyUID(result.uidValidity, source: result.sourceUIDs,

@@ -31,6 +31,9 @@ struct SearchProgram: Sendable {
         /// The time OLDER and YOUNGER count back from (RFC 5032 §3), seconds since 1970: the
         /// session sets it when the command runs.
         var now: Int64 = 0
+        /// The view's UIDs in each thread, by THREADID (RFC 8474 §6); filled only when the
+        /// criteria name one.
+        var threadMembers: [String: [UInt32]] = [:]
     }
 
     /// Why a program cannot run.
@@ -146,8 +149,10 @@ private struct Compiler {
         // Every message here has a save date (RFC 8514 §4).
         case .saveDateSupported: return .constant(true)
         case .emailID(let id): return .emailID(id, scope.emailIDs)
-        // THREADID is NIL for every message (RFC 8474 §5.2): no message is in a thread.
-        case .threadID: return .constant(false)
+        // THREADID (RFC 8474 §6): the messages of the view in that thread.
+        case .threadID(let id):
+            guard let members = scope.threadMembers[id], !members.isEmpty else { return .constant(false) }
+            return .uids(NumberSet(members.map { SequenceRange(single: .number($0)) }, last: scope.lastUID))
         // RFC 5032 §3: OLDER n, an INTERNALDATE at least n seconds ago; YOUNGER n, at most
         // n seconds ago (a message exactly n seconds old matches both, as in Dovecot).
         case .older(let interval): return .internalTime(TimeTest(.atOrBefore, scope.now - Int64(interval)))

@@ -23,6 +23,9 @@ struct SearchRunner {
     var batchSize = 256
     /// Records read per store call in stage 2.
     var pageSize = 1000
+    /// Told after each page of messages that needed the store: how many of them are done, of
+    /// how many (for INPROGRESS, RFC 9585).
+    var progress: ((_ done: Int, _ total: Int) async throws -> Void)?
 
     init(store: MailStorage, mailbox: MailboxID, principal: Principal) {
         self.store = store
@@ -37,9 +40,16 @@ struct SearchRunner {
     /// mailbox until it is told of the expunge. One whose ghost is purged already matches
     /// only keys that need nothing from the store (RFC 2180 §4.3 lets a server leave it out).
     func run(_ program: SearchProgram, uids: [UID], recent: Set<UID>) async throws -> [Int] {
+        try await run(program, uids: uids, recent: recent, among: uids.indices)
+    }
+
+    /// As `run(_:uids:recent:)`, but only the messages at the given positions (ascending) are
+    /// looked at: what an update context re-reads when some messages changed (RFC 5267 §4.3).
+    func run<Positions: Sequence<Int>>(_ program: SearchProgram, uids: [UID], recent: Set<UID>,
+                                       among positions: Positions) async throws -> [Int] {
         var matches: [Int] = []
         var pending: [Int] = []
-        for index in uids.indices {
+        for index in positions {
             let subject = SearchSubject(sequence: UInt32(index + 1), uid: uids[index].rawValue,
                                         isRecent: recent.contains(uids[index]))
             switch program.criterion.evaluate(subject) {
@@ -69,6 +79,9 @@ struct SearchRunner {
             }
             for batch in undecided.pages(of: batchSize) {
                 matches += try await readAndEvaluate(batch, program)
+            }
+            if let progress, page.endIndex < pending.endIndex {
+                try await progress(page.endIndex - pending.startIndex, pending.count)
             }
         }
         matches.sort()

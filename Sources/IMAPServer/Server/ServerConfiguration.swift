@@ -141,6 +141,12 @@ public struct ReadingLimits: Hashable, Sendable {
     public var chunkSize = 64 * 1024
     /// Messages whose bytes SEARCH reads per batch (one structure query per batch).
     public var searchBatchSize = 256
+    /// Searching commands with `RETURN (UPDATE)` one session may keep updated at once
+    /// (RFC 5267 §4.3.1: beyond it, `NO [NOUPDATE]`; at least one).
+    public var updateContexts = 10
+    /// How often a long SEARCH, SORT, THREAD, FETCH, COPY or MOVE reports its progress with
+    /// `* OK [INPROGRESS ...]` (RFC 9585 §4), in seconds.
+    public var progressInterval: Double = 1
 
     public init() {}
 }

@@ -19,7 +19,8 @@ extension Session {
                                    "CONDSTORE", "QRESYNC", "LIST-EXTENDED", "LIST-STATUS", "SPECIAL-USE",
                                    "CREATE-SPECIAL-USE", "STATUS=SIZE", "MULTIAPPEND", "ESEARCH", "SEARCHRES",
                                    "OBJECTID", "SAVEDATE", "WITHIN", "SORT", "SORT=DISPLAY", "ESORT",
-                                   "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "METADATA", "METADATA-SERVER", "NOTIFY",
+                                   "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "THREAD=REFS", "METADATA", "METADATA-SERVER",
+                                   "NOTIFY", "CONTEXT=SEARCH", "CONTEXT=SORT", "PARTIAL", "INPROGRESS",
                                    Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
             + Self.quotaCapabilities
         if state.user != nil {

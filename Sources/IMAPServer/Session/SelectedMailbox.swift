@@ -40,6 +40,10 @@ final class SelectedMailbox {
     /// `$`: the result of the last `SEARCH RETURN (SAVE)` (RFC 5182 §2.1), kept as UIDs so it
     /// survives renumbering; expunged messages leave it.
     var savedResult: [UID] = []
+    /// The searching commands the client follows with `RETURN (UPDATE)` (RFC 5267 §4.3).
+    var searchContexts = SearchContexts()
+    /// Thread numbers learned so far (THREADID, RFC 8474 §5.2; `Session+ThreadIDs.swift`).
+    var threadNumbers: [UID: Int64] = [:]
     let changeFlag = ChangeFlag()
     var observation: ChangeNotifier.ObservationToken?
 
@@ -67,6 +71,9 @@ final class SelectedMailbox {
     func isRecent(_ uid: UID) -> Bool { recent.contains(uid) }
 
     var hasPendingExpunges: Bool { !pendingVanished.isEmpty }
+
+    /// Whether another session expunged the message and this one has not said so yet.
+    func isPendingExpunge(_ uid: UID) -> Bool { pendingVanished.contains(uid) }
 
     /// The messages a sequence set names, in ascending order, without duplicates
     /// (RFC 9051 §9 `sequence-set`). Sequence numbers beyond the mailbox are an error
@@ -118,17 +125,22 @@ final class SelectedMailbox {
     /// Records flag changes this session made and reported itself, so that catching up on
     /// changes does not report them twice.
     func noteOwnChanges(_ states: [MessageState], changed: Set<UID>) {
-        for state in states where changed.contains(state.uid) { ownChanges[state.uid] = state.modSeq }
+        for state in states where changed.contains(state.uid) {
+            ownChanges[state.uid] = state.modSeq
+            searchContexts.noteChanged(state.uid)
+        }
     }
 
     /// Removes expunged messages from the view and returns the responses that report them:
-    /// EXPUNGE per message, or one VANISHED once QRESYNC is enabled (RFC 7162 §3.2.10).
+    /// EXPUNGE per message, or one VANISHED once QRESYNC is enabled (RFC 7162 §3.2.10),
+    /// after the REMOVEFROM of the update contexts that held them (RFC 5267 §4.3.4).
     func expungeResponses(_ expunged: [UID], reporting: UpdateReporting) -> [UntaggedResponse] {
         let present = expunged.filter { sequenceNumber(of: $0) != nil }
+        let removals = searchContexts.removals(of: Set(present)) { self.sequenceNumber(of: $0)?.rawValue }
         let numbers = removeExpunged(present)
-        guard !numbers.isEmpty else { return [] }
-        if reporting.vanished { return [.vanished(earlier: false, UIDSet(present))] }
-        return numbers.map { .expunge($0) }
+        guard !numbers.isEmpty else { return removals }
+        if reporting.vanished { return removals + [.vanished(earlier: false, UIDSet(present))] }
+        return removals + numbers.map { .expunge($0) }
     }
 
     /// Removes messages this session expunged itself and returns their sequence numbers in
@@ -164,6 +176,9 @@ final class SelectedMailbox {
         }
         var added = 0
         for state in changes.changed {
+            if !searchContexts.contexts.isEmpty && (state.uid > lastKnown || !pendingVanished.contains(state.uid)) {
+                searchContexts.noteChanged(state.uid)
+            }
             if state.uid > lastKnown {
                 uids.append(state.uid)
                 added += 1

@@ -37,6 +37,7 @@ extension Session {
         case .search(let arguments): return .done(try await search(arguments, tag: tag))
         case .sort(let arguments): return .done(try await sort(arguments, tag: tag))
         case .thread(let arguments): return .done(try await thread(arguments, tag: tag))
+        case .cancelUpdate(let tags): return .done(cancelUpdate(tags))
         case .starttls: return .done(startTLS())
         case .compress(let algorithm): return .done(compress(algorithm: algorithm))
         case .unauthenticate: return .done(unauthenticate())

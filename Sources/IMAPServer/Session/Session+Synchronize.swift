@@ -82,6 +82,7 @@ extension Session {
         guard mode.isIdling else { return }
         do {
             try await synchronize(allowExpunge: true)
+            try await refreshSearchContexts()
         } catch {
             recordIdleFailure(try outcome(for: error, in: "IDLE"))
         }

@@ -70,6 +70,8 @@ final class Session {
     var logBudget = LogBudget()
     /// NOTIFY in force (RFC 5465), nil before NOTIFY SET and after NOTIFY NONE.
     var notification: ActiveNotify?
+    /// INPROGRESS reports of the running command (RFC 9585).
+    var progress = CommandProgress()
 
     var store: MailStorage { environment.storage }
     var configuration: ServerConfiguration { environment.configuration }
@@ -309,6 +311,7 @@ final class Session {
             return
         }
         let step: CommandStep
+        progress.start(tag: tagged.tag, interval: configuration.reading.progressInterval)
         do {
             if state.selected != nil && CommandRegistry.namesMessagesByUID(command) {
                 try await synchronize(allowExpunge: true, includeUID: true)
@@ -332,6 +335,7 @@ final class Session {
         if state.selected != nil {
             do {
                 try await synchronize(allowExpunge: command.allowsExpunge, includeUID: outcome.includeUIDInUpdates)
+                try await refreshSearchContexts()  // RFC 5267 §4.3: ADDTO/REMOVEFROM after the causes
             } catch {
                 outcome = try self.outcome(for: error, in: command.name)
             }

@@ -137,7 +137,8 @@ enum CommandRegistry {
              .list, .lsub, .namespace, .status, .idle, .compress, .unauthenticate,
              .getQuota, .getQuotaRoot, .setQuota, .getMetadata, .setMetadata, .notify:
             return .authenticated
-        case .check, .close, .unselect, .expunge, .uidExpunge, .search, .sort, .thread, .fetch, .store, .copy, .move:
+        case .check, .close, .unselect, .expunge, .uidExpunge, .search, .sort, .thread, .fetch, .store, .copy, .move,
+             .cancelUpdate:
             return .selected
         }
     }

@@ -170,6 +170,19 @@ extension ResponseEncoder {
             case .count(let count):
                 buffer.writeStaticString(" COUNT ")
                 buffer.writeDecimal(count)
+            case .partial(let range, let numbers):
+                // RFC 9394 §4: "PARTIAL" SP "(" partial-range SP partial-results ")".
+                buffer.writeStaticString(" PARTIAL (")
+                writePartialRange(range, into: &buffer)
+                buffer.writeSpace()
+                if numbers.isEmpty { buffer.writeStaticString("NIL") } else { writeOrderedSet(numbers, into: &buffer) }
+                buffer.writeByte(UInt8(ascii: ")"))
+            case .addTo(let updates):
+                buffer.writeStaticString(" ADDTO ")
+                writeContextUpdates(updates, into: &buffer)
+            case .removeFrom(let updates):
+                buffer.writeStaticString(" REMOVEFROM ")
+                writeContextUpdates(updates, into: &buffer)
             case .modSeq(let modSeq):
                 // RFC 7162 §3.1.5: `search-return-data =/ "MODSEQ" SP mod-sequence-value`.
                 buffer.writeStaticString(" MODSEQ ")

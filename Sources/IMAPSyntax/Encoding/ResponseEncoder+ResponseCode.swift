@@ -87,6 +87,19 @@ extension ResponseEncoder {
         case .notSaved: buffer.writeStaticString("NOTSAVED")
         case .hasChildren: buffer.writeStaticString("HASCHILDREN")
         case .unknownCTE: buffer.writeStaticString("UNKNOWN-CTE")
+        case .noUpdate(let tag):
+            // RFC 5267 §5: "NOUPDATE" SP quoted.
+            buffer.writeStaticString("NOUPDATE ")
+            writeString(tag, into: &buffer)
+        case .inProgress(let tag, let done, let total):
+            // RFC 9585 §5: "INPROGRESS" [SP "(" inprogress-tag SP inprogress-state ")"].
+            buffer.writeStaticString("INPROGRESS (")
+            if let tag { writeString(tag, into: &buffer) } else { buffer.writeStaticString("NIL") }
+            buffer.writeSpace()
+            if let done { buffer.writeDecimal(done) } else { buffer.writeStaticString("NIL") }
+            buffer.writeSpace()
+            if let total, total > 0 { buffer.writeDecimal(total) } else { buffer.writeStaticString("NIL") }
+            buffer.writeByte(UInt8(ascii: ")"))
         case .mailboxID(let id):
             // RFC 8474 §4.1: "MAILBOXID" SP "(" objectid ")".
             buffer.writeStaticString("MAILBOXID (")

@@ -78,6 +78,8 @@ public enum Command: Hashable, Sendable {
     case copy(SequenceSet, MailboxName, byUID: Bool)
     /// `MOVE` / `UID MOVE` (RFC 6851 §3).
     case move(SequenceSet, MailboxName, byUID: Bool)
+    /// `CANCELUPDATE "tag" ...` (RFC 5267 §4.3.5).
+    case cancelUpdate([Tag])
 
     /// The command name as a client would write it, for logs and responses.
     public var name: String {
@@ -122,6 +124,7 @@ public enum Command: Hashable, Sendable {
         case .store(let c): return c.byUID ? "UID STORE" : "STORE"
         case .copy(_, _, let byUID): return byUID ? "UID COPY" : "COPY"
         case .move(_, _, let byUID): return byUID ? "UID MOVE" : "MOVE"
+        case .cancelUpdate: return "CANCELUPDATE"
         }
     }
 }

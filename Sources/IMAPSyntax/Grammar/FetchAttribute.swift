@@ -74,4 +74,6 @@ public enum FetchAttribute: Hashable, Sendable {
 public enum FetchModifier: Hashable, Sendable {
     case changedSince(ModSeq)
     case vanished
+    /// `modifier-partial` of UID FETCH (RFC 9394 §3.3): only the messages in the range.
+    case partial(PartialRange)
 }

@@ -97,6 +97,12 @@ public enum SearchReturnData: Hashable, Sendable {
     case all([ClosedRange<UInt32>])
     case count(Int)
     case modSeq(ModSeq)
+    /// `ret-data-partial` (RFC 9394 §4, RFC 5267 §5): the requested range and the results in
+    /// it, in the requested order (NIL when there are none).
+    case partial(PartialRange, [UInt32])
+    /// `ret-data-addto` and `ret-data-removefrom` (RFC 5267 §4.3.3, §4.3.4).
+    case addTo([ContextUpdate])
+    case removeFrom([ContextUpdate])
 }
 
 /// Untagged server data (`response-data`, RFC 9051 §7).

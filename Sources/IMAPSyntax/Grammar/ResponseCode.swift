@@ -29,6 +29,10 @@ public enum ResponseCode: Hashable, Sendable {
     case limit, overQuota, alreadyExists, nonExistent, notSaved, hasChildren, unknownCTE
     /// `MAILBOXID` (RFC 8474 §4.1).
     case mailboxID(String)
+    /// `NOUPDATE "tag"` (RFC 5267 §4.3.1): the searching command's UPDATE is refused.
+    case noUpdate(Tag)
+    /// `INPROGRESS ("tag" done total)` (RFC 9585 §4, §5); nil counts are written NIL.
+    case inProgress(tag: Tag?, done: UInt64?, total: UInt64?)
     /// `METADATA ...` (RFC 5464 §4.2.1, §4.3).
     case metadata(MetadataResponseCode)
     /// `APPENDLIMIT` is a capability, not a code; any other atom with optional text.

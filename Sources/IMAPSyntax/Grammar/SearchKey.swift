@@ -42,9 +42,16 @@ public struct ModSeqEntry: Hashable, Sendable {
     }
 }
 
-/// `search-return-opt` (RFC 4731 §3.1, RFC 5182 §2, RFC 9051 §6.4.4).
+/// `search-return-opt` (RFC 4731 §3.1, RFC 5182 §2, RFC 9051 §6.4.4), with CONTEXT, UPDATE
+/// and PARTIAL (RFC 5267 §4, RFC 9394 §3.1).
 public enum SearchReturnOption: Hashable, Sendable {
     case min, max, all, count, save
+    /// `modifier-context`: a hint that the criteria will be used again (RFC 5267 §4.2).
+    case context
+    /// `modifier-update`: ADDTO/REMOVEFROM as the result changes (RFC 5267 §4.3).
+    case update
+    /// `modifier-partial`: only the results in the range (RFC 5267 §4.4, RFC 9394 §3.1).
+    case partial(PartialRange)
     /// An option this grammar does not know, kept for a precise error.
     case other(String)
 }

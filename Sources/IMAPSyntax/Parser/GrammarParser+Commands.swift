@@ -46,6 +46,7 @@ extension GrammarParser {
         case "CLOSE": return .close
         case "UNSELECT": return .unselect
         case "EXPUNGE": return .expunge
+        case "CANCELUPDATE": return try parseCancelUpdate(&buffer)  // RFC 5267: GrammarParser+Partial.swift
         case "SEARCH": return .search(try parseSearch(&buffer, byUID: false))
         case "SORT": return .sort(try parseSort(&buffer, byUID: false))
         case "THREAD": return .thread(try parseThread(&buffer, byUID: false))

@@ -182,11 +182,12 @@ extension GrammarParser {
     /// `fetch-modifiers = SP "(" fetch-modifier *(SP fetch-modifier) ")"` (RFC 4466 §2.4) with
     /// `chgsince-fetch-mod = "CHANGEDSINCE" SP mod-sequence-value` and
     /// `rexpunges-fetch-mod = "VANISHED"` (RFC 7162 §7), after the SP. VANISHED is only allowed
-    /// in UID FETCH, together with CHANGEDSINCE (RFC 7162 §3.2.6); each modifier at most once.
+    /// in UID FETCH, together with CHANGEDSINCE (RFC 7162 §3.2.6), and `modifier-partial`
+    /// (RFC 9394 §4), only in UID FETCH; each modifier at most once.
     static func parseFetchModifiers(_ buffer: inout ParseBuffer, byUID: Bool) throws(ParseError) -> [FetchModifier] {
         try buffer.expect(.openParen, rule: "fetch-modifiers")
         var modifiers: [FetchModifier] = []
-        var changedSince = false, vanished = false
+        var changedSince = false, vanished = false, partial = false
         repeat {
             let start = buffer.index
             switch try buffer.keyword() {
@@ -197,6 +198,10 @@ extension GrammarParser {
             case "VANISHED" where byUID && !vanished:
                 modifiers.append(.vanished)
                 vanished = true
+            case "PARTIAL" where byUID && !partial:  // RFC 9394 §3.3: UID FETCH only
+                try buffer.expectSP()
+                modifiers.append(.partial(try parsePartialRange(&buffer)))
+                partial = true
             default:
                 buffer.index = start
                 throw buffer.failure("fetch-modifier")

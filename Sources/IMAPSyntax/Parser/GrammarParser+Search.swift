@@ -33,6 +33,8 @@ extension GrammarParser {
     }
 
     /// `search-return-opt = "MIN" / "MAX" / "ALL" / "COUNT" / "SAVE" / search-ret-opt-ext`,
+    /// `search-return-opt =/ modifier-context / modifier-partial / modifier-update` (RFC 5267
+    /// §5, RFC 9394 §4),
     /// `search-ret-opt-ext = search-modifier-name [SP search-mod-params]` (RFC 9051 §9,
     /// RFC 4731 §3.1, RFC 5182 §4). An unknown option is kept by name (upper case) for the
     /// server to refuse; its parameters are checked and dropped.
@@ -43,6 +45,11 @@ extension GrammarParser {
         case "ALL": return .all
         case "COUNT": return .count
         case "SAVE": return .save
+        case "CONTEXT": return .context
+        case "UPDATE": return .update
+        case "PARTIAL":
+            try buffer.expectSP()
+            return .partial(try parsePartialRange(&buffer))
         case "": throw buffer.failure("search-return-opt")
         case let name:
             if buffer.current == .space, let next = buffer.peek(1),

@@ -35,6 +35,15 @@ final class FaultyStore: MailboxStore, MessageStore {
         afterChanges.withLock { $0 = action }
     }
 
+    /// How long COPY and MOVE take (a store busy with a large transfer).
+    private let transferDelay = Mutex<Duration?>(nil)
+
+    func delayTransfers(by delay: Duration) { transferDelay.withLock { $0 = delay } }
+
+    private func waitForTransfer() async throws {
+        if let delay = transferDelay.withLock({ $0 }) { try await Task.sleep(for: delay) }
+    }
+
     func fail(_ operations: Operation...) { failing.withLock { $0 = Set(operations) } }
     func heal() { failing.withLock { $0 = [] } }
 
@@ -115,10 +124,12 @@ final class FaultyStore: MailboxStore, MessageStore {
     }
     func copy(from source: MailboxID, uids: [UID], to destination: MailboxID, requireAll: Bool,
               as principal: Principal) async throws -> CopyResult {
-        try await base.messages.copy(from: source, uids: uids, to: destination, requireAll: requireAll, as: principal)
+        try await waitForTransfer()
+        return try await base.messages.copy(from: source, uids: uids, to: destination, requireAll: requireAll, as: principal)
     }
     func move(from source: MailboxID, uids: [UID], to destination: MailboxID,
               as principal: Principal) async throws -> CopyResult {
-        try await base.messages.move(from: source, uids: uids, to: destination, as: principal)
+        try await waitForTransfer()
+        return try await base.messages.move(from: source, uids: uids, to: destination, as: principal)
     }
 }
