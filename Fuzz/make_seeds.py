@@ -84,6 +84,8 @@ EXTRA_LINES = [
     b"a THREAD REFERENCES \"UTF-8\" (SINCE 1-Jan-2000 NOT DELETED)",
     b"a GETMETADATA (MAXSIZE 1024 DEPTH infinity) \"\" (/shared/comment /private/vendor/x/y)",
     b"a SETMETADATA INBOX (/private/comment ~{4}\r\na\0\r\n /shared/comment {2}\r\nhi /shared/x NIL)",
+    b"a SETACL \"Other Users/alice/Team\" -anyone +lrc", b"a DELETEACL INBOX {4}\r\nfred",
+    b"a LISTRIGHTS Shared/support authenticated", b"a MYRIGHTS INBOX", b"a LIST \"\" * RETURN (MYRIGHTS)",
 ]
 
 APPEND_SESSIONS = [

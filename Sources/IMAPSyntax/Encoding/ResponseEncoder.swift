@@ -162,6 +162,12 @@ public struct ResponseEncoder: Sendable {
             writeQuotaRoot(mailbox, roots: roots, into: &buffer)
         case .metadata(let mailbox, let entries):
             writeMetadata(mailbox, entries, into: &buffer)
+        case .acl(let mailbox, let entries):
+            writeACL(mailbox, entries, into: &buffer)
+        case .listRights(let mailbox, let identifier, let required, let optional):
+            writeListRights(mailbox, identifier: identifier, required: required, optional: optional, into: &buffer)
+        case .myRights(let mailbox, let rights):
+            writeMyRights(mailbox, rights: rights, into: &buffer)
         case .fetch:
             break
         }

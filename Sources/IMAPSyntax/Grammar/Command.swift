@@ -58,6 +58,8 @@ public enum Command: Hashable, Sendable {
     case getMetadata(GetMetadataCommand)
     /// `SETMETADATA mailbox (entry value ...)` (RFC 5464 §4.3); an empty mailbox is the server.
     case setMetadata(MailboxName, [MetadataEntryValue])
+    /// SETACL, DELETEACL, GETACL, LISTRIGHTS, MYRIGHTS (RFC 4314 §3).
+    case accessControl(AccessControlCommand)
 
     // MARK: Selected (RFC 9051 §6.4)
     case check
@@ -107,6 +109,7 @@ public enum Command: Hashable, Sendable {
         case .setQuota: return "SETQUOTA"
         case .getMetadata: return "GETMETADATA"
         case .setMetadata: return "SETMETADATA"
+        case .accessControl(let command): return command.name
         case .check: return "CHECK"
         case .close: return "CLOSE"
         case .unselect: return "UNSELECT"

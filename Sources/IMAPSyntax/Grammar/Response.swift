@@ -135,6 +135,12 @@ public enum UntaggedResponse: Hashable, Sendable {
     /// `* METADATA mailbox (entry value ...)` (RFC 5464 §4.4.1); the empty mailbox is the
     /// server.
     case metadata(MailboxDisplayName, [MetadataEntryValue])
+    /// `* ACL mailbox identifier rights ...` (RFC 4314 §3.6).
+    case acl(MailboxDisplayName, [AccessListEntry])
+    /// `* LISTRIGHTS mailbox identifier required optional ...` (RFC 4314 §3.7).
+    case listRights(MailboxDisplayName, identifier: String, required: String, optional: [String])
+    /// `* MYRIGHTS mailbox rights` (RFC 4314 §3.8).
+    case myRights(MailboxDisplayName, rights: String)
 }
 
 /// The source of a body-section item in a FETCH response: how the request named it, which

@@ -41,6 +41,11 @@ extension GrammarParser {
         case "SETQUOTA": return try parseSetQuota(&buffer)
         case "GETMETADATA": return try parseGetMetadata(&buffer)
         case "SETMETADATA": return try parseSetMetadata(&buffer)
+        case "SETACL": return try parseSetACL(&buffer)  // RFC 4314: GrammarParser+AccessControl.swift
+        case "DELETEACL": return try parseDeleteACL(&buffer)
+        case "GETACL": return try parseGetACL(&buffer)
+        case "LISTRIGHTS": return try parseListRights(&buffer)
+        case "MYRIGHTS": return try parseMyRights(&buffer)
         case "CHECK": return .check
         case "CLOSE": return .close
         case "UNSELECT": return .unselect
