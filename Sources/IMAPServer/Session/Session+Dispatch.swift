@@ -45,6 +45,7 @@ extension Session {
         case .setQuota(let root, let limits): return .done(setQuota(root: root, limits: limits))
         case .getMetadata(let arguments): return .done(try await getMetadata(arguments))
         case .setMetadata(let mailbox, let entries): return .done(try await setMetadata(mailbox, entries))
+        case .accessControl(let command): return .done(try await accessControl(command))
         }
     }
 }

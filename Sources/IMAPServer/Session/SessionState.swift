@@ -126,7 +126,7 @@ enum CommandRegistry {
             return .notAuthenticated
         case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe,
              .list, .lsub, .namespace, .status, .idle, .compress, .unauthenticate,
-             .getQuota, .getQuotaRoot, .setQuota, .getMetadata, .setMetadata:
+             .getQuota, .getQuotaRoot, .setQuota, .getMetadata, .setMetadata, .accessControl:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .search, .sort, .thread, .fetch, .store, .copy, .move:
             return .selected
