@@ -110,6 +110,9 @@ struct SessionAccessControlTests {
             #expect(try await alice.send("b SELECT Shared/support\r\n").contains("b OK [READ-WRITE]"))
             #expect(try await alice.send("c GETACL Shared/support\r\n") == "c NO [NOPERM] Permission denied\r\n")
             #expect(try await alice.send("d CREATE Shared/mine\r\n") == "d NO [NOPERM] Permission denied\r\n")
+            #expect(try await alice.send("e GETQUOTAROOT Shared/support\r\n")
+                    == "* QUOTAROOT \"Shared/support\"\r\ne OK GETQUOTAROOT completed\r\n",
+                    "a public folder's quota root is not the user's")
         }
     }
 }
