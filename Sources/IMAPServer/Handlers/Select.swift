@@ -30,6 +30,7 @@ extension Session {
         let snapshot = try await store.messages.open(record.id, claimRecent: !opensReadOnly, as: principal)
         let selected = SelectedMailbox(snapshot: snapshot, readOnly: opensReadOnly)
         selected.reportsRecent = !rev2
+        selected.rights = rights
 
         for response in selected.flagsResponses { send(response) }
         if opensReadOnly {
