@@ -60,6 +60,11 @@ struct SessionAccessControlTests {
             #expect(list.contains("* LIST (\\HasNoChildren) \"/\" \"Other Users/alice/Team\"\r\n* MYRIGHTS \"Other Users/alice/Team\" lr\r\n"),
                     "\(list)")
             #expect(!list.contains("Other Users/alice/INBOX"), "alice's INBOX is not shared")
+            let top = try await bob.send("a2 LIST \"\" \"%\"\r\n")
+            #expect(top.contains("* LIST (\\Noselect \\HasChildren) \"/\" \"Other Users\"\r\n"), "\(top)")
+            let users = try await bob.send("a3 LIST \"Other Users/\" \"%\"\r\n")
+            #expect(users == "* LIST (\\Noselect \\HasChildren) \"/\" \"Other Users/alice\"\r\na3 OK LIST completed\r\n",
+                    "\(users)")
             let select = try await bob.send("b SELECT \"Other Users/alice/Team\"\r\n")
             #expect(select.contains("* 1 EXISTS") && select.contains("b OK [READ-ONLY]"), "\(select)")
             #expect(try await bob.send("c FETCH 1 (FLAGS)\r\n").contains("c OK"))
