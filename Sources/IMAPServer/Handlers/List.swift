@@ -65,12 +65,16 @@ extension Session {
     }
 
     /// The LIST response for one mailbox, as SELECT sends it in IMAP4rev2 (RFC 9051 §6.3.2).
-    func listResponse(for record: MailboxRecord, of user: User) async throws -> ListResponse {
-        let names = try await store.mailboxes.list(of: user.id, as: principal).map(\.name)
+    /// `name` is the mailbox's name as the client sees it (another owner's carry a namespace
+    /// prefix, RFC 2342), and children are those the user can see.
+    func listResponse(for record: MailboxRecord, named name: String, of user: User) async throws -> ListResponse {
+        let names = record.owner == user.id
+            ? try await store.mailboxes.list(of: user.id, as: principal).map(\.name)
+            : try await visibleMailboxes(of: user).0.map(\.name)
         let tree = MailboxTree(names: names)
-        var attributes: [MailboxAttribute] = [tree.hasChildren(record.name) ? .hasChildren : .hasNoChildren]
+        var attributes: [MailboxAttribute] = [tree.hasChildren(name) ? .hasChildren : .hasNoChildren]
         if let use = record.specialUse { attributes.append(.specialUse(use)) }
-        return ListResponse(attributes: attributes, delimiter: MailboxNames.delimiter, name: record.name)
+        return ListResponse(attributes: attributes, delimiter: MailboxNames.delimiter, name: name)
     }
 
     /// LSUB (RFC 3501 §6.3.9): subscribed names matching the pattern; with a trailing `%`, an

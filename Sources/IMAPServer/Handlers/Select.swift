@@ -39,9 +39,7 @@ extension Session {
         send(.exists(selected.count))
         if rev2 {
             // RFC 9051 §6.3.2: the mailbox's LIST response; RECENT and UNSEEN are gone.
-            var response = try await listResponse(for: record, of: user)
-            response.name = name  // as the client named it (another namespace's record has its owner's name)
-            send(.list(response))
+            send(.list(try await listResponse(for: record, named: name, of: user)))
         } else {
             send(.recent(selected.recent.count))
         }

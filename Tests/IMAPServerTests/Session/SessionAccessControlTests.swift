@@ -116,6 +116,11 @@ struct SessionAccessControlTests {
             #expect(select.contains("b OK [READ-WRITE]"), "\(select)")
             #expect(select.contains("* OK [PERMANENTFLAGS (\\Seen)]"), "only what `s` lets change: \(select)")
             #expect(try await alice.send("c GETACL Shared/support\r\n") == "c NO [NOPERM] Permission denied\r\n")
+            let rev2 = try await Self.loggedIn(harness, "alice")
+            try await rev2.send("r ENABLE IMAP4rev2\r\n")
+            let opened = try await rev2.send("s EXAMINE Shared/support\r\n")
+            #expect(opened.contains("* LIST (\\HasNoChildren) \"/\" \"Shared/support\"\r\n"),
+                    "IMAP4rev2's LIST response at SELECT names the mailbox as the client does: \(opened)")
             #expect(try await alice.send("d CREATE Shared/mine\r\n") == "d NO [NOPERM] Permission denied\r\n")
             #expect(try await alice.send("e GETQUOTAROOT Shared/support\r\n")
                     == "* QUOTAROOT \"Shared/support\"\r\ne OK GETQUOTAROOT completed\r\n",
