@@ -123,7 +123,11 @@ extension MailStoreConformance {
                 try await store.messages.copy(from: bobsInbox.id, uids: [own], to: team.id, as: asBob)
             }
             try await grant([.lookup, .read, .insert, .keepSeen], "Team")
+            let before = (alice: try await store.quotas.quota(of: alice.id).usage, bob: try await store.quotas.quota(of: bob.id).usage)
             let copied = try await store.messages.copy(from: bobsInbox.id, uids: [own], to: team.id, as: asBob)
+            try expectEqual(try await store.quotas.quota(of: alice.id).usage.messages, before.alice.messages + 1,
+                            "a copy into alice's mailbox counts against alice's quota root")
+            try expectEqual(try await store.quotas.quota(of: bob.id).usage, before.bob, "not against bob's")
             try expectEqual(try await f.message(copied.destinationUIDs[0], in: team).flags, MessageFlags([.seen]),
                             "COPY keeps only the flags the destination's rights allow")
             let staged = try await f.stage(Fixture.sample(3))
