@@ -91,6 +91,8 @@ EXTRA_LINES = [
     b" (subtree (Lists {4}\r\nWork) (MessageNew MessageExpunge FlagChange)) (personal (MailboxName SubscriptionChange))",
     b"c NOTIFY SET (selected-delayed NONE) (mailboxes INBOX (MessageNew MessageExpunge)) (inboxes (x-Unknown))",
     b"d NOTIFY NONE",
+    b"a SETACL \"Other Users/alice/Team\" -anyone +lrc", b"a DELETEACL INBOX {4}\r\nfred",
+    b"a LISTRIGHTS Shared/support authenticated", b"a MYRIGHTS INBOX", b"a LIST \"\" * RETURN (MYRIGHTS)",
 ]
 
 APPEND_SESSIONS = [

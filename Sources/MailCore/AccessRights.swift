@@ -279,3 +279,36 @@ extension AccessRights {
         return MessageFlags(system: system, keywords: contains(.write) ? flags.keywords : [])
     }
 }
+
+extension AccessRights {
+    /// The standard letters of the set only, without the virtual `c` and `d`: the stored
+    /// form, which `init(letters:)` reads back exactly.
+    public var standardLetters: String { String(members.map(\.letter)) }
+
+    /// Whether every right of `other` is in the set.
+    public func isSuperset(of other: AccessRights) -> Bool { other.subtracting(self).isEmpty }
+
+    /// The rights that govern flags (RFC 4314 §4: `s` for \Seen, `t` for \Deleted, `w` for
+    /// the others).
+    public static let flagRights = AccessRights([.keepSeen, .write, .deleteMessages])
+}
+
+extension MessageFlags {
+    /// Applies a STORE (RFC 9051 §6.4.6) as far as `rights` let the user change flags
+    /// (RFC 4314 §4 "Changing flags"): flags the user may not change keep their state, also
+    /// under `FLAGS` (replace). Tells whether anything changed.
+    @discardableResult
+    public mutating func apply(_ operation: StoreOperation, _ flags: MessageFlags,
+                               allowedBy rights: AccessRights) -> Bool {
+        guard !rights.isSuperset(of: .flagRights) else { return apply(operation, flags) }
+        let changeable = rights.permitted(flags)
+        guard operation == .replace else { return apply(operation, changeable) }
+        // Keep what the user may not touch, take the rest from the request.
+        let untouchable = AccessRights.flagRights.subtracting(rights)
+        var target = changeable
+        let kept = untouchable.permitted(self)
+        target.system.formUnion(kept.system)
+        for keyword in kept.keywords where !target.contains(.keyword(keyword)) { target.keywords.append(keyword) }
+        return apply(.replace, target)
+    }
+}

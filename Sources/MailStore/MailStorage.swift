@@ -5,7 +5,7 @@ public import MailCore
 /// (`MailStoreConformance`).
 public typealias MailStoreBackend = AccountStore & CredentialStore & MailboxStore & MessageStore
     & BlobStore & SortKeyStore & ChangeNotifying & ServerSecrets & Housekeeping & SieveScriptStore & DeliveryLedger
-    & ImportStore & QuotaStore & MetadataStore & ThreadStore
+    & ImportStore & QuotaStore & MetadataStore & ThreadStore & AccessControlStore
 
 /// The store as the servers use it: one value per concern, so that a decorator (quota, ACL,
 /// metrics) wraps only the concern it changes and forwards nothing else.
@@ -31,6 +31,8 @@ public struct MailStorage: Sendable {
     public var quotas: any QuotaStore
     /// METADATA entries of mailboxes and of the server (RFC 5464).
     public var metadata: any MetadataStore
+    /// Access control lists and public folders (RFC 4314, RFC 2342).
+    public var accessControl: any AccessControlStore
     /// Where committed changes are announced (RFC 2180, IDLE).
     public var notifications: ChangeNotifier
     /// Mail brought over from another server keeping its UIDs (`tern import`).
@@ -51,6 +53,7 @@ public struct MailStorage: Sendable {
         ledger = backend
         quotas = backend
         metadata = backend
+        accessControl = backend
         notifications = backend.notifications
         imports = backend
     }

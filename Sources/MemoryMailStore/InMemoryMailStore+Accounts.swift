@@ -36,6 +36,7 @@ extension InMemoryMailStore {
             state.userIDs[BinaryName(name)] = nil
             state.users[id] = nil
             for mailbox in mailboxes { state.removeMailbox(mailbox) }
+            state.removeAccessEntries(of: name)
             state.metadata.removeUser(id)
             return mailboxes
         }
@@ -44,7 +45,9 @@ extension InMemoryMailStore {
 
     public func users() async throws -> [User] {
         state.withLock { state in
+            // The owner of public folders is no account (`AccessGate.publicOwnerName`).
             state.userIDs.sorted { $0.key < $1.key }.compactMap { state.users[$0.value]?.user }
+                .filter { $0.name != AccessGate.publicOwnerName }
         }
     }
 

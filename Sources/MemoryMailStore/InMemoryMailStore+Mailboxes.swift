@@ -5,18 +5,17 @@ extension InMemoryMailStore {
     /// Every mailbox of `owner` in name order (bytes), placeholders included; nothing for a
     /// principal that may not reach them (RFC 3501 §6.3.8 lists only what the user can see).
     public func list(of owner: UserID, as principal: Principal) async throws -> [MailboxRecord] {
-        guard principal.mayAccess(mailboxesOf: owner) else { return [] }
+        let isOwn = principal == .administrator || principal == .user(owner)
         return state.withLock { state in
             guard let names = state.users[owner]?.mailboxes else { return [] }
-            return names.sorted { $0.key < $1.key }.compactMap { state.mailboxes[$0.value]?.record }
+            // The owner sees every mailbox (`l` is theirs for good); others what `l` shows.
+            return names.sorted { $0.key < $1.key }.compactMap { state.mailboxes[$0.value] }
+                .filter { isOwn || state.rights(on: $0, as: principal).contains(.lookup) }.map(\.record)
         }
     }
 
     public func mailbox(at path: MailboxPath, as principal: Principal) async throws -> MailboxRecord? {
-        guard principal.mayAccess(mailboxesOf: path.owner) else { return nil }
-        return state.withLock { state in
-            state.mailboxID(of: path.owner, named: path.name).flatMap { state.mailboxes[$0]?.record }
-        }
+        state.withLock { state in state.visibleMailbox(path, as: principal)?.entry.record }
     }
 
     /// CREATE (RFC 3501 §6.3.3): the mailbox and each missing superior, all selectable, each
@@ -24,11 +23,11 @@ extension InMemoryMailStore {
     /// under its ID with a fresh UIDVALIDITY.
     public func create(_ path: MailboxPath, specialUse: SpecialUse?,
                        as principal: Principal) async throws -> MailboxRecord {
-        guard principal.mayAccess(mailboxesOf: path.owner) else { throw MailStoreError.permissionDenied }
         let (owner, name) = (path.owner, path.name)
         let now = Self.now()
         let created: MailboxRecord = try state.withLock { state in
             guard state.users[owner] != nil else { throw MailStoreError.userNotFound(String(owner.rawValue)) }
+            let inherited = try state.requireCreate(name, owner: owner, as: principal)
             if let existing = state.mailboxID(of: owner, named: name) {
                 guard state.mailboxes[existing]?.selectable == false else { throw MailStoreError.mailboxExists(name) }
                 try state.checkQuota(of: owner, adding: QuotaUsage(mailboxes: 1))  // quota
@@ -47,8 +46,10 @@ extension InMemoryMailStore {
                 state.insertMailbox(owner: owner, name: superior, selectable: true, specialUse: nil,
                                     uidValidity: uidValidity)
             }
-            return state.insertMailbox(owner: owner, name: name, selectable: true, specialUse: specialUse,
-                                       uidValidity: values[superiors.count]).record
+            let created = state.insertMailbox(owner: owner, name: name, selectable: true, specialUse: specialUse,
+                                              uidValidity: values[superiors.count])
+            state.mailboxes[created.id]?.acl = inherited  // RFC 4314 §4: inherits its parent's list
+            return created.record
         }
         notifications.post(AccountChange(owner: owner, .mailboxCreated(name)))
         return created
@@ -60,11 +61,13 @@ extension InMemoryMailStore {
     /// is removed. Blobs go with their last message.
     public func delete(_ path: MailboxPath, as principal: Principal) async throws {
         let (owner, name) = (path.owner, path.name)
-        guard principal.mayAccess(mailboxesOf: owner) else { throw MailStoreError.mailboxNotFound(name) }
         let deleted: MailboxID = try state.withLock { state in
-            guard name != "INBOX" else { throw MailStoreError.inboxOperationNotAllowed }
-            guard let id = state.mailboxID(of: owner, named: name), let selectable = state.mailboxes[id]?.selectable
+            guard let id = state.mailboxID(of: owner, named: name), let entry = state.mailboxes[id]
             else { throw MailStoreError.mailboxNotFound(name) }
+            try AccessGate.require(.delete, state.rights(on: entry, as: principal),
+                                   hidden: MailStoreError.mailboxNotFound(name))
+            guard name != "INBOX" else { throw MailStoreError.inboxOperationNotAllowed }
+            let selectable = entry.selectable
             let hasInferiors = state.hasInferiors(of: owner, name)
             if hasInferiors && !selectable { throw MailStoreError.mailboxHasChildren(name) }
             state.removeMailbox(id)
@@ -83,13 +86,16 @@ extension InMemoryMailStore {
     /// are created. RENAME INBOX moves INBOX's messages instead (`StoreState.renameInbox`).
     public func rename(_ path: MailboxPath, to newName: String, as principal: Principal) async throws {
         let (owner, from) = (path.owner, path.name)
-        guard principal.mayAccess(mailboxesOf: owner) else { throw MailStoreError.mailboxNotFound(from) }
         let now = Self.now()
         let changed: [MailboxID] = try state.withLock { state in
-            guard newName != "INBOX" else { throw MailStoreError.inboxOperationNotAllowed }
-            guard let source = state.mailboxID(of: owner, named: from) else {
+            guard let source = state.mailboxID(of: owner, named: from), let entry = state.mailboxes[source] else {
                 throw MailStoreError.mailboxNotFound(from)
             }
+            // RFC 4314 §4: `x` on the mailbox, `k` on the new parent.
+            try AccessGate.require(.delete, state.rights(on: entry, as: principal),
+                                   hidden: MailStoreError.mailboxNotFound(from))
+            guard newName != "INBOX" else { throw MailStoreError.inboxOperationNotAllowed }
+            _ = try state.requireCreate(newName, owner: owner, as: principal)
             if from == "INBOX" { return try state.renameInbox(source, owner: owner, to: newName, now: now) }
             if newName == from || newName.hasPrefix(from + "/") { throw MailStoreError.renameIntoItself }
             if state.mailboxID(of: owner, named: newName) != nil { throw MailStoreError.mailboxExists(newName) }
@@ -102,7 +108,7 @@ extension InMemoryMailStore {
     /// STATUS counters (RFC 9051 §6.3.11).
     public func status(of mailbox: MailboxID, as principal: Principal) async throws -> MailboxStatus {
         try state.withLock { state in
-            let entry = try state.selectable(mailbox, as: principal)
+            let entry = try state.selectable(mailbox, as: principal, for: .read)
             var recent = 0, unseen = 0, deleted = 0
             var size: UInt64 = 0, deletedSize: UInt64 = 0
             for message in entry.messages {

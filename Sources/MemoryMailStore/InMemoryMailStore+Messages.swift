@@ -9,7 +9,7 @@ extension InMemoryMailStore {
         let wanted = uids.map(Self.normalized)
         let now = Self.now()
         let removed: [UID] = try state.withLock { state in
-            let (owner, removed) = try state.withSelectable(mailbox, as: principal) { entry -> (UserID, [StoredMessage]) in
+            let (owner, removed) = try state.withSelectable(mailbox, as: principal, for: .expunge) { entry -> (UserID, [StoredMessage]) in
                 let candidates = wanted.map { entry.positions(of: $0) } ?? Array(entry.messages.indices)
                 let positions = candidates.filter { entry.messages[$0].flags.system.contains(.deleted) }
                 guard !positions.isEmpty else { return (entry.owner, []) }
@@ -52,10 +52,15 @@ extension InMemoryMailStore {
         let now = Self.now()
         return try state.withLock { state in
             let originals: [StoredMessage] = try {
-                let from = try state.selectable(source, as: principal)
+                // RFC 4314 §4: MOVE expunges, which needs `t` and `e` (RFC 6851 §4.3).
+                let from = try state.selectable(source, as: principal, for: move ? .expunge : .read)
+                if move, !state.rights(on: from, as: principal).contains(.deleteMessages) {
+                    throw MailStoreError.permissionDenied
+                }
                 return from.positions(of: wanted).map { from.messages[$0] }
             }()
-            try state.checkSelectable(destination, as: principal)
+            // `i` on the destination, whose flag rights filter the copies' flags.
+            let destinationRights = try state.checkSelectable(destination, as: principal, for: .insert)
             if requireAll && originals.count != wanted.count { throw MailStoreError.messagesExpunged }
             let uidValidity = state.mailboxes[destination]?.uidValidity ?? UIDValidity(0)
             guard !originals.isEmpty else {
@@ -66,7 +71,7 @@ extension InMemoryMailStore {
             let moved = StoreState.quotaUsage(of: originals)
             let changesQuota = !(move && sourceOwner == destinationOwner)
             if changesQuota, let destinationOwner { try state.checkQuota(of: destinationOwner, adding: moved) }
-            let destinationUIDs: [UID] = try state.withSelectable(destination, as: principal) { entry in
+            let destinationUIDs: [UID] = try state.withSelectable(destination, as: principal, for: .insert) { entry in
                 try entry.checkUIDSpace(for: originals.count)
                 let first = entry.reserveUIDs(originals.count)
                 let modSeq = entry.nextModSeq()
@@ -78,9 +83,10 @@ extension InMemoryMailStore {
                     copy.uid = UID(UInt32(truncatingIfNeeded: first + Int64(offset)))
                     copy.modSeq = modSeq
                     copy.saveDate = now
+                    copy.flags = destinationRights.permitted(original.flags)
                     entry.messages.append(copy)
                     uids.append(copy.uid)
-                    for keyword in original.flags.keywords
+                    for keyword in copy.flags.keywords
                     where !keywords.contains(where: { $0.caseInsensitiveEquals(keyword) }) {
                         keywords.append(keyword)
                     }
@@ -115,7 +121,7 @@ extension InMemoryMailStore {
         let result: AppendResult = try state.withLock { state in
             // Only scalars are read here: a copy of the mailbox held on to would make the
             // append below copy all its messages.
-            try state.checkSelectable(mailbox, as: principal)
+            let rights = try state.checkSelectable(mailbox, as: principal, for: .insert)
             let uidValidity = state.mailboxes[mailbox]?.uidValidity ?? UIDValidity(0)
             guard !messages.isEmpty else { return AppendResult(uidValidity: uidValidity, uids: []) }
             try state.mailboxes[mailbox]?.checkUIDSpace(for: messages.count)
@@ -138,7 +144,7 @@ extension InMemoryMailStore {
             for (blob, bytes) in installs {
                 state.blobs[blob] = StoredBlob(bytes: bytes, structure: nil, sortKeys: nil, references: 0)
             }
-            let uids: [UID] = try state.withSelectable(mailbox, as: principal) { entry in
+            let uids: [UID] = try state.withSelectable(mailbox, as: principal, for: .insert) { entry in
                 let first = entry.reserveUIDs(messages.count)
                 let modSeq = entry.nextModSeq()
                 let date = ZonedDateTime(secondsSince1970: now)
@@ -147,7 +153,7 @@ extension InMemoryMailStore {
                 uids.reserveCapacity(messages.count)
                 for (offset, message) in messages.enumerated() {
                     let uid = UID(UInt32(truncatingIfNeeded: first + Int64(offset)))
-                    let flags = Self.storable(message.flags)
+                    let flags = rights.permitted(Self.storable(message.flags))  // RFC 4314 §4
                     entry.messages.append(StoredMessage(
                         uid: uid, modSeq: modSeq, flags: flags,
                         internalDate: Self.normalized(message.internalDate ?? date),

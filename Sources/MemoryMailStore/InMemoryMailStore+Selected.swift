@@ -7,7 +7,7 @@ extension InMemoryMailStore {
     /// §2.3.2); without it, the unclaimed messages are listed as recent and stay unclaimed.
     public func open(_ mailbox: MailboxID, claimRecent: Bool, as principal: Principal) async throws -> MailboxSnapshot {
         try state.withLock { state in
-            try state.withSelectable(mailbox, as: principal) { entry in
+            try state.withSelectable(mailbox, as: principal, for: .read) { entry in
                 let recent: Range<Int64>
                 if claimRecent {
                     recent = entry.recentFloor ..< max(entry.recentFloor, entry.uidNext)
@@ -35,7 +35,7 @@ extension InMemoryMailStore {
     public func claimRecent(in mailbox: MailboxID, through last: UID,
                             as principal: Principal) async throws -> [UID] {
         try state.withLock { state in
-            try state.withSelectable(mailbox, as: principal) { entry in
+            try state.withSelectable(mailbox, as: principal, for: .read) { entry in
                 let floor = min(Int64(last.rawValue) + 1, entry.uidNext)
                 guard entry.recentFloor < floor else { return [] }
                 let claimed = entry.recentFloor ..< floor
@@ -50,7 +50,7 @@ extension InMemoryMailStore {
     public func changes(in mailbox: MailboxID, since modSeq: ModSeq,
                         as principal: Principal) async throws -> MailboxChanges {
         try state.withLock { state in
-            let entry = try state.selectable(mailbox, as: principal)
+            let entry = try state.selectable(mailbox, as: principal, for: .read)
             let changed = entry.messages.lazy.filter { $0.modSeq > modSeq }.map(\.state)
             return MailboxChanges(changed: Array(changed), vanished: entry.vanished(since: modSeq),
                                   uidNext: entry.uidNextValue, highestModSeq: entry.highestModSeq,
@@ -63,7 +63,7 @@ extension InMemoryMailStore {
                         as principal: Principal) async throws -> [MessageRecord] {
         let wanted = Self.normalized(uids)
         return try state.withLock { state in
-            let entry = try state.selectable(mailbox, as: principal)
+            let entry = try state.selectable(mailbox, as: principal, for: .read)
             return entry.positions(of: wanted).map { position in
                 let message = entry.messages[position]
                 return message.record(structure: withStructure ? state.blobs[message.blob]?.structure : nil)
@@ -76,7 +76,7 @@ extension InMemoryMailStore {
                        as principal: Principal) async throws -> [MessageRecord] {
         let wanted = Self.normalized(uids)
         return try state.withLock { state in
-            let entry = try state.selectable(mailbox, as: principal)
+            let entry = try state.selectable(mailbox, as: principal, for: .read)
             return wanted.compactMap { entry.ghosts[$0]?.message }.map { message in
                 message.record(structure: withStructure ? state.blobs[message.blob]?.structure : nil)
             }
@@ -86,7 +86,7 @@ extension InMemoryMailStore {
     public func states(in mailbox: MailboxID, uids: [UID], as principal: Principal) async throws -> [MessageState] {
         let wanted = Self.normalized(uids)
         return try state.withLock { state in
-            let entry = try state.selectable(mailbox, as: principal)
+            let entry = try state.selectable(mailbox, as: principal, for: .read)
             return entry.positions(of: wanted).map { entry.messages[$0].state }
         }
     }
@@ -100,7 +100,9 @@ extension InMemoryMailStore {
         let wanted = Self.normalized(uids)
         let requested = Self.storable(flags)
         let result = try state.withLock { state in
-            try state.withSelectable(mailbox, as: principal) { entry in
+            let rights = try state.checkSelectable(mailbox, as: principal, for: .read)
+            try AccessGate.requireFlagChange(requested, rights)
+            return try state.withSelectable(mailbox, as: principal, for: .read) { entry in
                 let positions = entry.positions(of: wanted)
                 var states: [MessageState] = []
                 states.reserveCapacity(positions.count)
@@ -115,7 +117,7 @@ extension InMemoryMailStore {
                         continue
                     }
                     var flags = current.flags
-                    guard flags.apply(operation, requested) else {
+                    guard flags.apply(operation, requested, allowedBy: rights) else {
                         states.append(current.state)
                         continue
                     }

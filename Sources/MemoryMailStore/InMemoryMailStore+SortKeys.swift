@@ -7,7 +7,7 @@ extension InMemoryMailStore {
     public func sortRecords(in mailbox: MailboxID, uids: [UID], as principal: Principal) async throws -> [SortRecord] {
         let wanted = Self.normalized(uids)
         return try state.withLock { state in
-            let entry = try state.selectable(mailbox, as: principal)
+            let entry = try state.selectable(mailbox, as: principal, for: .read)
             var records: [SortRecord] = []
             records.reserveCapacity(wanted.count)
             func add(_ message: StoredMessage) {

@@ -73,6 +73,9 @@ struct MailboxEntry: Sendable {
     var keywords: [KnownKeyword] = []
     /// Created or taken over by an import, which a later import may resume (`ImportStore`).
     var isImportTarget = false
+    /// The mailbox's access control list (RFC 4314): it goes with the mailbox and stays
+    /// through RENAME.
+    var acl = AccessControlList()
 
     /// A new mailbox: a selectable one starts at UIDNEXT 1 and HIGHESTMODSEQ 1.
     init(id: MailboxID, owner: UserID, name: String, selectable: Bool, specialUse: SpecialUse?,

@@ -72,28 +72,33 @@ struct StoreState: Sendable {
         users[owner]?.mailboxes[BinaryName(name)]
     }
 
-    /// Throws unless `id` names a mailbox the principal may reach (`mailboxDeleted`) that is
-    /// not a `\Noselect` placeholder (`mailboxNotSelectable`): the check before every call
-    /// of the selected state (`MessageStore`).
-    func checkSelectable(_ id: MailboxID, as principal: Principal) throws {
-        guard let entry = mailboxes[id], principal.mayAccess(mailboxesOf: entry.owner) else {
-            throw MailStoreError.mailboxDeleted
-        }
+    /// Throws unless `id` names a mailbox to which `AccessGate` lets the principal do
+    /// `operation` (`mailboxDeleted` if it is gone or invisible to them, `permissionDenied`
+    /// if visible but not allowed) that is not a `\Noselect` placeholder
+    /// (`mailboxNotSelectable`): the check before every call of the selected state
+    /// (`MessageStore`). Returns the principal's rights.
+    @discardableResult
+    func checkSelectable(_ id: MailboxID, as principal: Principal,
+                         for operation: MailboxOperation) throws -> AccessRights {
+        guard let entry = mailboxes[id] else { throw MailStoreError.mailboxDeleted }
+        let rights = rights(on: entry, as: principal)
+        try AccessGate.require(operation, rights, hidden: MailStoreError.mailboxDeleted)
         guard entry.selectable else { throw MailStoreError.mailboxNotSelectable(entry.name) }
+        return rights
     }
 
     /// The mailbox behind a selected-state call that only reads.
-    func selectable(_ id: MailboxID, as principal: Principal) throws -> MailboxEntry {
-        try checkSelectable(id, as: principal)
+    func selectable(_ id: MailboxID, as principal: Principal, for operation: MailboxOperation) throws -> MailboxEntry {
+        try checkSelectable(id, as: principal, for: operation)
         guard let entry = mailboxes[id] else { throw MailStoreError.mailboxDeleted }
         return entry
     }
 
     /// Runs `body` on the mailbox in place (no copy of its messages), after the checks of
     /// `checkSelectable`.
-    mutating func withSelectable<T>(_ id: MailboxID, as principal: Principal,
+    mutating func withSelectable<T>(_ id: MailboxID, as principal: Principal, for operation: MailboxOperation,
                                     _ body: (inout MailboxEntry) throws -> T) throws -> T {
-        try checkSelectable(id, as: principal)
+        try checkSelectable(id, as: principal, for: operation)
         guard let index = mailboxes.index(forKey: id) else { throw MailStoreError.mailboxDeleted }
         return try body(&mailboxes.values[index])
     }

@@ -54,14 +54,35 @@ struct MailboxRow: Sendable {
         return try Row.fetchOne(statement, arguments: [user, name]).map(MailboxRow.init(row:))
     }
 
-    /// The mailbox behind a selected-state call: `mailboxDeleted` if it is gone or out of the
-    /// principal's reach, `mailboxNotSelectable` if it is a placeholder.
-    static func selectable(_ db: Database, _ mailbox: MailboxID, as principal: Principal) throws -> MailboxRow {
-        guard let row = try fetch(db, id: mailbox.rawValue),
-              principal.mayAccess(mailboxesOf: UserID(rawValue: row.userID))
-        else { throw MailStoreError.mailboxDeleted }
+    /// The mailbox behind a selected-state call, once `AccessGate` let the principal do
+    /// `operation` to it: `mailboxDeleted` if it is gone or invisible to the principal,
+    /// `permissionDenied` if visible but not allowed, `mailboxNotSelectable` if it is a
+    /// placeholder.
+    static func selectable(_ db: Database, _ mailbox: MailboxID, as principal: Principal,
+                           for operation: MailboxOperation) throws -> MailboxRow {
+        try access(db, mailbox, as: principal, for: operation).row
+    }
+
+    /// `selectable(_:_:as:for:)` with the principal's rights (for the flag rights of STORE,
+    /// APPEND and COPY, RFC 4314 §4).
+    static func access(_ db: Database, _ mailbox: MailboxID, as principal: Principal,
+                       for operation: MailboxOperation) throws -> (row: MailboxRow, rights: AccessRights) {
+        // The row and whether it has ACL entries in one statement: the owner's usual case (no
+        // entries: every right) then costs nothing more.
+        let statement = try db.cachedStatement(sql: """
+            SELECT \(columns), EXISTS (SELECT 1 FROM acl WHERE acl.mailbox_id = mailboxes.id)
+            FROM mailboxes WHERE id = ?
+            """)
+        guard let found = try Row.fetchOne(statement, arguments: [mailbox.rawValue]) else {
+            throw MailStoreError.mailboxDeleted
+        }
+        let row = MailboxRow(row: found)
+        let hasEntries: Bool = found[9]
+        let rights = principal == .administrator || (!hasEntries && principal == .user(UserID(rawValue: row.userID)))
+            ? .all : try AccessRows.rights(db, on: row, as: principal)
+        try AccessGate.require(operation, rights, hidden: MailStoreError.mailboxDeleted)
         guard row.selectable else { throw MailStoreError.mailboxNotSelectable(row.name) }
-        return row
+        return (row, rights)
     }
 
     /// The mailbox and its inferiors (`name` and every `name/...`), in name order. The names

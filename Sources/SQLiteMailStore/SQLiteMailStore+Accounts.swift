@@ -44,7 +44,9 @@ extension SQLiteMailStore {
 
     public func users() async throws -> [User] {
         try await pool.read { db in
-            try Row.fetchAll(db.cachedStatement(sql: "SELECT id, name FROM users ORDER BY name"))
+            // The owner of public folders is no account (`AccessGate.publicOwnerName`).
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT id, name FROM users WHERE name != ? ORDER BY name"),
+                             arguments: [AccessGate.publicOwnerName])
                 .map { User(id: UserID(rawValue: $0[0]), name: $0[1]) }
         }
     }

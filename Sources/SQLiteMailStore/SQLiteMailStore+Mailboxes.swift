@@ -4,30 +4,34 @@ public import MailStore
 
 extension SQLiteMailStore {
     public func list(of owner: UserID, as principal: Principal) async throws -> [MailboxRecord] {
-        guard principal.mayAccess(mailboxesOf: owner) else { return [] }
         let user = owner
+        let isOwn = principal == .administrator || principal == .user(owner)
         return try await pool.read { db in
             let statement = try db.cachedStatement(
                 sql: "SELECT \(MailboxRow.columns) FROM mailboxes WHERE user_id = ? ORDER BY name")
             // A cursor decodes each row in place (Row.fetchAll would copy every row first).
-            return try Array(Row.fetchCursor(statement, arguments: [user.rawValue]).map { MailboxRow(row: $0).record })
+            let rows = try Array(Row.fetchCursor(statement, arguments: [user.rawValue]).map { MailboxRow(row: $0) })
+            // The owner sees every mailbox (`l` is theirs for good); others what `l` shows.
+            if isOwn { return rows.map(\.record) }
+            return try rows.filter { try AccessRows.rights(db, on: $0, as: principal).contains(.lookup) }.map(\.record)
         }
     }
 
     public func mailbox(at path: MailboxPath, as principal: Principal) async throws -> MailboxRecord? {
-        guard principal.mayAccess(mailboxesOf: path.owner) else { return nil }
-        return try await pool.read { db in try MailboxRow.fetch(db, user: path.owner.rawValue, name: path.name)?.record }
+        try await pool.read { db in
+            try AccessRows.visible(db, user: path.owner.rawValue, name: path.name, as: principal)?.row.record
+        }
     }
 
     /// Creates the mailbox and each missing superior (RFC 3501 §6.3.3); a `\Noselect`
     /// placeholder of the name becomes a new, selectable mailbox with a fresh UIDVALIDITY.
     public func create(_ path: MailboxPath, specialUse: SpecialUse?,
                        as principal: Principal) async throws -> MailboxRecord {
-        guard principal.mayAccess(mailboxesOf: path.owner) else { throw MailStoreError.permissionDenied }
         let name = path.name
         let record: MailboxRecord = try await write { db in
             let userID = path.owner.rawValue
             try Self.requireUser(db, userID)
+            let parent = try AccessRows.requireCreate(db, user: userID, name: name, as: principal)
             // Quota (RFC 9208 MAILBOX): counted by triggers, checked once the rows are in.
             let quotaBefore = try QuotaRows.quota(db, user: userID)
             if let existing = try MailboxRow.fetch(db, user: userID, name: name) {
@@ -45,6 +49,7 @@ extension SQLiteMailStore {
             try Self.createSuperiors(of: name, user: userID, db)
             let record = try MailboxRow.insert(db, user: userID, name: name, selectable: true,
                                                specialUse: specialUse?.attributeName).record
+            try AccessRows.inherit(db, from: parent, to: record.id.rawValue)
             try QuotaRows.checkGrowth(db, user: userID, since: quotaBefore)
             return record
         }
@@ -58,12 +63,13 @@ extension SQLiteMailStore {
     /// anything else is removed.
     public func delete(_ path: MailboxPath, as principal: Principal) async throws {
         let (user, name) = (path.owner, path.name)
-        guard principal.mayAccess(mailboxesOf: user) else { throw MailStoreError.mailboxNotFound(name) }
         let deleted: MailboxID = try await write(releasingBlobs: { db in
-            guard name != "INBOX" else { throw MailStoreError.inboxOperationNotAllowed }
             guard let mailbox = try MailboxRow.fetch(db, user: user.rawValue, name: name) else {
                 throw MailStoreError.mailboxNotFound(name)
             }
+            try AccessGate.require(.delete, AccessRows.rights(db, on: mailbox, as: principal),
+                                   hidden: MailStoreError.mailboxNotFound(name))
+            guard name != "INBOX" else { throw MailStoreError.inboxOperationNotAllowed }
             let hasInferiors = try MailboxRow.hasInferiors(db, user: user.rawValue, name: name)
             if hasInferiors && !mailbox.selectable { throw MailStoreError.mailboxHasChildren(name) }
             let blobs = try String.fetchAll(db.cachedStatement(sql: """
@@ -86,13 +92,16 @@ extension SQLiteMailStore {
     /// and INBOX stays, empty, with its UIDNEXT and its inferiors.
     public func rename(_ path: MailboxPath, to: String, as principal: Principal) async throws {
         let (user, from) = (path.owner, path.name)
-        guard principal.mayAccess(mailboxesOf: user) else { throw MailStoreError.mailboxNotFound(from) }
         let changed: [MailboxID] = try await write { db in
             let userID = user.rawValue
-            guard to != "INBOX" else { throw MailStoreError.inboxOperationNotAllowed }
             guard let source = try MailboxRow.fetch(db, user: userID, name: from) else {
                 throw MailStoreError.mailboxNotFound(from)
             }
+            // RFC 4314 §4: `x` on the mailbox, `k` on the new parent.
+            try AccessGate.require(.delete, AccessRows.rights(db, on: source, as: principal),
+                                   hidden: MailStoreError.mailboxNotFound(from))
+            guard to != "INBOX" else { throw MailStoreError.inboxOperationNotAllowed }
+            try AccessRows.requireCreate(db, user: userID, name: to, as: principal)
             if from == "INBOX" {
                 return try Self.renameInbox(source, to: to, db)
             }
@@ -141,7 +150,7 @@ extension SQLiteMailStore {
     /// STATUS counters (RFC 9051 §6.3.11) from one scan of the mailbox's rows.
     public func status(of mailbox: MailboxID, as principal: Principal) async throws -> MailboxStatus {
         try await pool.read { db in
-            let row = try MailboxRow.selectable(db, mailbox, as: principal)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal, for: .read)
             let seen = Int64(MessageFlags.System.seen.rawValue)
             let deleted = Int64(MessageFlags.System.deleted.rawValue)
             let statement = try db.cachedStatement(sql: """

@@ -12,7 +12,7 @@ extension SQLiteMailStore {
         let deletedBit = Int64(MessageFlags.System.deleted.rawValue)
         let now = Self.now()
         let removed: [Int64] = try await write { db in
-            var row = try MailboxRow.selectable(db, mailbox, as: principal)
+            var row = try MailboxRow.selectable(db, mailbox, as: principal, for: .expunge)
             var removed: [Int64] = []
             let collect = { (message: ColumnReader) in
                 if message.int64(1) & deletedBit != 0 { removed.append(message.int64(0)) }
@@ -60,8 +60,14 @@ extension SQLiteMailStore {
         let wanted = MessageRows.normalized(uids)
         let saveDate = Self.now()
         return try await write { db in
-            var from = try MailboxRow.selectable(db, source, as: principal)
-            var to = try MailboxRow.selectable(db, destination, as: principal)
+            // RFC 4314 §4: `i` on the destination, whose flag rights filter the copies' flags;
+            // MOVE also expunges, which needs `t` and `e` on the source (RFC 6851 §4.3).
+            var from = try MailboxRow.selectable(db, source, as: principal, for: move ? .expunge : .read)
+            if move, try !AccessRows.rights(db, on: from, as: principal).contains(.deleteMessages) {
+                throw MailStoreError.permissionDenied
+            }
+            let (destinationRow, destinationRights) = try MailboxRow.access(db, destination, as: principal, for: .insert)
+            var to = destinationRow
             var originals: [MessageRecord] = []
             try MessageRows.forEach(db, mailbox: from.id, uids: wanted, columns: MessageRows.recordColumns) {
                 originals.append(MessageRows.record($0))
@@ -80,7 +86,9 @@ extension SQLiteMailStore {
             var keywords: [String] = []
             var destinationUIDs: [UID] = []
             destinationUIDs.reserveCapacity(originals.count)
-            for (offset, message) in originals.enumerated() {
+            for (offset, original) in originals.enumerated() {
+                var message = original
+                message.flags = destinationRights.permitted(message.flags)  // RFC 4314 §4
                 let uid = first + Int64(offset)
                 try MessageRows.insert(
                     db, mailbox: to.id, uid: uid, modSeq: modSeq, flags: message.flags,
@@ -112,7 +120,8 @@ extension SQLiteMailStore {
                        as principal: Principal) async throws -> AppendResult {
         let files = self.files
         let result: AppendResult = try await write { db in
-            var row = try MailboxRow.selectable(db, mailbox, as: principal)
+            let (selected, rights) = try MailboxRow.access(db, mailbox, as: principal, for: .insert)
+            var row = selected
             guard !messages.isEmpty else { return AppendResult(uidValidity: row.record.uidValidity, uids: []) }
             let first = try MailboxRow.reserveUIDs(db, &row, count: messages.count)
             // Quota (RFC 9208): checked under the write lock, before any blob is installed.
@@ -125,7 +134,7 @@ extension SQLiteMailStore {
             for (offset, message) in messages.enumerated() {
                 let uid = first + Int64(offset)
                 let date = message.internalDate ?? ZonedDateTime(secondsSince1970: now)
-                let flags = MessageRows.storable(message.flags)
+                let flags = rights.permitted(MessageRows.storable(message.flags))  // RFC 4314 §4
                 try MessageRows.insert(
                     db, mailbox: row.id, uid: uid, modSeq: modSeq, flags: flags,
                     internalDate: date.secondsSince1970, zone: date.zoneMinutes, size: message.blob.size,

@@ -13,7 +13,7 @@ extension SQLiteMailStore {
         var claimed: Range<Int64>?
         if claimRecent {
             claimed = try await write { db in
-                let row = try MailboxRow.selectable(db, mailbox, as: principal)
+                let row = try MailboxRow.selectable(db, mailbox, as: principal, for: .read)
                 if row.recentFloor < row.uidNext {
                     let statement = try db.cachedStatement(sql: "UPDATE mailboxes SET recent_floor = ? WHERE id = ?")
                     try statement.execute(arguments: [row.uidNext, row.id])
@@ -23,7 +23,7 @@ extension SQLiteMailStore {
         }
         let claimedRange = claimed
         return try await pool.read { db in
-            let row = try MailboxRow.selectable(db, mailbox, as: principal)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal, for: .read)
             let recent = claimedRange ?? (row.recentFloor ..< Int64.max)
             var messages: [MessageState] = []
             var recentUIDs: [UID] = []
@@ -44,7 +44,7 @@ extension SQLiteMailStore {
     public func claimRecent(in mailbox: MailboxID, through last: UID,
                             as principal: Principal) async throws -> [UID] {
         try await write { db in
-            let row = try MailboxRow.selectable(db, mailbox, as: principal)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal, for: .read)
             let floor = min(Int64(last.rawValue) + 1, row.uidNext)
             guard row.recentFloor < floor else { return [] }
             try db.cachedStatement(sql: "UPDATE mailboxes SET recent_floor = ? WHERE id = ?")
@@ -61,7 +61,7 @@ extension SQLiteMailStore {
     public func changes(in mailbox: MailboxID, since modSeq: ModSeq,
                         as principal: Principal) async throws -> MailboxChanges {
         try await pool.read { db in
-            let row = try MailboxRow.selectable(db, mailbox, as: principal)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal, for: .read)
             let since = Int64(clamping: modSeq.rawValue)
             let changedStatement = try db.cachedStatement(sql: """
                 SELECT \(MessageRows.stateColumns) FROM messages
@@ -89,7 +89,7 @@ extension SQLiteMailStore {
                         as principal: Principal) async throws -> [MessageRecord] {
         let wanted = MessageRows.normalized(uids)
         return try await pool.read { db in
-            let row = try MailboxRow.selectable(db, mailbox, as: principal)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal, for: .read)
             var records: [MessageRecord] = []
             records.reserveCapacity(wanted.count)
             try MessageRows.forEach(db, mailbox: row.id, uids: wanted, columns: MessageRows.recordColumns) {
@@ -105,7 +105,7 @@ extension SQLiteMailStore {
                        as principal: Principal) async throws -> [MessageRecord] {
         let wanted = MessageRows.normalized(uids)
         return try await pool.read { db in
-            let row = try MailboxRow.selectable(db, mailbox, as: principal)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal, for: .read)
             var records: [MessageRecord] = []
             try MessageRows.forEach(db, in: .ghosts, mailbox: row.id, uids: wanted,
                                     columns: MessageRows.recordColumns) {
@@ -119,7 +119,7 @@ extension SQLiteMailStore {
     public func states(in mailbox: MailboxID, uids: [UID], as principal: Principal) async throws -> [MessageState] {
         let wanted = MessageRows.normalized(uids)
         return try await pool.read { db in
-            let row = try MailboxRow.selectable(db, mailbox, as: principal)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal, for: .read)
             var states: [MessageState] = []
             states.reserveCapacity(wanted.count)
             try MessageRows.forEach(db, mailbox: row.id, uids: wanted, columns: MessageRows.stateColumns) {
@@ -138,7 +138,9 @@ extension SQLiteMailStore {
         let requested = MessageRows.storable(flags)
         let limit = unchangedSince.map { Int64(clamping: $0.rawValue) }
         let result: StoreResult = try await write { db in
-            var row = try MailboxRow.selectable(db, mailbox, as: principal)
+            let (selected, rights) = try MailboxRow.access(db, mailbox, as: principal, for: .read)
+            var row = selected
+            try AccessGate.requireFlagChange(requested, rights)
             var current: [MessageState] = []
             try MessageRows.forEach(db, mailbox: row.id, uids: wanted, columns: MessageRows.stateColumns) {
                 current.append(MessageRows.state($0))
@@ -153,7 +155,7 @@ extension SQLiteMailStore {
             for var state in current {
                 if let limit, Int64(clamping: state.modSeq.rawValue) > limit {
                     modified.append(state.uid)
-                } else if state.flags.apply(operation, requested) {
+                } else if state.flags.apply(operation, requested, allowedBy: rights) {
                     if newModSeq == nil { newModSeq = try MailboxRow.nextModSeq(db, &row) }
                     let modSeq = newModSeq ?? row.highestModSeq
                     try update.execute(arguments: [

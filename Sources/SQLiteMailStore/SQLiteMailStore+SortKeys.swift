@@ -11,7 +11,7 @@ extension SQLiteMailStore {
         guard !uids.isEmpty else { return [] }
         let wanted = Set(uids)
         return try await pool.read { db in
-            let row = try MailboxRow.selectable(db, mailbox, as: principal)
+            let row = try MailboxRow.selectable(db, mailbox, as: principal, for: .read)
             var records: [SortRecord] = []
             records.reserveCapacity(wanted.count)
             let live = try db.cachedStatement(sql: """

@@ -106,7 +106,7 @@ struct Settings {
     private mutating func apply(_ table: TOMLTable, file: String) throws {
         let reader = TableReader(table: table, file: file, section: nil)
         try reader.checkKeys(["data_dir", "log_level", "imap", "tls", "limits", "security", "tuning", "lmtp", "sieve",
-                               "managesieve", "quota", "metadata", "notify"])
+                               "managesieve", "quota", "metadata", "notify", "namespaces"])
         if let lmtp = try reader.section("lmtp") { try self.lmtp.apply(lmtp.table, file: file) }
         if let value = try reader.string("data_dir") { dataDirectory = value }
         if let value = try reader.string("log_level") {
@@ -204,6 +204,7 @@ struct Settings {
         if let section = try reader.section("quota") { try applyQuota(section) }
         if let section = try reader.section("metadata") { try applyMetadata(section, file: file) }
         if let section = try reader.section("notify") { try applyNotify(section) }
+        if let section = try reader.section("namespaces") { try applyNamespaces(section, file: file) }
         // ManageSieve checks a script with exactly the limits and extensions delivery compiles it with.
         manageSieve.maxScriptSize = sieve.limits.maximumScriptSize
         manageSieve.sieveLimits = sieve.limits

@@ -8,7 +8,8 @@ public struct TernCommand: AsyncParsableCommand {
         abstract: "Tern, an IMAP server.",
         version: ServerVersion.version,
         subcommands: [ServeCommand.self, UserCommand.self, CertCommand.self, DeliverCommand.self, ImportCommand.self,
-                      SieveCommand.self, QuotaCommand.self, MetadataCommand.self])
+                      SieveCommand.self, QuotaCommand.self, MetadataCommand.self,
+                      AccessControlCommand.self, MailboxCommand.self])
 
     public init() {}
 }

@@ -21,9 +21,10 @@ def test_id_names_the_server_in_any_state(server):
 
 
 def test_namespace_is_personal_with_slash(alice):
-    """RFC 2342 §5: one personal namespace, no other users' or shared ones."""
+    """RFC 2342 §5: the personal namespace without a prefix, the other users' and the shared
+    one with theirs (see test_acl.py)."""
     typ, data = alice.namespace()
-    assert typ == "OK" and data == [b'(("" "/")) NIL NIL']
+    assert typ == "OK" and data == [b'(("" "/")) (("Other Users/" "/")) (("Shared/" "/"))']
 
 
 def test_enable_lists_only_what_it_enabled(server):

@@ -9,7 +9,8 @@ import TestSupport
 struct ParserFuzzTests {
     /// Every valid fixture line of the other suites.
     static let seeds: [[UInt8]] = (CommandFixtures.all + FetchFixtures.all + SearchFixtures.all
-        + ListFixtures.all + MetadataFixtures.valid + NotifyFixtures.valid + ContextFixtures.valid).map(\.input)
+        + ListFixtures.all + MetadataFixtures.valid + NotifyFixtures.valid + ContextFixtures.valid
+        + CommandFixtures.accessControl).map(\.input)
 
     /// Tokens that random lines are built from, so that they reach deep into the grammar.
     static let vocabulary: [[UInt8]] = [
@@ -26,6 +27,7 @@ struct ParserFuzzTests {
         "AHVzZXIAcGFzcw==", "=", "\u{0}", "\u{7F}", "ä", "\t",
         "GETQUOTA", "GETQUOTAROOT", "SETQUOTA", "STORAGE", "DELETED-STORAGE", "9223372036854775807",
         "GETMETADATA", "SETMETADATA", "PARTIAL", "-1:-5", "UPDATE", "CANCELUPDATE", "DEPTH", "MAXSIZE", "infinity", "/private/comment", "/shared/vendor/x/y", "\"\"",
+        "SETACL", "DELETEACL", "GETACL", "LISTRIGHTS", "MYRIGHTS", "-anyone", "+lrc", "-d", "lrswipkxtea",
     ].map { Array($0.utf8) }
 
     @Test("every valid fixture parses, and so does each line only once")

@@ -41,8 +41,8 @@ enum ListFixtures {
         .init("a1 LIST (SUBSCRIBED) \"\" (\"*\" \"%\") RETURN (CHILDREN STATUS (UIDNEXT SIZE))",
               list("", ["*", "%"], selection: [.subscribed], returning: [.children, .status([.uidNext, .size])],
                    extended: true)),
-        .init("a1 LIST \"\" * RETURN (MYRIGHTS X-ATTR (1 2))",
-              list("", ["*"], returning: [.other("MYRIGHTS"), .other("X-ATTR")], extended: true)),
+        .init("a1 LIST \"\" * RETURN (X-MINE X-ATTR (1 2))",
+              list("", ["*"], returning: [.other("X-MINE"), .other("X-ATTR")], extended: true)),
     ]
 
     static let all = basic + extended

@@ -46,7 +46,7 @@ extension Session {
                 return .bad("APPEND: \(CommandScope.authenticated.refusal)")
             }
             let name = try decodeMailboxName(start.mailbox)
-            guard let record = try await store.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name),
+            guard let record = try await store.mailboxes.mailbox(at: try await resolveMailbox(name).path,
                                                                  as: principal) else {
                 return .no("Mailbox does not exist", code: .tryCreate)
             }

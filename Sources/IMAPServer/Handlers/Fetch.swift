@@ -56,11 +56,15 @@ extension Session {
 
         var seenSet: Set<UID> = []
         if !selected.readOnly && attributes.contains(where: \.setsSeen) {
-            let result = try await store.messages.storeFlags(in: selected.id, uids: targets.map(\.1), operation: .add,
-                                                             flags: MessageFlags(system: .seen), unchangedSince: nil,
-                                                             as: principal)
-            selected.noteOwnChanges(result.messages, changed: result.changedUIDs)
-            seenSet = result.changedUIDs
+            do {
+                let result = try await store.messages.storeFlags(in: selected.id, uids: targets.map(\.1), operation: .add,
+                                                                 flags: MessageFlags(system: .seen), unchangedSince: nil,
+                                                                 as: principal)
+                selected.noteOwnChanges(result.messages, changed: result.changedUIDs)
+                seenSet = result.changedUIDs
+            } catch MailStoreError.permissionDenied {
+                // RFC 4314 §4: without `s`, a FETCH "MUST NOT set" \Seen; it still fetches.
+            }
         }
         var buffer = ByteBuffer()
         buffer.reserveCapacity(64 * 1024)

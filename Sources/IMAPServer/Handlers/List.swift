@@ -27,7 +27,7 @@ extension Session {
             reference.flatMap { reference in pattern.map { ListPattern(reference: reference, pattern: $0) } }
         }
         guard !matchers.isEmpty else { return .ok("LIST completed") }
-        let mailboxes = try await store.mailboxes.list(of: user.id, as: principal)
+        let (mailboxes, sharedRights) = try await visibleMailboxes(of: user)
         let subscribed = Set(try await store.mailboxes.subscriptions(of: user.id))
         let listing = MailboxListing(mailboxes: mailboxes, subscribed: subscribed, options: options)
         for entry in listing.entries(matching: matchers) {
@@ -36,17 +36,45 @@ extension Session {
                 // RFC 5819 §2: the STATUS follows the LIST response of its mailbox.
                 send(.status(record.name, try await statusValues(of: record, attributes)))
             }
+            if options.myRights, let record = entry.record {
+                // RFC 8440 §3: MYRIGHTS after the LIST response of its mailbox.
+                var rights = sharedRights[record.id]
+                if rights == nil {
+                    rights = try await store.accessControl.rights(on: MailboxPath(owner: user.id, name: record.name),
+                                                                  as: principal)
+                }
+                send(.myRights(record.name, rights: (rights ?? []).description))
+            }
         }
         return .ok("LIST completed")
     }
 
+    /// The mailboxes a user's LIST sees (RFC 2342, RFC 4314 `l`): their own, and those of other
+    /// users and the public folders they may look up, each named as the client sees it
+    /// (`Other Users/alice/…`, `Shared/…`), with the user's rights on the latter.
+    func visibleMailboxes(of user: User) async throws -> ([MailboxRecord], [MailboxID: AccessRights]) {
+        var mailboxes = try await store.mailboxes.list(of: user.id, as: principal)
+        var rights: [MailboxID: AccessRights] = [:]
+        for shared in try await store.accessControl.sharedMailboxes(visibleTo: user.id) {
+            var record = shared.record
+            record.name = clientName(of: record.name, ownerName: shared.ownerName)
+            mailboxes.append(record)
+            rights[record.id] = shared.rights
+        }
+        return (mailboxes, rights)
+    }
+
     /// The LIST response for one mailbox, as SELECT sends it in IMAP4rev2 (RFC 9051 §6.3.2).
-    func listResponse(for record: MailboxRecord, of user: User) async throws -> ListResponse {
-        let names = try await store.mailboxes.list(of: user.id, as: principal).map(\.name)
+    /// `name` is the mailbox's name as the client sees it (another owner's carry a namespace
+    /// prefix, RFC 2342), and children are those the user can see.
+    func listResponse(for record: MailboxRecord, named name: String, of user: User) async throws -> ListResponse {
+        let names = record.owner == user.id
+            ? try await store.mailboxes.list(of: user.id, as: principal).map(\.name)
+            : try await visibleMailboxes(of: user).0.map(\.name)
         let tree = MailboxTree(names: names)
-        var attributes: [MailboxAttribute] = [tree.hasChildren(record.name) ? .hasChildren : .hasNoChildren]
+        var attributes: [MailboxAttribute] = [tree.hasChildren(name) ? .hasChildren : .hasNoChildren]
         if let use = record.specialUse { attributes.append(.specialUse(use)) }
-        return ListResponse(attributes: attributes, delimiter: MailboxNames.delimiter, name: record.name)
+        return ListResponse(attributes: attributes, delimiter: MailboxNames.delimiter, name: name)
     }
 
     /// LSUB (RFC 3501 §6.3.9): subscribed names matching the pattern; with a trailing `%`, an
@@ -86,6 +114,8 @@ struct ListOptions {
     var returnSubscribed = false
     /// STATUS items to report after each selectable mailbox.
     var status: [StatusAttribute]?
+    /// Report the user's rights after each mailbox (RFC 8440).
+    var myRights = false
 
     init(_ command: ListCommand) throws(CommandError) {
         for option in command.selectionOptions {
@@ -105,6 +135,7 @@ struct ListOptions {
             case .subscribed: returnSubscribed = true
             case .children, .specialUse: break  // always returned
             case .status(let attributes): status = attributes
+            case .myRights: myRights = true
             case .other(let name): throw .bad("Unknown LIST return option \(name)")
             }
         }

@@ -6,7 +6,7 @@ extension Session {
     /// CREATE (RFC 9051 §6.3.4): superior levels are created as needed; INBOX cannot be
     /// created; a trailing delimiter is dropped.
     func create(_ wireName: MailboxName, specialUse: [MailboxAttribute]) async throws -> CommandOutcome {
-        guard let user = state.user else { return .bad("Log in first") }
+        guard state.user != nil else { return .bad("Log in first") }
         let name = try decodeMailboxName(wireName, forCreate: true)
         if name == "INBOX" { return .no("INBOX always exists", code: .alreadyExists) }
         // CREATE-SPECIAL-USE (RFC 6154 §3): one special-use attribute per mailbox here.
@@ -14,37 +14,43 @@ extension Session {
             return .no("A mailbox can have one special-use attribute", code: .other("USEATTR", nil))
         }
         try mailboxLimits.checkDepth(of: name)
-        try mailboxLimits.checkCreate(name, existing: try await store.mailboxes.list(of: user.id, as: principal))
-        let record = try await store.mailboxes.create(MailboxPath(owner: user.id, name: name),
-                                                      specialUse: specialUse.first?.specialUse, as: principal)
+        let path = try await resolveMailbox(name).path
+        try mailboxLimits.checkCreate(path.name, existing: try await store.mailboxes.list(of: path.owner, as: principal))
+        let record = try await store.mailboxes.create(path, specialUse: specialUse.first?.specialUse, as: principal)
         return .ok("CREATE completed", code: .mailboxID(MailboxNames.objectID(of: record)))
     }
 
     /// DELETE (RFC 9051 §6.3.5, RFC 3501 §6.3.4 for the `\Noselect` rules, kept by the store).
     func delete(_ wireName: MailboxName) async throws -> CommandOutcome {
-        guard let user = state.user else { return .bad("Log in first") }
+        guard state.user != nil else { return .bad("Log in first") }
         let name = try decodeMailboxName(wireName)
         if name == "INBOX" { return .no("INBOX cannot be deleted", code: .cannot) }
-        if state.selected?.record.name == name {
+        let path = try await resolveMailbox(name).path
+        if state.selected?.record.path == path {
             leaveSelectedState()  // deleting the selected mailbox closes it first, as Dovecot does
         }
-        try await store.mailboxes.delete(MailboxPath(owner: user.id, name: name), as: principal)
+        try await store.mailboxes.delete(path, as: principal)
         return .ok("DELETE completed")
     }
 
     /// RENAME (RFC 9051 §6.3.6): the whole subtree moves; renaming INBOX moves its messages.
     func rename(from wireFrom: MailboxName, to wireTo: MailboxName) async throws -> CommandOutcome {
-        guard let user = state.user else { return .bad("Log in first") }
-        let from = try decodeMailboxName(wireFrom)
-        let to = try decodeMailboxName(wireTo, forCreate: true)
-        if to == "INBOX" { return .no("Cannot rename onto INBOX", code: .cannot) }
-        if from == to { return .no("Mailbox already exists", code: .alreadyExists) }
-        try mailboxLimits.checkDepth(of: to)
-        let existing = try await store.mailboxes.list(of: user.id, as: principal)
+        guard state.user != nil else { return .bad("Log in first") }
+        let fromName = try decodeMailboxName(wireFrom)
+        let toName = try decodeMailboxName(wireTo, forCreate: true)
+        if toName == "INBOX" { return .no("Cannot rename onto INBOX", code: .cannot) }
+        if fromName == toName { return .no("Mailbox already exists", code: .alreadyExists) }
+        try mailboxLimits.checkDepth(of: toName)
+        let source = try await resolveMailbox(fromName).path
+        let target = try await resolveMailbox(toName).path
+        // Each owner's mailboxes form one tree; a mailbox cannot move to another owner's.
+        guard source.owner == target.owner else { return .no("Cannot rename into another namespace", code: .cannot) }
+        let (from, to) = (source.name, target.name)
+        let existing = try await store.mailboxes.list(of: source.owner, as: principal)
         if existing.contains(where: { $0.name == from }) {
             try mailboxLimits.checkRename(from: from, to: to, existing: existing)
         }
-        try await store.mailboxes.rename(MailboxPath(owner: user.id, name: from), to: to, as: principal)
+        try await store.mailboxes.rename(source, to: to, as: principal)
         return .ok("RENAME completed")
     }
 
@@ -58,7 +64,7 @@ extension Session {
     func subscribe(_ wireName: MailboxName, _ subscribed: Bool) async throws -> CommandOutcome {
         guard let user = state.user else { return .bad("Log in first") }
         let name = try decodeMailboxName(wireName)
-        if subscribed, try await store.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name), as: principal) == nil {
+        if subscribed, try await store.mailboxes.mailbox(at: try await resolveMailbox(name).path, as: principal) == nil {
             return .no("Mailbox does not exist", code: .nonExistent)
         }
         try await store.mailboxes.setSubscribed(subscribed, name: name, of: user.id)
@@ -67,13 +73,13 @@ extension Session {
 
     /// STATUS (RFC 9051 §6.3.11): counters of any mailbox without selecting it.
     func status(_ wireName: MailboxName, _ attributes: [StatusAttribute]) async throws -> CommandOutcome {
-        guard let user = state.user else { return .bad("Log in first") }
+        guard state.user != nil else { return .bad("Log in first") }
         let name = try decodeMailboxName(wireName)
-        guard let record = try await store.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name), as: principal) else {
+        guard let record = try await store.mailboxes.mailbox(at: try await resolveMailbox(name).path, as: principal) else {
             return .no("Mailbox does not exist", code: .nonExistent)
         }
         guard record.selectable else { return .no("Mailbox cannot be selected", code: .cannot) }
-        send(.status(record.name, try await statusValues(of: record, attributes)))
+        send(.status(name, try await statusValues(of: record, attributes)))
         return .ok("STATUS completed")
     }
 

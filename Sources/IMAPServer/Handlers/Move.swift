@@ -8,10 +8,11 @@ extension Session {
     /// the selected mailbox itself is a copy and an expunge like any other: the messages get
     /// new UIDs, announced with EXISTS at the command's end.
     func move(_ set: SequenceSet, to wireName: MailboxName, byUID: Bool) async throws -> CommandOutcome {
-        guard let user = state.user, let selected = state.selected else { return .bad("No mailbox selected") }
+        guard state.user != nil, let selected = state.selected else { return .bad("No mailbox selected") }
         if selected.readOnly { return .no("Mailbox is read-only", code: .readOnly) }
         let name = try decodeMailboxName(wireName)
-        guard let destination = try await store.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name), as: principal) else {
+        guard let destination = try await store.mailboxes.mailbox(at: try await resolveMailbox(name).path,
+                                                                  as: principal) else {
             return .no("Mailbox does not exist", code: .tryCreate)
         }
         guard destination.selectable else { return .no("Mailbox cannot hold messages", code: .cannot) }

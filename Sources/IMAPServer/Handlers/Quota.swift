@@ -25,10 +25,17 @@ extension Session {
     }
 
     /// GETQUOTAROOT (RFC 9208 §4.1.2): the quota root of a mailbox (the user's one root,
-    /// whether the mailbox exists or not: "handy … when it gets created") and its QUOTA.
+    /// whether the mailbox exists or not: "handy … when it gets created") and its QUOTA; none
+    /// for a mailbox of another user or a public folder.
     func getQuotaRoot(_ wireName: MailboxName) async throws -> CommandOutcome {
         guard let user = state.user else { return .bad("Log in first") }
         let name = try decodeMailboxName(wireName)
+        // Another owner's mailbox (RFC 2342) counts against that owner's root, which is not
+        // the user's to see: no root is named.
+        guard try await resolveMailbox(name).path.owner == user.id else {
+            send(.quotaRoot(name, roots: []))
+            return .ok("GETQUOTAROOT completed")
+        }
         let quota = try await store.quotas.quota(of: user.id)
         send(.quotaRoot(name, roots: [Self.quotaRootName]))
         send(.quota(root: Self.quotaRootName, Self.quotaResponse(quota)))

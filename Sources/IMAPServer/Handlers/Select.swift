@@ -19,22 +19,27 @@ extension Session {
         }
         if parameters.condstore || parameters.qresync != nil { noteCondstoreUse() }
         let name = try decodeMailboxName(wireName)
-        guard let record = try await store.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name), as: principal) else {
+        let path = try await resolveMailbox(name).path
+        guard let record = try await store.mailboxes.mailbox(at: path, as: principal) else {
             return .no("Mailbox does not exist", code: .nonExistent)
         }
         guard record.selectable else { return .no("Mailbox cannot be selected", code: .cannot) }
-        let snapshot = try await store.messages.open(record.id, claimRecent: !readOnly, as: principal)
-        let selected = SelectedMailbox(snapshot: snapshot, readOnly: readOnly)
+        // RFC 4314 §4: without a right that changes the mailbox, it opens read-only.
+        let rights = try await store.accessControl.rights(on: path, as: principal)
+        let opensReadOnly = readOnly || rights.isDisjoint(with: [.keepSeen, .write, .deleteMessages, .expunge])
+        let snapshot = try await store.messages.open(record.id, claimRecent: !opensReadOnly, as: principal)
+        let selected = SelectedMailbox(snapshot: snapshot, readOnly: opensReadOnly)
         selected.reportsRecent = !rev2
+        selected.rights = rights
 
         for response in selected.flagsResponses { send(response) }
-        if readOnly {
+        if opensReadOnly {
             send(.condition(.ok, ResponseText(code: .permanentFlags([]), "No permanent flags permitted")))
         }
         send(.exists(selected.count))
         if rev2 {
             // RFC 9051 §6.3.2: the mailbox's LIST response; RECENT and UNSEEN are gone.
-            send(.list(try await listResponse(for: record, of: user)))
+            send(.list(try await listResponse(for: record, named: name, of: user)))
         } else {
             send(.recent(selected.recent.count))
         }
@@ -53,7 +58,7 @@ extension Session {
             try await resynchronize(selected, from: qresync)
         }
         let verb = readOnly ? "EXAMINE" : "SELECT"
-        return .ok("\(verb) completed", code: readOnly ? .readOnly : .readWrite)
+        return .ok("\(verb) completed", code: opensReadOnly ? .readOnly : .readWrite)
     }
 
     /// Quick resynchronisation at SELECT (RFC 7162 §3.2.5.1): what was expunged and what
@@ -83,7 +88,13 @@ extension Session {
     func close() async throws -> CommandOutcome {
         guard let selected = state.selected else { return .bad("No mailbox selected") }
         leaveSelectedState()
-        if !selected.readOnly { _ = try await store.messages.expunge(in: selected.id, uids: nil, as: principal) }
+        if !selected.readOnly {
+            do {
+                _ = try await store.messages.expunge(in: selected.id, uids: nil, as: principal)
+            } catch MailStoreError.permissionDenied {
+                // RFC 4314 §4: without `e`, CLOSE closes and expunges nothing, with OK.
+            }
+        }
         return .ok("CLOSE completed")
     }
 

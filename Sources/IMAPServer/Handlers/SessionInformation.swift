@@ -21,14 +21,6 @@ extension Session {
     /// The standard fields of RFC 2971 §3.3 are eleven.
     static let loggedIDFields = 12
 
-    /// NAMESPACE (RFC 2342 §5): one personal namespace with the `/` delimiter; no other
-    /// users' or shared namespaces yet.
-    func namespace() -> CommandOutcome {
-        send(.namespace(personal: [NamespaceDescription(prefix: "", delimiter: MailboxNames.delimiter)],
-                        otherUsers: [], shared: []))
-        return .ok("NAMESPACE completed")
-    }
-
     /// ENABLE (RFC 5161 §3.1): turns on the named extensions this server can enable and lists
     /// the ones newly enabled. Only valid before a mailbox is selected.
     func enable(_ names: [String]) -> CommandOutcome {

@@ -57,9 +57,10 @@ extension Session {
     /// COPY and UID COPY (RFC 9051 §6.4.7) with COPYUID (RFC 4315 §3); a missing destination
     /// gets `[TRYCREATE]`.
     func copy(_ set: SequenceSet, to wireName: MailboxName, byUID: Bool) async throws -> CommandOutcome {
-        guard let user = state.user, let selected = state.selected else { return .bad("No mailbox selected") }
+        guard state.user != nil, let selected = state.selected else { return .bad("No mailbox selected") }
         let name = try decodeMailboxName(wireName)
-        guard let destination = try await store.mailboxes.mailbox(at: MailboxPath(owner: user.id, name: name), as: principal) else {
+        guard let destination = try await store.mailboxes.mailbox(at: try await resolveMailbox(name).path,
+                                                                  as: principal) else {
             return .no("Mailbox does not exist", code: .tryCreate)
         }
         guard destination.selectable else { return .no("Mailbox cannot hold messages", code: .cannot) }

@@ -113,6 +113,8 @@ public struct ServerConfiguration: Sendable {
     /// What METADATA one user may keep (RFC 5464 §4.1): value size, entries per mailbox or
     /// server, octets in all.
     public var metadata = MetadataLimits()
+    /// Where other users' and public mailboxes appear (RFC 2342; `[namespaces]`).
+    public var namespaces = NamespacePrefixes()
 
     public init() {}
 }

@@ -22,7 +22,7 @@ extension Session {
                                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "THREAD=REFS", "METADATA", "METADATA-SERVER",
                                    "NOTIFY", "CONTEXT=SEARCH", "CONTEXT=SORT", "PARTIAL", "INPROGRESS",
                                    Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
-            + Self.quotaCapabilities
+            + Self.quotaCapabilities + Self.accessControlCapabilities
         if state.user != nil {
             list.append("COMPRESS=DEFLATE")  // RFC 4978: a command of the authenticated state
             // RFC 8437 §3 allows advertising it only after login; not while COMPRESS is

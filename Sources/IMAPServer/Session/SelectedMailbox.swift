@@ -27,6 +27,9 @@ final class SelectedMailbox {
     let readOnly: Bool
     /// Whether `\Recent` is reported (IMAP4rev1) or not (IMAP4rev2, RFC 9051 Appendix E 12).
     var reportsRecent = true
+    /// The user's rights on the mailbox at SELECT (RFC 4314): PERMANENTFLAGS lists only the
+    /// flags they let the user change.
+    var rights = AccessRights.all
     /// UIDs in sequence-number order: `uids[n - 1]` is message n.
     private(set) var uids: [UID]
     private(set) var recent: Set<UID>
@@ -230,7 +233,9 @@ final class SelectedMailbox {
     var flagsResponses: [UntaggedResponse] {
         var responses: [UntaggedResponse] = [.flags(flagList)]
         if !readOnly {
-            let permanent = flagList.map(PermanentFlag.flag) + [.wildcard]
+            // RFC 4314 §4: \Seen needs `s`, \Deleted `t`, the others and new keywords `w`.
+            let permanent = flagList.filter { rights.permitted(MessageFlags([$0])) != MessageFlags() }
+                .map(PermanentFlag.flag) + (rights.contains(.write) ? [.wildcard] : [])
             responses.append(.condition(.ok, ResponseText(code: .permanentFlags(permanent), "Flags permitted")))
         }
         return responses

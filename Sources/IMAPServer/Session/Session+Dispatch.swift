@@ -47,6 +47,7 @@ extension Session {
         case .getMetadata(let arguments): return .done(try await getMetadata(arguments))
         case .setMetadata(let mailbox, let entries): return .done(try await setMetadata(mailbox, entries))
         case .notify(let command): return .done(try await notify(command))
+        case .accessControl(let command): return .done(try await accessControl(command))
         }
     }
 }

@@ -135,7 +135,7 @@ enum CommandRegistry {
             return .notAuthenticated
         case .enable, .select, .examine, .create, .delete, .rename, .subscribe, .unsubscribe,
              .list, .lsub, .namespace, .status, .idle, .compress, .unauthenticate,
-             .getQuota, .getQuotaRoot, .setQuota, .getMetadata, .setMetadata, .notify:
+             .getQuota, .getQuotaRoot, .setQuota, .getMetadata, .setMetadata, .notify, .accessControl:
             return .authenticated
         case .check, .close, .unselect, .expunge, .uidExpunge, .search, .sort, .thread, .fetch, .store, .copy, .move,
              .cancelUpdate:

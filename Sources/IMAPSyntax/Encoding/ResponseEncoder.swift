@@ -164,6 +164,12 @@ public struct ResponseEncoder: Sendable {
             writeMetadata(mailbox, entries, into: &buffer)
         case .metadataChanged(let mailbox, let entries):
             writeMetadataChanged(mailbox, entries, into: &buffer)
+        case .acl(let mailbox, let entries):
+            writeACL(mailbox, entries, into: &buffer)
+        case .listRights(let mailbox, let identifier, let required, let optional):
+            writeListRights(mailbox, identifier: identifier, required: required, optional: optional, into: &buffer)
+        case .myRights(let mailbox, let rights):
+            writeMyRights(mailbox, rights: rights, into: &buffer)
         case .fetch:
             break
         }

@@ -60,6 +60,8 @@ public enum Command: Hashable, Sendable {
     case setMetadata(MailboxName, [MetadataEntryValue])
     /// `NOTIFY SET ...` / `NOTIFY NONE` (RFC 5465 §3.1).
     case notify(NotifyCommand)
+    /// SETACL, DELETEACL, GETACL, LISTRIGHTS, MYRIGHTS (RFC 4314 §3).
+    case accessControl(AccessControlCommand)
 
     // MARK: Selected (RFC 9051 §6.4)
     case check
@@ -112,6 +114,7 @@ public enum Command: Hashable, Sendable {
         case .getMetadata: return "GETMETADATA"
         case .setMetadata: return "SETMETADATA"
         case .notify: return "NOTIFY"
+        case .accessControl(let command): return command.name
         case .check: return "CHECK"
         case .close: return "CLOSE"
         case .unselect: return "UNSELECT"

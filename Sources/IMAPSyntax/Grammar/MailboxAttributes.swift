@@ -33,6 +33,8 @@ public enum ListReturnOption: Hashable, Sendable {
     case children
     case specialUse
     case status([StatusAttribute])
+    /// `MYRIGHTS` (RFC 8440 §3): the user's rights after each mailbox's LIST response.
+    case myRights
     case other(String)
 }
 

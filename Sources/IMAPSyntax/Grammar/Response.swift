@@ -144,6 +144,12 @@ public enum UntaggedResponse: Hashable, Sendable {
     /// `* METADATA mailbox entry ...` (RFC 5464 §4.4.2): unsolicited, the names of entries
     /// that changed (for NOTIFY, RFC 5465 §5.6–5.7).
     case metadataChanged(MailboxDisplayName, [MetadataEntryName])
+    /// `* ACL mailbox identifier rights ...` (RFC 4314 §3.6).
+    case acl(MailboxDisplayName, [AccessListEntry])
+    /// `* LISTRIGHTS mailbox identifier required optional ...` (RFC 4314 §3.7).
+    case listRights(MailboxDisplayName, identifier: String, required: String, optional: [String])
+    /// `* MYRIGHTS mailbox rights` (RFC 4314 §3.8).
+    case myRights(MailboxDisplayName, rights: String)
 }
 
 /// The source of a body-section item in a FETCH response: how the request named it, which

@@ -42,6 +42,11 @@ extension GrammarParser {
         case "GETMETADATA": return try parseGetMetadata(&buffer)
         case "SETMETADATA": return try parseSetMetadata(&buffer)
         case "NOTIFY": return try parseNotify(&buffer)  // RFC 5465: GrammarParser+Notify.swift
+        case "SETACL": return try parseSetACL(&buffer)  // RFC 4314: GrammarParser+AccessControl.swift
+        case "DELETEACL": return try parseDeleteACL(&buffer)
+        case "GETACL": return try parseGetACL(&buffer)
+        case "LISTRIGHTS": return try parseListRights(&buffer)
+        case "MYRIGHTS": return try parseMyRights(&buffer)
         case "CHECK": return .check
         case "CLOSE": return .close
         case "UNSELECT": return .unselect

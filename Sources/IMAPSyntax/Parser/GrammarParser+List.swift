@@ -100,6 +100,7 @@ extension GrammarParser {
         case "SUBSCRIBED": return .subscribed
         case "CHILDREN": return .children
         case "SPECIAL-USE": return .specialUse
+        case "MYRIGHTS": return .myRights  // RFC 8440 §3
         case "STATUS":
             try buffer.expectSP()
             return .status(try parseStatusAttList(&buffer))

@@ -1,9 +1,10 @@
 public import MailCore
 
 /// Mailboxes and subscriptions (RFC 9051 §6.3). Mailboxes are addressed as (owner, name), and
-/// every call names the principal acting; a principal reaches only the mailboxes it may
-/// (see `Principal.mayAccess(mailboxesOf:)`): one it may not is reported as missing, so that an
-/// invisible mailbox cannot be told from one that does not exist.
+/// every call names the principal acting; every call passes `AccessGate` (RFC 4314 §4): a
+/// mailbox the principal may not see is reported as missing, so that an invisible mailbox
+/// cannot be told from one that does not exist, and one it sees but may not act on throws
+/// `permissionDenied`.
 ///
 /// Names are full, `/`-separated Unicode names; the caller has validated them and spells INBOX
 /// in upper case. Names are case-sensitive except INBOX.
@@ -36,9 +37,9 @@ public protocol MailboxStore: Sendable {
 }
 
 extension Principal {
-    /// Whether this principal may reach the mailboxes of `owner` at all: a user their own, the
-    /// administrator everyone's. The one place that decides it; rights per mailbox (RFC 4314)
-    /// refine it.
+    /// Whether this principal owns the mailboxes of `owner` (a user their own, the
+    /// administrator everyone's): what METADATA entries follow. Access to mailboxes goes
+    /// through `AccessGate` and the mailboxes' lists (RFC 4314).
     public func mayAccess(mailboxesOf owner: UserID) -> Bool {
         switch self {
         case .administrator: return true
