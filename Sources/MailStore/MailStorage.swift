@@ -5,7 +5,7 @@ public import MailCore
 /// (`MailStoreConformance`).
 public typealias MailStoreBackend = AccountStore & CredentialStore & MailboxStore & MessageStore
     & BlobStore & SortKeyStore & ChangeNotifying & ServerSecrets & Housekeeping & SieveScriptStore & DeliveryLedger
-    & ImportStore & QuotaStore & MetadataStore
+    & ImportStore & QuotaStore & MetadataStore & PreviewStore & MessageReplacing
 
 /// The store as the servers use it: one value per concern, so that a decorator (quota, ACL,
 /// metrics) wraps only the concern it changes and forwards nothing else.
@@ -29,6 +29,10 @@ public struct MailStorage: Sendable {
     public var quotas: any QuotaStore
     /// METADATA entries of mailboxes and of the server (RFC 5464).
     public var metadata: any MetadataStore
+    /// The preview text kept per blob (RFC 8970 FETCH PREVIEW).
+    public var previews: any PreviewStore
+    /// REPLACE's append-and-expunge in one step (RFC 8508).
+    public var replacing: any MessageReplacing
     /// Where committed changes are announced (RFC 2180, IDLE).
     public var notifications: ChangeNotifier
     /// Mail brought over from another server keeping its UIDs (`tern import`).
@@ -48,6 +52,8 @@ public struct MailStorage: Sendable {
         ledger = backend
         quotas = backend
         metadata = backend
+        previews = backend
+        replacing = backend
         notifications = backend.notifications
         imports = backend
     }

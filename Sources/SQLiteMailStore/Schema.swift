@@ -14,6 +14,7 @@ enum Schema {
         migrator.registerMigration("v7-import", migrate: createImportTargets)
         migrator.registerMigration("v8-quota", migrate: createQuotas)  // Schema+Quota.swift
         migrator.registerMigration("v9-metadata", migrate: createMetadata)
+        migrator.registerMigration("v12-preview", migrate: createPreviews)  // Schema+Preview.swift
         return migrator
     }
 

@@ -19,7 +19,7 @@ public enum MailStoreConformance {
     public static let cases: [ConformanceCase] =
         accountCases + mailboxCases + renameCases + messageCases + flagCases + transferCases
             + selectedCases + principalCases + binaryCases + ghostCases + sieveCases + sortKeyCases + importCases
-            + quotaCases + metadataCases
+            + quotaCases + metadataCases + previewCases + replaceCases
 }
 
 /// A broken rule: what was expected, what came, and where the check is.

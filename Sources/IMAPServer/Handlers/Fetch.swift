@@ -18,9 +18,6 @@ extension Session {
     func fetch(_ command: FetchCommand) async throws -> CommandOutcome {
         guard let selected = state.selected else { return .bad("No mailbox selected") }
         var attributes = command.attributes
-        for attribute in attributes {
-            if let reason = Self.unsupportedReason(attribute) { return .bad(reason) }
-        }
         var changedSince: ModSeq?
         var reportVanished = false
         for modifier in command.modifiers {
@@ -109,7 +106,7 @@ extension Session {
             }
             let state = states[index]
             if let changedSince, state.modSeq <= changedSince { continue }
-            var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, into: &buffer)
+            var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, uid: uid, into: &buffer)
             for attribute in attributes {
                 switch attribute {
                 case .uid: writer.write(.uid(uid), into: &buffer)
@@ -131,14 +128,17 @@ extension Session {
                                changedSince: ModSeq?, seenSet: Set<UID>, in selected: SelectedMailbox,
                                into buffer: inout ByteBuffer) async throws -> (Bool, CommandOutcome?) {
         let withStructure = attributes.contains(where: \.needsStructure)
+        let previews = PreviewRequest(attributes)
         var missing = false
         var failure: CommandOutcome?
         for page in targets.pages(of: configuration.reading.pageSize) {
             let records = try await store.messages.recordsOrGhosts(in: selected.id, uids: page.map(\.1),
                                                                    withStructure: withStructure, as: principal)
+            let texts = previews == .none ? [:]
+                : try await store.previewTexts(of: records, makingMissing: previews == .complete)
             let (pageMissing, pageFailure) = try await writeMessages(
-                attributes, of: page, records: records, changedSince: changedSince, seenSet: seenSet,
-                in: selected, into: &buffer)
+                attributes, of: page, records: records, previews: texts, changedSince: changedSince,
+                seenSet: seenSet, in: selected, into: &buffer)
             missing = missing || pageMissing
             failure = failure ?? pageFailure
         }
@@ -146,8 +146,8 @@ extension Session {
     }
 
     private func writeMessages(_ attributes: [FetchAttribute], of targets: ArraySlice<(SequenceNumber, UID)>,
-                               records: [MessageRecord], changedSince: ModSeq?, seenSet: Set<UID>,
-                               in selected: SelectedMailbox,
+                               records: [MessageRecord], previews: [BlobID: String], changedSince: ModSeq?,
+                               seenSet: Set<UID>, in selected: SelectedMailbox,
                                into buffer: inout ByteBuffer) async throws -> (Bool, CommandOutcome?) {
         var index = 0
         var missing = false
@@ -163,6 +163,7 @@ extension Session {
             let writes = output.writes
             do {
                 if let problem = try await writeMessage(attributes, of: records[index], sequence: sequence,
+                                                        preview: previews[records[index].blob],
                                                         seen: seenSet.contains(uid), in: selected, into: &buffer) {
                     failure = failure ?? problem
                 }
@@ -186,12 +187,13 @@ extension Session {
     /// Writes one message's FETCH response; returns the tagged answer to give if an item could
     /// not be written as asked.
     private func writeMessage(_ attributes: [FetchAttribute], of record: MessageRecord, sequence: SequenceNumber,
-                              seen: Bool, in selected: SelectedMailbox,
+                              preview: String?, seen: Bool, in selected: SelectedMailbox,
                               into buffer: inout ByteBuffer) async throws -> CommandOutcome? {
         var message = FetchedMessage(record: record)
+        message.preview = preview
         defer { message.close() }
         var failure: CommandOutcome?
-        var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, into: &buffer)
+        var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, uid: record.uid, into: &buffer)
         for attribute in attributes {
             if let problem = try await write(attribute, of: &message, in: selected, to: &writer, in: &buffer) {
                 failure = failure ?? problem
@@ -208,14 +210,6 @@ extension Session {
         }
         writer.finish(into: &buffer)
         return failure
-    }
-
-    /// Why an attribute cannot be fetched, or nil. These belong to extensions not offered yet.
-    private static func unsupportedReason(_ attribute: FetchAttribute) -> String? {
-        switch attribute {
-        case .preview: return "FETCH PREVIEW is not supported"
-        default: return nil
-        }
     }
 
     /// Writes one attribute of one message; returns the tagged answer to give if it could not
@@ -260,8 +254,10 @@ extension Session {
                 return .no("Unknown Content-Transfer-Encoding", code: .unknownCTE)
             }
             writer.write(.binarySize(part, decoded.count), into: &buffer)
-        case .preview:
-            break  // refused before any response was written
+        case .preview(let lazy):
+            // RFC 8970 §3.2: NIL only for LAZY; without it a preview was made for every
+            // readable message (one whose bytes are gone has nothing to preview).
+            writer.write(.preview(message.preview ?? (lazy ? nil : "")), into: &buffer)
         }
         return nil
     }
@@ -363,7 +359,22 @@ extension FetchAttribute {
         switch self {
         case .envelope, .bodyStructure, .bodyStructureNonExtensible, .binary, .binarySize: return true
         case .bodySection(let section, _, _): return !section.part.isEmpty
+        // A preview not kept yet is made from the structure (RFC 8970; LAZY makes none).
+        case .preview(let lazy): return !lazy
         default: return false
+        }
+    }
+}
+
+/// Which previews a FETCH asks for (RFC 8970): none, those kept already (`PREVIEW (LAZY)`,
+/// §4.1), or every one, made now where missing (`PREVIEW`).
+enum PreviewRequest: Equatable {
+    case none, lazy, complete
+
+    init(_ attributes: [FetchAttribute]) {
+        self = .none
+        for case .preview(let lazy) in attributes {
+            if !lazy { self = .complete } else if self == .none { self = .lazy }
         }
     }
 }

@@ -36,6 +36,9 @@ extension Session {
                 // RFC 5819 §2: the STATUS follows the LIST response of its mailbox.
                 send(.status(record.name, try await statusValues(of: record, attributes)))
             }
+            if let entries = options.metadata, let record = entry.record, record.selectable {
+                await sendListMetadata(entries, of: record, user: user)  // RFC 9590 §3
+            }
         }
         return .ok("LIST completed")
     }
@@ -86,6 +89,8 @@ struct ListOptions {
     var returnSubscribed = false
     /// STATUS items to report after each selectable mailbox.
     var status: [StatusAttribute]?
+    /// METADATA entries to report after each selectable mailbox (RFC 9590).
+    var metadata: [MetadataEntryName]?
 
     init(_ command: ListCommand) throws(CommandError) {
         for option in command.selectionOptions {
@@ -105,6 +110,7 @@ struct ListOptions {
             case .subscribed: returnSubscribed = true
             case .children, .specialUse: break  // always returned
             case .status(let attributes): status = attributes
+            case .metadata(let entries): metadata = entries
             case .other(let name): throw .bad("Unknown LIST return option \(name)")
             }
         }

@@ -22,12 +22,7 @@ extension Session {
                 answered.append(MetadataEntryValue(entry: entry.name, value: entry.value))
             }
         }
-        if command.depth == .zero {
-            var missing = Set(command.entries)
-            for entry in found { missing.remove(entry.name) }
-            answered += missing.sorted().map { MetadataEntryValue(entry: $0, value: nil) }
-            answered.sort { $0.entry < $1.entry }
-        }
+        if command.depth == .zero { answered = Self.withMissingAsNIL(answered, asked: command.entries) }
         if !answered.isEmpty { send(.metadata(displayName, answered)) }
         return .ok("GETMETADATA completed", code: longest.map { .metadata(.longEntries(UInt64($0))) })
     }
@@ -48,6 +43,16 @@ extension Session {
         if wireName.bytes.isEmpty { return (.server, "") }
         let name = try decodeMailboxName(wireName)
         return (.mailbox(MailboxPath(owner: user.id, name: name)), name)
+    }
+}
+
+extension Session {
+    /// `found` with an entry for each name in `asked` that has no value, NIL, in name order
+    /// (GETMETADATA without DEPTH, and LIST RETURN (METADATA), RFC 9590 §4).
+    static func withMissingAsNIL(_ found: [MetadataEntryValue], asked: [MetadataEntryName]) -> [MetadataEntryValue] {
+        var missing = Set(asked)
+        for entry in found { missing.remove(entry.entry) }
+        return (found + missing.map { MetadataEntryValue(entry: $0, value: nil) }).sorted { $0.entry < $1.entry }
     }
 }
 

@@ -33,6 +33,8 @@ public enum ListReturnOption: Hashable, Sendable {
     case children
     case specialUse
     case status([StatusAttribute])
+    /// `METADATA (entry ...)` (RFC 9590 §5): the entries of each listed mailbox.
+    case metadata([MetadataEntryName])
     case other(String)
 }
 
