@@ -18,8 +18,15 @@ from fetch_comparison import is_ok
 from test_dovecot_differential import running_peers
 import tricky_messages
 
-# Messages whose previews differ beyond the known rules: label -> why.
-ALLOWED_DIFFERENCES = {}
+# Messages whose previews differ beyond the known rules: label -> why. The README's
+# "Differences from Dovecot" describes each.
+ALLOWED_DIFFERENCES = {
+    "tricky:digest": (
+        "Neither is wrong (RFC 8970 §3.2 leaves the text to the server). The parts of a "
+        "multipart/digest are message/rfc822 by default (RFC 2046 §5.1.5): Tern takes the preview "
+        "from the embedded message's text ('one'), Dovecot reads the embedded header as text "
+        "('From: Kim <kim@example.com> Subject: first digest entry one')."),
+}
 
 
 @pytest.fixture(scope="module")
@@ -59,12 +66,12 @@ def words(text):
 
 
 def test_every_message_has_a_preview_on_both(previews):
-    """RFC 8970 §3.2: a FETCH PREVIEW without LAZY never answers NIL; LAZY after it has them."""
-    labels, (dovecot, dovecot_lazy), (tern, tern_lazy) = previews
-    assert sorted(tern) == list(range(1, len(labels) + 1))
+    """RFC 8970 §3.2: a FETCH PREVIEW without LAZY never answers NIL; Tern's LAZY has every
+    preview (made at APPEND). (Dovecot's answer to the pipelined LAZY FETCH is not compared.)"""
+    labels, (dovecot, _), (tern, tern_lazy) = previews
+    assert sorted(tern) == list(range(1, len(labels) + 1)) == sorted(dovecot)
     assert None not in tern.values() and None not in dovecot.values()
     assert tern_lazy == tern
-    assert dovecot_lazy == dovecot
 
 
 def test_previews_match_dovecot(previews):
@@ -87,4 +94,4 @@ def test_previews_match_dovecot(previews):
     report = "\n".join(f"{label}:\n  dovecot {d!r}\n  tern    {t!r}" for label, (d, t) in list(unexpected.items())[:25])
     assert not unexpected, f"{len(unexpected)} previews differ ({identical} identical):\n{report}"
     assert not stale, f"allowed differences that no longer differ: {stale}"
-    assert identical > 0
+    assert identical >= len(labels) - 5, f"only {identical} of {len(labels)} previews are identical"
