@@ -1,6 +1,6 @@
 """UIDONLY (RFC 9586) and LIST-METADATA (RFC 9590) against the real binary."""
 
-from conftest import append_raw, login_raw
+from conftest import TEST_CONFIG, append_raw, login_raw
 
 REFUSED = b"BAD [UIDREQUIRED] Message numbers are not allowed once UIDONLY is enabled"
 
@@ -50,4 +50,23 @@ def test_list_return_metadata(server):
     assert not lines[bar + 1].startswith(b"* METADATA"), "bar is no mailbox: no METADATA"
     assert lines[-1] == b"l OK LIST completed"
     assert client.command("b", 'LIST "" % RETURN (METADATA (/nonsense))')[-1].startswith(b"b BAD")
+    client.close()
+
+
+def test_savelimit_refuses_large_copy_and_multiappend(make_server):
+    """RFC 9738 SAVELIMIT: `[limits] save_limit`; COPY and MULTIAPPEND past it store nothing."""
+    server = make_server(TEST_CONFIG + "\n[limits]\nsave_limit = 2\n")
+    client = login_raw(server)
+    assert b" SAVELIMIT=2" in client.command("c", "CAPABILITY")[0]
+    message = b"Subject: s\r\n\r\nbody\r\n"
+    literal = b"{%d+}\r\n%s" % (len(message), message)
+    client.send(b"a APPEND INBOX " + literal + b" " + literal + b" " + literal + b"\r\n")
+    assert client.read_response("a") == [b"a NO [MESSAGELIMIT 2] Too many messages to append, try a smaller subset"]
+    client.send(b"b APPEND INBOX " + literal + b" " + literal + b"\r\n")
+    assert client.read_response("b")[-1].startswith(b"b OK [APPENDUID ")
+    append_raw(client, "b2", "INBOX", message)
+    client.command("s", "SELECT INBOX")
+    assert client.command("d", "UID COPY 1:* Trash") == [
+        b"d NO [MESSAGELIMIT 2 2] Too many messages to copy, try a smaller subset"]
+    assert client.command("t", "STATUS Trash (MESSAGES)")[0] == b'* STATUS "Trash" (MESSAGES 0)'
     client.close()

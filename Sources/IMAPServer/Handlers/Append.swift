@@ -71,6 +71,8 @@ extension Session {
                                   text: "Message larger than \(configuration.maxMessageSize) bytes")
         }
         if start.size == 0 { return .no("Cannot store an empty message", code: .cannot) }
+        // RFC 9738 §3.1: a MULTIAPPEND past SAVELIMIT stores nothing.
+        if append.messages.count >= configuration.saveLimit { return saveLimitRefusal("append", lowest: nil) }
         for flag in start.options.flags {
             if case .extension(let name) = flag { return .bad("Unknown system flag \(name)") }
         }

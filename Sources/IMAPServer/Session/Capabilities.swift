@@ -21,7 +21,7 @@ extension Session {
                                    "OBJECTID", "SAVEDATE", "WITHIN", "SORT", "SORT=DISPLAY", "ESORT",
                                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "METADATA", "METADATA-SERVER",
                                    Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
-            + Self.quotaCapabilities + Self.messageExtensionCapabilities
+            + Self.quotaCapabilities + messageExtensionCapabilities
         if state.user != nil {
             list.append("COMPRESS=DEFLATE")  // RFC 4978: a command of the authenticated state
             // RFC 8437 §3 allows advertising it only after login; not while COMPRESS is
