@@ -135,7 +135,8 @@ extension Session {
             let records = try await store.messages.recordsOrGhosts(in: selected.id, uids: page.map(\.1),
                                                                    withStructure: withStructure, as: principal)
             let texts = previews == .none ? [:]
-                : try await store.previewTexts(of: records, makingMissing: previews == .complete)
+                : try await previewTexts(of: records, complete: previews == .complete, withStructure: withStructure,
+                                         in: selected)
             let (pageMissing, pageFailure) = try await writeMessages(
                 attributes, of: page, records: records, previews: texts, changedSince: changedSince,
                 seenSet: seenSet, in: selected, into: &buffer)
@@ -182,6 +183,23 @@ extension Session {
             if buffer.readableBytes >= ResponseOutput.flushThreshold { try await output.flushIfFull(&buffer) }
         }
         return (missing, failure)
+    }
+
+    /// The previews of a page of records (RFC 8970): those kept, and with `complete` the
+    /// missing ones made now, for which the stored structures are read (only theirs: most
+    /// messages have their preview kept since they were stored).
+    private func previewTexts(of records: [MessageRecord], complete: Bool, withStructure: Bool,
+                              in selected: SelectedMailbox) async throws -> [BlobID: String] {
+        var texts = try await store.previewTexts(of: records, makingMissing: false)
+        guard complete else { return texts }
+        var missing = records.filter { texts[$0.blob] == nil }
+        guard !missing.isEmpty else { return texts }
+        if !withStructure {
+            missing = try await store.messages.recordsOrGhosts(in: selected.id, uids: missing.map(\.uid),
+                                                               withStructure: true, as: principal)
+        }
+        texts.merge(try await store.previewTexts(of: missing, makingMissing: true)) { kept, _ in kept }
+        return texts
     }
 
     /// Writes one message's FETCH response; returns the tagged answer to give if an item could
@@ -359,8 +377,6 @@ extension FetchAttribute {
         switch self {
         case .envelope, .bodyStructure, .bodyStructureNonExtensible, .binary, .binarySize: return true
         case .bodySection(let section, _, _): return !section.part.isEmpty
-        // A preview not kept yet is made from the structure (RFC 8970; LAZY makes none).
-        case .preview(let lazy): return !lazy
         default: return false
         }
     }
