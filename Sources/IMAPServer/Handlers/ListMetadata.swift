@@ -12,6 +12,6 @@ extension Session {
         guard let found = try? await store.metadata.metadata(on: target, names: entries, depth: .zero, as: principal)
         else { return }
         let values = found.map { MetadataEntryValue(entry: $0.name, value: $0.value) }
-        send(.metadata(record.name, Self.withMissingAsNIL(values, asked: entries)))
+        send(.metadata(record.name, Self.withMissingAsNIL(values, asked: entries, found: found.map(\.name))))
     }
 }

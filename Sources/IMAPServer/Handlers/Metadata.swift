@@ -22,7 +22,9 @@ extension Session {
                 answered.append(MetadataEntryValue(entry: entry.name, value: entry.value))
             }
         }
-        if command.depth == .zero { answered = Self.withMissingAsNIL(answered, asked: command.entries) }
+        if command.depth == .zero {
+            answered = Self.withMissingAsNIL(answered, asked: command.entries, found: found.map(\.name))
+        }
         if !answered.isEmpty { send(.metadata(displayName, answered)) }
         return .ok("GETMETADATA completed", code: longest.map { .metadata(.longEntries(UInt64($0))) })
     }
@@ -47,12 +49,14 @@ extension Session {
 }
 
 extension Session {
-    /// `found` with an entry for each name in `asked` that has no value, NIL, in name order
-    /// (GETMETADATA without DEPTH, and LIST RETURN (METADATA), RFC 9590 §4).
-    static func withMissingAsNIL(_ found: [MetadataEntryValue], asked: [MetadataEntryName]) -> [MetadataEntryValue] {
+    /// `answered` with NIL for each name in `asked` that has no value (is not among `found`;
+    /// one left out by MAXSIZE has a value), in name order (GETMETADATA without DEPTH, and
+    /// LIST RETURN (METADATA), RFC 9590 §4).
+    static func withMissingAsNIL(_ answered: [MetadataEntryValue], asked: [MetadataEntryName],
+                                 found: [MetadataEntryName]) -> [MetadataEntryValue] {
         var missing = Set(asked)
-        for entry in found { missing.remove(entry.entry) }
-        return (found + missing.map { MetadataEntryValue(entry: $0, value: nil) }).sorted { $0.entry < $1.entry }
+        for name in found { missing.remove(name) }
+        return (answered + missing.map { MetadataEntryValue(entry: $0, value: nil) }).sorted { $0.entry < $1.entry }
     }
 }
 
