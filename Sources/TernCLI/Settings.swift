@@ -157,10 +157,7 @@ struct Settings {
             if let v = try limits.double("command_timeout") { server.commandTimeoutSeconds = v }
             if let v = try limits.int("min_input_rate") { server.minimumInputRate = v }
             if let v = try limits.nonNegativeDouble("expunged_retention") { server.expungedRetentionSeconds = v }
-            if let v = try limits.int("save_limit") {
-                guard v >= 1 else { throw SettingsError("\(file): limits.save_limit must be at least 1") }
-                server.saveLimit = v
-            }
+            if let v = try limits.int("save_limit") { server.saveLimit = v }
         }
         if let security = try reader.section("security") {
             try security.checkKeys(["password_iterations", "plaintext_auth", "login_failure_delay",
