@@ -5,7 +5,7 @@ public import MailCore
 /// (`MailStoreConformance`).
 public typealias MailStoreBackend = AccountStore & CredentialStore & MailboxStore & MessageStore
     & BlobStore & SortKeyStore & ChangeNotifying & ServerSecrets & Housekeeping & SieveScriptStore & DeliveryLedger
-    & ImportStore & QuotaStore & MetadataStore & ThreadStore & AccessControlStore
+    & ImportStore & QuotaStore & MetadataStore & ThreadStore & AccessControlStore & PreviewStore & MessageReplacing
 
 /// The store as the servers use it: one value per concern, so that a decorator (quota, ACL,
 /// metrics) wraps only the concern it changes and forwards nothing else.
@@ -33,6 +33,10 @@ public struct MailStorage: Sendable {
     public var metadata: any MetadataStore
     /// Access control lists and public folders (RFC 4314, RFC 2342).
     public var accessControl: any AccessControlStore
+    /// The preview text kept per blob (RFC 8970 FETCH PREVIEW).
+    public var previews: any PreviewStore
+    /// REPLACE's append-and-expunge in one step (RFC 8508).
+    public var replacing: any MessageReplacing
     /// Where committed changes are announced (RFC 2180, IDLE).
     public var notifications: ChangeNotifier
     /// Mail brought over from another server keeping its UIDs (`tern import`).
@@ -54,6 +58,8 @@ public struct MailStorage: Sendable {
         quotas = backend
         metadata = backend
         accessControl = backend
+        previews = backend
+        replacing = backend
         notifications = backend.notifications
         imports = backend
     }

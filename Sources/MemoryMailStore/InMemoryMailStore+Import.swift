@@ -107,6 +107,9 @@ extension InMemoryMailStore {
                 if !message.blob.sortKeys.isEmpty, state.blobs[message.blob.id]?.sortKeys == nil {
                     state.blobs[message.blob.id]?.sortKeys = message.blob.sortKeys
                 }
+                if let preview = message.blob.preview, state.blobs[message.blob.id]?.preview == nil {
+                    state.blobs[message.blob.id]?.preview = preview  // RFC 8970
+                }
                 outcome.imported.append(message.uid)
             }
             return outcome

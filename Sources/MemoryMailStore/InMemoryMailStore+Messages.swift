@@ -119,66 +119,75 @@ extension InMemoryMailStore {
                        as principal: Principal) async throws -> AppendResult {
         let now = Self.now()
         let result: AppendResult = try state.withLock { state in
-            // Only scalars are read here: a copy of the mailbox held on to would make the
-            // append below copy all its messages.
-            let rights = try state.checkSelectable(mailbox, as: principal, for: .insert)
-            let uidValidity = state.mailboxes[mailbox]?.uidValidity ?? UIDValidity(0)
-            guard !messages.isEmpty else { return AppendResult(uidValidity: uidValidity, uids: []) }
-            try state.mailboxes[mailbox]?.checkUIDSpace(for: messages.count)
-            // Quota (RFC 9208): checked before anything changes, added with the messages.
-            let owner = state.mailboxes[mailbox]?.owner
-            var added = QuotaUsage()
-            for message in messages { added.add(QuotaUsage(storage: message.blob.size, messages: 1)) }
-            if let owner { try state.checkQuota(of: owner, adding: added) }
-            var installs: [BlobID: [UInt8]] = [:]
-            for message in messages {
-                let blob = message.blob.id
-                guard BlobName.isValid(blob) else { throw MailStoreError.blobMissing(blob) }
-                if state.blobs[blob] != nil || installs[blob] != nil { continue }
-                guard let upload = state.uploads[message.blob.stagingKey] else {
-                    throw MailStoreError.blobMissing(blob)
-                }
-                installs[blob] = upload.bytes
-            }
-
-            for (blob, bytes) in installs {
-                state.blobs[blob] = StoredBlob(bytes: bytes, structure: nil, sortKeys: nil, references: 0)
-            }
-            let uids: [UID] = try state.withSelectable(mailbox, as: principal, for: .insert) { entry in
-                let first = entry.reserveUIDs(messages.count)
-                let modSeq = entry.nextModSeq()
-                let date = ZonedDateTime(secondsSince1970: now)
-                var keywords: [String] = []
-                var uids: [UID] = []
-                uids.reserveCapacity(messages.count)
-                for (offset, message) in messages.enumerated() {
-                    let uid = UID(UInt32(truncatingIfNeeded: first + Int64(offset)))
-                    let flags = rights.permitted(Self.storable(message.flags))  // RFC 4314 §4
-                    entry.messages.append(StoredMessage(
-                        uid: uid, modSeq: modSeq, flags: flags,
-                        internalDate: Self.normalized(message.internalDate ?? date),
-                        size: message.blob.size, headerSize: min(message.blob.headerSize, message.blob.size),
-                        blob: message.blob.id, saveDate: now))
-                    uids.append(uid)
-                    keywords.append(contentsOf: flags.keywords)
-                }
-                entry.noteKeywords(keywords, modSeq: modSeq)
-                return uids
-            }
-            if let owner { state.addQuotaUsage(added, to: owner) }  // quota
-            if let owner { state.assignThreads(ThreadLinks.of(messages.map(\.blob)), owner: owner) }  // THREADID
-            for message in messages {
-                state.retain(message.blob.id)
-                if !message.blob.structure.isEmpty, state.blobs[message.blob.id]?.structure == nil {
-                    state.blobs[message.blob.id]?.structure = message.blob.structure
-                }
-                if !message.blob.sortKeys.isEmpty, state.blobs[message.blob.id]?.sortKeys == nil {
-                    state.blobs[message.blob.id]?.sortKeys = message.blob.sortKeys
-                }
-            }
-            return AppendResult(uidValidity: uidValidity, uids: uids)
+            try Self.append(messages, to: mailbox, as: principal, now: now, in: &state)
         }
         if !result.uids.isEmpty { post([mailbox]) }
         return result
+    }
+
+    /// APPEND's change of the state (also REPLACE's append), inside the caller's lock.
+    static func append(_ messages: [NewMessage], to mailbox: MailboxID, as principal: Principal, now: Int64,
+                       in state: inout StoreState) throws -> AppendResult {
+        // Only scalars are read here: a copy of the mailbox held on to would make the
+        // append below copy all its messages.
+        let rights = try state.checkSelectable(mailbox, as: principal, for: .insert)
+        let uidValidity = state.mailboxes[mailbox]?.uidValidity ?? UIDValidity(0)
+        guard !messages.isEmpty else { return AppendResult(uidValidity: uidValidity, uids: []) }
+        try state.mailboxes[mailbox]?.checkUIDSpace(for: messages.count)
+        // Quota (RFC 9208): checked before anything changes, added with the messages.
+        let owner = state.mailboxes[mailbox]?.owner
+        var added = QuotaUsage()
+        for message in messages { added.add(QuotaUsage(storage: message.blob.size, messages: 1)) }
+        if let owner { try state.checkQuota(of: owner, adding: added) }
+        var installs: [BlobID: [UInt8]] = [:]
+        for message in messages {
+            let blob = message.blob.id
+            guard BlobName.isValid(blob) else { throw MailStoreError.blobMissing(blob) }
+            if state.blobs[blob] != nil || installs[blob] != nil { continue }
+            guard let upload = state.uploads[message.blob.stagingKey] else {
+                throw MailStoreError.blobMissing(blob)
+            }
+            installs[blob] = upload.bytes
+        }
+
+        for (blob, bytes) in installs {
+            state.blobs[blob] = StoredBlob(bytes: bytes, structure: nil, sortKeys: nil, references: 0)
+        }
+        let uids: [UID] = try state.withSelectable(mailbox, as: principal, for: .insert) { entry in
+            let first = entry.reserveUIDs(messages.count)
+            let modSeq = entry.nextModSeq()
+            let date = ZonedDateTime(secondsSince1970: now)
+            var keywords: [String] = []
+            var uids: [UID] = []
+            uids.reserveCapacity(messages.count)
+            for (offset, message) in messages.enumerated() {
+                let uid = UID(UInt32(truncatingIfNeeded: first + Int64(offset)))
+                let flags = rights.permitted(Self.storable(message.flags))  // RFC 4314 §4
+                entry.messages.append(StoredMessage(
+                    uid: uid, modSeq: modSeq, flags: flags,
+                    internalDate: Self.normalized(message.internalDate ?? date),
+                    size: message.blob.size, headerSize: min(message.blob.headerSize, message.blob.size),
+                    blob: message.blob.id, saveDate: now))
+                uids.append(uid)
+                keywords.append(contentsOf: flags.keywords)
+            }
+            entry.noteKeywords(keywords, modSeq: modSeq)
+            return uids
+        }
+        if let owner { state.addQuotaUsage(added, to: owner) }  // quota
+        if let owner { state.assignThreads(ThreadLinks.of(messages.map(\.blob)), owner: owner) }  // THREADID
+        for message in messages {
+            state.retain(message.blob.id)
+            if !message.blob.structure.isEmpty, state.blobs[message.blob.id]?.structure == nil {
+                state.blobs[message.blob.id]?.structure = message.blob.structure
+            }
+            if !message.blob.sortKeys.isEmpty, state.blobs[message.blob.id]?.sortKeys == nil {
+                state.blobs[message.blob.id]?.sortKeys = message.blob.sortKeys
+            }
+            if let preview = message.blob.preview, state.blobs[message.blob.id]?.preview == nil {
+                state.blobs[message.blob.id]?.preview = preview  // RFC 8970
+            }
+        }
+        return AppendResult(uidValidity: uidValidity, uids: uids)
     }
 }

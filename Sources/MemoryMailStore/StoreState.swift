@@ -34,6 +34,8 @@ struct StoredBlob: Sendable {
     var sortKeys: [UInt8]?
     /// How many messages, in all mailboxes, reference the blob.
     var references: Int
+    /// The preview text made at upload (`StagedBlob.preview`) or later (`savePreviews`), if any.
+    var preview: String? = nil
 }
 
 /// The bytes of one upload in progress or finished, until its `StagingFile` is discarded.

@@ -126,9 +126,11 @@ enum MessageRows {
     static func insertParsedForms(_ db: Database, of blobs: [StagedBlob]) throws {
         let structure = try db.cachedStatement(sql: "INSERT OR IGNORE INTO structures (blob, data) VALUES (?, ?)")
         let sortKeys = try db.cachedStatement(sql: "INSERT OR IGNORE INTO sort_keys (blob, data) VALUES (?, ?)")
+        let preview = try db.cachedStatement(sql: "INSERT OR IGNORE INTO previews (blob, text) VALUES (?, ?)")
         for blob in blobs {
             if !blob.structure.isEmpty { try structure.execute(arguments: [blob.id.rawValue, Data(blob.structure)]) }
             if !blob.sortKeys.isEmpty { try sortKeys.execute(arguments: [blob.id.rawValue, Data(blob.sortKeys)]) }
+            if let text = blob.preview { try preview.execute(arguments: [blob.id.rawValue, text]) }
         }
     }
 

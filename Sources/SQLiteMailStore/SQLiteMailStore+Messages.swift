@@ -120,35 +120,41 @@ extension SQLiteMailStore {
                        as principal: Principal) async throws -> AppendResult {
         let files = self.files
         let result: AppendResult = try await write { db in
-            let (selected, rights) = try MailboxRow.access(db, mailbox, as: principal, for: .insert)
-            var row = selected
-            guard !messages.isEmpty else { return AppendResult(uidValidity: row.record.uidValidity, uids: []) }
-            let first = try MailboxRow.reserveUIDs(db, &row, count: messages.count)
-            // Quota (RFC 9208): checked under the write lock, before any blob is installed.
-            try QuotaRows.check(db, user: row.userID, adding: QuotaRows.usage(of: messages.map(\.blob.size)))
-            try files.installAll(messages.map(\.blob))
-            let modSeq = try MailboxRow.nextModSeq(db, &row)
-            let now = Self.now()
-            var keywords: [String] = []
-            var uids: [UID] = []
-            for (offset, message) in messages.enumerated() {
-                let uid = first + Int64(offset)
-                let date = message.internalDate ?? ZonedDateTime(secondsSince1970: now)
-                let flags = rights.permitted(MessageRows.storable(message.flags))  // RFC 4314 §4
-                try MessageRows.insert(
-                    db, mailbox: row.id, uid: uid, modSeq: modSeq, flags: flags,
-                    internalDate: date.secondsSince1970, zone: date.zoneMinutes, size: message.blob.size,
-                    headerSize: min(message.blob.headerSize, message.blob.size), blob: message.blob.id,
-                    saveDate: now)
-                uids.append(UID(UInt32(truncatingIfNeeded: uid)))
-                keywords.append(contentsOf: flags.keywords)
-            }
-            try MessageRows.insertParsedForms(db, of: messages.map(\.blob))
-            try ThreadRows.assign(db, ThreadLinks.of(messages.map(\.blob)), owner: row.userID)  // THREADID
-            try MailboxRow.noteKeywords(db, mailbox: row.id, keywords, modSeq: modSeq)
-            return AppendResult(uidValidity: row.record.uidValidity, uids: uids)
+            var (row, rights) = try MailboxRow.access(db, mailbox, as: principal, for: .insert)
+            return try Self.insert(messages, into: &row, rights: rights, db, files: files)
         }
         if !result.uids.isEmpty { post(mailbox) }
         return result
+    }
+
+    /// The rows of APPEND (and of REPLACE's append), inside the caller's write transaction:
+    /// quota check, blob installation, one new MODSEQ, consecutive UIDs.
+    static func insert(_ messages: [NewMessage], into row: inout MailboxRow, rights: AccessRights, _ db: Database,
+                       files: BlobDirectory) throws -> AppendResult {
+        guard !messages.isEmpty else { return AppendResult(uidValidity: row.record.uidValidity, uids: []) }
+        let first = try MailboxRow.reserveUIDs(db, &row, count: messages.count)
+        // Quota (RFC 9208): checked under the write lock, before any blob is installed.
+        try QuotaRows.check(db, user: row.userID, adding: QuotaRows.usage(of: messages.map(\.blob.size)))
+        try files.installAll(messages.map(\.blob))
+        let modSeq = try MailboxRow.nextModSeq(db, &row)
+        let now = Self.now()
+        var keywords: [String] = []
+        var uids: [UID] = []
+        for (offset, message) in messages.enumerated() {
+            let uid = first + Int64(offset)
+            let date = message.internalDate ?? ZonedDateTime(secondsSince1970: now)
+            let flags = rights.permitted(MessageRows.storable(message.flags))  // RFC 4314 §4
+            try MessageRows.insert(
+                db, mailbox: row.id, uid: uid, modSeq: modSeq, flags: flags,
+                internalDate: date.secondsSince1970, zone: date.zoneMinutes, size: message.blob.size,
+                headerSize: min(message.blob.headerSize, message.blob.size), blob: message.blob.id,
+                saveDate: now)
+            uids.append(UID(UInt32(truncatingIfNeeded: uid)))
+            keywords.append(contentsOf: flags.keywords)
+        }
+        try MessageRows.insertParsedForms(db, of: messages.map(\.blob))
+        try ThreadRows.assign(db, ThreadLinks.of(messages.map(\.blob)), owner: row.userID)  // THREADID
+        try MailboxRow.noteKeywords(db, mailbox: row.id, keywords, modSeq: modSeq)
+        return AppendResult(uidValidity: row.record.uidValidity, uids: uids)
     }
 }

@@ -129,6 +129,9 @@ public final class SQLiteMailStore: MailStoreBackend {
                     DELETE FROM sort_keys
                     WHERE NOT EXISTS (SELECT 1 FROM messages WHERE messages.blob = sort_keys.blob)
                       AND NOT EXISTS (SELECT 1 FROM ghosts WHERE ghosts.blob = sort_keys.blob);
+                    DELETE FROM previews
+                    WHERE NOT EXISTS (SELECT 1 FROM messages WHERE messages.blob = previews.blob)
+                      AND NOT EXISTS (SELECT 1 FROM ghosts WHERE ghosts.blob = previews.blob);
                     """)
                 return .commit
             }
@@ -195,9 +198,11 @@ public final class SQLiteMailStore: MailStoreBackend {
         try db.inTransaction(.immediate) {
             let forget = try db.cachedStatement(sql: "DELETE FROM structures WHERE blob = ?")
             let forgetKeys = try db.cachedStatement(sql: "DELETE FROM sort_keys WHERE blob = ?")
+            let forgetPreview = try db.cachedStatement(sql: "DELETE FROM previews WHERE blob = ?")
             for blob in blobs where try !Self.isReferenced(blob, db) {
                 try forget.execute(arguments: [blob.rawValue])
                 try forgetKeys.execute(arguments: [blob.rawValue])
+                try forgetPreview.execute(arguments: [blob.rawValue])
                 try files.remove(blob)
             }
             return .commit

@@ -16,6 +16,7 @@ enum Schema {
         migrator.registerMigration("v9-metadata", migrate: createMetadata)
         migrator.registerMigration("v10-acl", migrate: createAccessControl)  // Schema+ACL.swift
         migrator.registerMigration("v11-threads", migrate: createThreads)  // Schema+Threads.swift
+        migrator.registerMigration("v12-preview", migrate: createPreviews)  // Schema+Preview.swift
         return migrator
     }
 

@@ -26,6 +26,7 @@ import TOMLKit
 /// max_line_length = 65536          # bytes per command line
 /// max_literal_size = 65536         # literals inside commands other than APPEND
 /// max_message_size = 67108864      # APPEND (RFC 7889 APPENDLIMIT)
+/// save_limit = 100000              # messages per COPY or MULTIAPPEND (RFC 9738 SAVELIMIT)
 /// max_connections = 20000
 /// max_nesting_depth = 32
 /// max_mailboxes_per_user = 10000   # CREATE/RENAME beyond it: NO [LIMIT]
@@ -137,7 +138,7 @@ struct Settings {
                                   "max_nesting_depth", "max_mailboxes_per_user", "max_mailbox_depth",
                                   "idle_timeout", "preauth_timeout",
                                   "idle_command_timeout", "idle_keepalive", "write_timeout", "command_timeout",
-                                  "min_input_rate", "expunged_retention"])
+                                  "min_input_rate", "expunged_retention", "save_limit"])
             if let v = try limits.int("max_line_length") { server.framing.maxLineLength = v }
             if let v = try limits.int("max_literal_size") { server.framing.maxInlineLiteralSize = v }
             if let v = try limits.int("max_message_size") {
@@ -156,6 +157,7 @@ struct Settings {
             if let v = try limits.double("command_timeout") { server.commandTimeoutSeconds = v }
             if let v = try limits.int("min_input_rate") { server.minimumInputRate = v }
             if let v = try limits.nonNegativeDouble("expunged_retention") { server.expungedRetentionSeconds = v }
+            if let v = try limits.int("save_limit") { server.saveLimit = v }
         }
         if let security = try reader.section("security") {
             try security.checkKeys(["password_iterations", "plaintext_auth", "login_failure_delay",

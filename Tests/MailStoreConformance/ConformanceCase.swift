@@ -20,6 +20,7 @@ public enum MailStoreConformance {
         accountCases + mailboxCases + renameCases + messageCases + flagCases + transferCases
             + selectedCases + principalCases + binaryCases + ghostCases + sieveCases + sortKeyCases + importCases
             + quotaCases + metadataCases + accountChangeCases + threadCases + accessControlCases
+            + previewCases + replaceCases
 }
 
 /// A broken rule: what was expected, what came, and where the check is.

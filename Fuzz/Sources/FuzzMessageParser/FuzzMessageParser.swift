@@ -18,7 +18,11 @@
 // - SORT and THREAD (MailSort): the message's sort keys round-trip through their stored
 //   form; base-subject extraction is idempotent; every msg-id found has an `@` inside and no
 //   quote, space or angle bracket; the input's lines, each taken as a message header, are
-//   sorted by every key and threaded by both algorithms into exactly those messages.
+//   sorted by every key and threaded by both algorithms into exactly those messages;
+// - the preview (RFC 8970): at most 200 Unicode scalars, no leading, trailing or doubled
+//   space, no other white space or control character, the same from the prefix of
+//   `MessagePreview.bytesNeeded` bytes as from the whole message; HTMLText of the input
+//   as text never grows it by more than its character references can.
 // Everything else that reads message bytes (header selection, addresses, RFC 2047 words,
 // body text in its charset) only has to return.
 
@@ -36,6 +40,7 @@ public func fuzzMessageParser(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CIn
     case 0:
         checkText(bytes, structure)
         checkSortAndThread(bytes, structure)
+        checkPreview(bytes, structure)
     case 1:
         checkHeaderValue(Array(bytes.prefix(512)))
     case 2:
@@ -288,4 +293,26 @@ private func checkSortAndThread(_ message: [UInt8], _ structure: MessageStructur
         MessageThreader.threads(messages, by: algorithm).forEach(walk)
         precondition(found.sorted() == everyone, "THREAD does not hold every message once")
     }
+}
+
+/// The preview of RFC 8970 §3.3: short, collapsed, and the same from the prefix it says it needs.
+private func checkPreview(_ message: [UInt8], _ structure: MessageStructure) {
+    let preview = MessagePreview.text(of: structure, in: message)
+    let scalars = Array(preview.unicodeScalars)
+    precondition(scalars.count <= MessagePreview.maximumCharacters, "preview longer than 200 characters")
+    precondition(scalars.first != " " && scalars.last != " ", "preview not trimmed")
+    for (index, scalar) in scalars.enumerated() {
+        if scalar == " " {
+            precondition(scalars[index + 1] != " ", "doubled space in a preview")
+        } else {
+            precondition(!scalar.properties.isWhitespace && scalar.properties.generalCategory != .control,
+                         "white space or a control character left in a preview")
+        }
+    }
+    let needed = min(MessagePreview.bytesNeeded(for: structure), message.count)
+    precondition(MessagePreview.text(of: structure, in: Array(message[..<needed])) == preview,
+                 "the preview depends on bytes beyond bytesNeeded")
+    let text = String(decoding: message, as: UTF8.self)
+    let references = message.reduce(0) { $0 + ($1 == UInt8(ascii: "&") ? 1 : 0) }
+    precondition(HTMLText.plainText(text).count <= text.count + references, "HTMLText grew the text")
 }

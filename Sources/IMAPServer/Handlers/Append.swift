@@ -23,6 +23,11 @@ struct AppendInProgress {
     var failure: CommandOutcome?
     /// The room the command's uploads take among the user's uploads in progress.
     let reservation: UploadReservation
+    /// For REPLACE and UID REPLACE (RFC 8508): the message of the selected mailbox replaced.
+    var replacing: ReplacedMessage?
+
+    /// The command, for its completion (name in logs, EXPUNGE rules).
+    var command: CompletedCommand { replacing == nil ? .append : .replace }
 
     /// Removes every staged upload: the command is over (its messages, if stored, keep their
     /// own reference to the bytes).
@@ -42,9 +47,12 @@ extension Session {
     func prepareAppendMessage(_ start: AppendMessageStart) async throws -> CommandOutcome? {
         var append: AppendInProgress
         if start.isFirst {
-            guard CommandScope.authenticated.allows(state), let user = state.user else {
-                return .bad("APPEND: \(CommandScope.authenticated.refusal)")
+            let scope: CommandScope = start.replacing == nil ? .authenticated : .selected
+            guard scope.allows(state), let user = state.user else {
+                return .bad("\(start.replacing == nil ? "APPEND" : "REPLACE"): \(scope.refusal)")
             }
+            // REPLACE (RFC 8508 §3.2): the message to replace must exist before the bytes come.
+            let replaced = try start.replacing.map { try replacedMessage($0) }
             let name = try decodeMailboxName(start.mailbox)
             guard let record = try await store.mailboxes.mailbox(at: try await resolveMailbox(name).path,
                                                                  as: principal) else {
@@ -52,7 +60,8 @@ extension Session {
             }
             guard record.selectable else { return .no("Mailbox cannot hold messages", code: .cannot) }
             append = AppendInProgress(tag: start.tag, mailbox: record,
-                                      reservation: UploadReservation(registry: environment.registry, user: user.name))
+                                      reservation: UploadReservation(registry: environment.registry, user: user.name),
+                                      replacing: replaced)
         } else {
             guard case .appending(let current) = mode else { return .bad("APPEND is not in progress") }
             append = current
@@ -62,6 +71,8 @@ extension Session {
                                   text: "Message larger than \(configuration.maxMessageSize) bytes")
         }
         if start.size == 0 { return .no("Cannot store an empty message", code: .cannot) }
+        // RFC 9738 §3.1: a MULTIAPPEND past SAVELIMIT stores nothing.
+        if append.messages.count >= configuration.saveLimit { return saveLimitRefusal("append", lowest: nil) }
         for flag in start.options.flags {
             if case .extension(let name) = flag { return .bad("Unknown system flag \(name)") }
         }
@@ -119,6 +130,7 @@ extension Session {
     func appendEnd(_ append: AppendInProgress) async throws -> CommandOutcome {
         defer { append.abort() }
         if let failure = append.failure { return failure }
+        if let replaced = append.replacing { return try await replaceEnd(append, replacing: replaced) }
         do {
             let result = try await store.messages.append(append.messages, to: append.mailbox.id, as: principal)
             return .ok("APPEND completed", code: .appendUID(result.uidValidity, UIDSet(result.uids)))

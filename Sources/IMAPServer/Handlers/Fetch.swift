@@ -18,9 +18,6 @@ extension Session {
     func fetch(_ command: FetchCommand) async throws -> CommandOutcome {
         guard let selected = state.selected else { return .bad("No mailbox selected") }
         var attributes = command.attributes
-        for attribute in attributes {
-            if let reason = Self.unsupportedReason(attribute) { return .bad(reason) }
-        }
         var changedSince: ModSeq?
         var reportVanished = false
         var partial: PartialRange?
@@ -119,7 +116,7 @@ extension Session {
             }
             let state = states[index]
             if let changedSince, state.modSeq <= changedSince { continue }
-            var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, into: &buffer)
+            var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, uid: uid, into: &buffer)
             for attribute in attributes {
                 switch attribute {
                 case .uid: writer.write(.uid(uid), into: &buffer)
@@ -141,15 +138,19 @@ extension Session {
                                changedSince: ModSeq?, seenSet: Set<UID>, in selected: SelectedMailbox,
                                into buffer: inout ByteBuffer) async throws -> (Bool, CommandOutcome?) {
         let withStructure = attributes.contains(where: \.needsStructure)
+        let previews = PreviewRequest(attributes)
         var missing = false
         var failure: CommandOutcome?
         var done = 0
         for page in targets.pages(of: configuration.reading.pageSize) {
             let records = try await store.messages.recordsOrGhosts(in: selected.id, uids: page.map(\.1),
                                                                    withStructure: withStructure, as: principal)
+            let texts = previews == .none ? [:]
+                : try await previewTexts(of: records, complete: previews == .complete, withStructure: withStructure,
+                                         in: selected)
             let (pageMissing, pageFailure) = try await writeMessages(
-                attributes, of: page, records: records, changedSince: changedSince, seenSet: seenSet,
-                in: selected, into: &buffer)
+                attributes, of: page, records: records, previews: texts, changedSince: changedSince,
+                seenSet: seenSet, in: selected, into: &buffer)
             missing = missing || pageMissing
             failure = failure ?? pageFailure
             done += page.count
@@ -162,8 +163,8 @@ extension Session {
     }
 
     private func writeMessages(_ attributes: [FetchAttribute], of targets: ArraySlice<(SequenceNumber, UID)>,
-                               records: [MessageRecord], changedSince: ModSeq?, seenSet: Set<UID>,
-                               in selected: SelectedMailbox,
+                               records: [MessageRecord], previews: [BlobID: String], changedSince: ModSeq?,
+                               seenSet: Set<UID>, in selected: SelectedMailbox,
                                into buffer: inout ByteBuffer) async throws -> (Bool, CommandOutcome?) {
         var index = 0
         var missing = false
@@ -179,6 +180,7 @@ extension Session {
             let writes = output.writes
             do {
                 if let problem = try await writeMessage(attributes, of: records[index], sequence: sequence,
+                                                        preview: previews[records[index].blob],
                                                         seen: seenSet.contains(uid), in: selected, into: &buffer) {
                     failure = failure ?? problem
                 }
@@ -199,15 +201,33 @@ extension Session {
         return (missing, failure)
     }
 
+    /// The previews of a page of records (RFC 8970): those kept, and with `complete` the
+    /// missing ones made now, for which the stored structures are read (only theirs: most
+    /// messages have their preview kept since they were stored).
+    private func previewTexts(of records: [MessageRecord], complete: Bool, withStructure: Bool,
+                              in selected: SelectedMailbox) async throws -> [BlobID: String] {
+        var texts = try await store.previewTexts(of: records, makingMissing: false)
+        guard complete else { return texts }
+        var missing = records.filter { texts[$0.blob] == nil }
+        guard !missing.isEmpty else { return texts }
+        if !withStructure {
+            missing = try await store.messages.recordsOrGhosts(in: selected.id, uids: missing.map(\.uid),
+                                                               withStructure: true, as: principal)
+        }
+        texts.merge(try await store.previewTexts(of: missing, makingMissing: true)) { kept, _ in kept }
+        return texts
+    }
+
     /// Writes one message's FETCH response; returns the tagged answer to give if an item could
     /// not be written as asked.
     private func writeMessage(_ attributes: [FetchAttribute], of record: MessageRecord, sequence: SequenceNumber,
-                              seen: Bool, in selected: SelectedMailbox,
+                              preview: String?, seen: Bool, in selected: SelectedMailbox,
                               into buffer: inout ByteBuffer) async throws -> CommandOutcome? {
         var message = FetchedMessage(record: record)
+        message.preview = preview
         defer { message.close() }
         var failure: CommandOutcome?
-        var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, into: &buffer)
+        var writer = FetchResponseWriter(encoder: output.encoder, sequence: sequence, uid: record.uid, into: &buffer)
         for attribute in attributes {
             if let problem = try await write(attribute, of: &message, in: selected, to: &writer, in: &buffer) {
                 failure = failure ?? problem
@@ -224,14 +244,6 @@ extension Session {
         }
         writer.finish(into: &buffer)
         return failure
-    }
-
-    /// Why an attribute cannot be fetched, or nil. These belong to extensions not offered yet.
-    private static func unsupportedReason(_ attribute: FetchAttribute) -> String? {
-        switch attribute {
-        case .preview: return "FETCH PREVIEW is not supported"
-        default: return nil
-        }
     }
 
     /// Writes one attribute of one message; returns the tagged answer to give if it could not
@@ -276,8 +288,10 @@ extension Session {
                 return .no("Unknown Content-Transfer-Encoding", code: .unknownCTE)
             }
             writer.write(.binarySize(part, decoded.count), into: &buffer)
-        case .preview:
-            break  // refused before any response was written
+        case .preview(let lazy):
+            // RFC 8970 §3.2: NIL only for LAZY; without it a preview was made for every
+            // readable message (one whose bytes are gone has nothing to preview).
+            writer.write(.preview(message.preview ?? (lazy ? nil : "")), into: &buffer)
         }
         return nil
     }
@@ -380,6 +394,19 @@ extension FetchAttribute {
         case .envelope, .bodyStructure, .bodyStructureNonExtensible, .binary, .binarySize: return true
         case .bodySection(let section, _, _): return !section.part.isEmpty
         default: return false
+        }
+    }
+}
+
+/// Which previews a FETCH asks for (RFC 8970): none, those kept already (`PREVIEW (LAZY)`,
+/// §4.1), or every one, made now where missing (`PREVIEW`).
+enum PreviewRequest: Equatable {
+    case none, lazy, complete
+
+    init(_ attributes: [FetchAttribute]) {
+        self = .none
+        for case .preview(let lazy) in attributes {
+            if !lazy { self = .complete } else if self == .none { self = .lazy }
         }
     }
 }

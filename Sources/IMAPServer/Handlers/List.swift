@@ -45,6 +45,9 @@ extension Session {
                 }
                 send(.myRights(record.name, rights: (rights ?? []).description))
             }
+            if let entries = options.metadata, let record = entry.record, record.selectable {
+                await sendListMetadata(entries, of: record, user: user)  // RFC 9590 §3
+            }
         }
         return .ok("LIST completed")
     }
@@ -116,6 +119,8 @@ struct ListOptions {
     var status: [StatusAttribute]?
     /// Report the user's rights after each mailbox (RFC 8440).
     var myRights = false
+    /// METADATA entries to report after each selectable mailbox (RFC 9590).
+    var metadata: [MetadataEntryName]?
 
     init(_ command: ListCommand) throws(CommandError) {
         for option in command.selectionOptions {
@@ -136,6 +141,7 @@ struct ListOptions {
             case .children, .specialUse: break  // always returned
             case .status(let attributes): status = attributes
             case .myRights: myRights = true
+            case .metadata(let entries): metadata = entries
             case .other(let name): throw .bad("Unknown LIST return option \(name)")
             }
         }

@@ -23,10 +23,7 @@ extension Session {
             }
         }
         if command.depth == .zero {
-            var missing = Set(command.entries)
-            for entry in found { missing.remove(entry.name) }
-            answered += missing.sorted().map { MetadataEntryValue(entry: $0, value: nil) }
-            answered.sort { $0.entry < $1.entry }
+            answered = Self.withMissingAsNIL(answered, asked: command.entries, found: found.map(\.name))
         }
         if !answered.isEmpty { send(.metadata(displayName, answered)) }
         return .ok("GETMETADATA completed", code: longest.map { .metadata(.longEntries(UInt64($0))) })
@@ -48,6 +45,18 @@ extension Session {
         if wireName.bytes.isEmpty { return (.server, "") }
         let name = try decodeMailboxName(wireName)
         return (.mailbox(MailboxPath(owner: user.id, name: name)), name)
+    }
+}
+
+extension Session {
+    /// `answered` with NIL for each name in `asked` that has no value (is not among `found`;
+    /// one left out by MAXSIZE has a value), in name order (GETMETADATA without DEPTH, and
+    /// LIST RETURN (METADATA), RFC 9590 §4).
+    static func withMissingAsNIL(_ answered: [MetadataEntryValue], asked: [MetadataEntryName],
+                                 found: [MetadataEntryName]) -> [MetadataEntryValue] {
+        var missing = Set(asked)
+        for name in found { missing.remove(name) }
+        return (answered + missing.map { MetadataEntryValue(entry: $0, value: nil) }).sorted { $0.entry < $1.entry }
     }
 }
 

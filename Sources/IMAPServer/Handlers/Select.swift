@@ -43,7 +43,7 @@ extension Session {
         } else {
             send(.recent(selected.recent.count))
         }
-        if !rev2, let firstUnseen = snapshot.messages.firstIndex(where: { !$0.flags.system.contains(.seen) }) {
+        if !rev2, !uidOnly, let firstUnseen = snapshot.messages.firstIndex(where: { !$0.flags.system.contains(.seen) }) {
             send(.condition(.ok, ResponseText(code: .unseen(SequenceNumber(UInt32(firstUnseen + 1))),
                                               "First unseen")))
         }

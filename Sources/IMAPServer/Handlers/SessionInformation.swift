@@ -39,6 +39,7 @@ extension Session {
         if enabled.contains("CONDSTORE") || enabled.contains("QRESYNC") { noteCondstoreUse() }
         // IMAP4rev2 speaks UTF-8 in mailbox names and text (RFC 9051 §5.1, Appendix E 16, 24).
         if rev2 { output.encoder.utf8Enabled = true }
+        if uidOnly { output.encoder.uidOnly = true }  // RFC 9586 §3.3
         send(.enabled(newlyEnabled))
         return .ok("ENABLE completed")
     }

@@ -67,6 +67,10 @@ extension Session {
         let targets = try resolve(set, byUID: byUID, in: selected)
         let verb = byUID ? "UID COPY" : "COPY"
         guard !targets.isEmpty else { return .ok("\(verb) completed") }
+        if targets.count > configuration.saveLimit {  // RFC 9738 §3.1: nothing is copied
+            let descending = targets.map(\.1).sorted(by: >)
+            return saveLimitRefusal("copy", lowest: descending[configuration.saveLimit - 1])
+        }
         // By sequence number, every message named must still exist (RFC 2180 §4.4.1).
         let (messages, source, uids, principal) = (store.messages, selected.id, targets.map(\.1), principal)
         let result = try await reportingProgress {  // RFC 9585: INPROGRESS while it runs

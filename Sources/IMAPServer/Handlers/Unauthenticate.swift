@@ -20,6 +20,7 @@ extension Session {
         environment.registry.unbind(connection.id)
         state = .notAuthenticated
         output.encoder.utf8Enabled = false
+        output.encoder.uidOnly = false
         restartLoginPeriod()
         logger.info("unauthenticated")
         logger[metadataKey: "user"] = nil

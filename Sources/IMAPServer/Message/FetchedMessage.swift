@@ -22,6 +22,8 @@ enum SectionSource {
 /// per response (the decoded structure, the open blob).
 struct FetchedMessage {
     let record: MessageRecord
+    /// The message's preview text (RFC 8970), when the FETCH asks for it and one is kept or made.
+    var preview: String?
     private var decoded: MessageStructure?
     private var reader: (any BlobReader)?
 

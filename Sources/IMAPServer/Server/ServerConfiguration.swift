@@ -110,6 +110,9 @@ public struct ServerConfiguration: Sendable {
     /// Bytes of APPEND uploads one user may have in progress at once, over all connections
     /// (what sits in the store's upload area until each APPEND ends).
     public var maxUploadBytesPerUser: UInt64 = 256 << 20
+    /// The most messages one COPY, UID COPY or MULTIAPPEND may store (RFC 9738 SAVELIMIT,
+    /// advertised as `SAVELIMIT=n`; the RFC asks for at least 1000).
+    public var saveLimit = 100_000
     /// What METADATA one user may keep (RFC 5464 §4.1): value size, entries per mailbox or
     /// server, octets in all.
     public var metadata = MetadataLimits()

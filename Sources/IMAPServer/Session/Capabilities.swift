@@ -6,7 +6,7 @@ extension Session {
     /// spelling the ENABLED response uses.
     static let enableable: [String: String] = [
         "CONDSTORE": "CONDSTORE", "QRESYNC": "QRESYNC", "IMAP4REV2": "IMAP4rev2",
-    ]
+    ].merging(Session.enableableMessageExtensions) { first, _ in first }
 
     /// Whether the client enabled IMAP4rev2 (RFC 9051 §3.3 / Appendix E): UTF-8 mailbox
     /// names, ESEARCH answers, no `\Recent`, a LIST response at SELECT.
@@ -22,7 +22,7 @@ extension Session {
                                    "THREAD=ORDEREDSUBJECT", "THREAD=REFERENCES", "THREAD=REFS", "METADATA", "METADATA-SERVER",
                                    "NOTIFY", "CONTEXT=SEARCH", "CONTEXT=SORT", "PARTIAL", "INPROGRESS",
                                    Capability("APPENDLIMIT=\(configuration.maxMessageSize)")]
-            + Self.quotaCapabilities + Self.accessControlCapabilities
+            + Self.quotaCapabilities + Self.accessControlCapabilities + messageExtensionCapabilities
         if state.user != nil {
             list.append("COMPRESS=DEFLATE")  // RFC 4978: a command of the authenticated state
             // RFC 8437 §3 allows advertising it only after login; not while COMPRESS is

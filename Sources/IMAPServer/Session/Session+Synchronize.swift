@@ -107,7 +107,8 @@ extension Session {
 
     func reporting(includeUID: Bool = false) -> UpdateReporting {
         // IMAP4rev2 puts UID in every unsolicited FETCH (RFC 9051 Appendix E 21).
-        UpdateReporting(includeUID: includeUID || rev2, includeModSeq: condstoreEnabled,
-                        vanished: qresyncEnabled, recent: !rev2)
+        // UIDONLY (RFC 9586 §3.6): UIDFETCH (which needs the UID) and VANISHED.
+        UpdateReporting(includeUID: includeUID || rev2 || uidOnly, includeModSeq: condstoreEnabled,
+                        vanished: qresyncEnabled || uidOnly, recent: !rev2)
     }
 }

@@ -264,12 +264,12 @@ final class Session {
         case .appendEnd(let tag):
             guard case .appending(let append) = mode else { return }
             mode = .command
-            try await complete(tag, .append, try await appendEnd(append))
+            try await complete(tag, append.command, try await appendEnd(append))
         case .appendInvalid(let error):
             guard case .appending(let append) = mode else { return }
             append.abort()
             mode = .command
-            try await complete(error.tag ?? append.tag, .append, .bad(error.description))
+            try await complete(error.tag ?? append.tag, append.command, .bad(error.description))
         case .continuationLine(let line):
             try await continuationLine(line)
         case .fatal(let rejection):
@@ -287,7 +287,7 @@ final class Session {
         case .appending(let append):
             append.abort()
             mode = .command
-            try await complete(tag ?? append.tag, .append, outcome)
+            try await complete(tag ?? append.tag, append.command, outcome)
         case .authenticating(let pendingTag, _):
             mode = .command
             try await complete(pendingTag, .authenticate, outcome)
@@ -308,6 +308,10 @@ final class Session {
         let scope = CommandRegistry.scope(of: command)
         guard scope.allows(state) else {
             respond(tag: tagged.tag, .bad("\(command.name): \(scope.refusal)"))
+            return
+        }
+        if let refusal = uidOnlyRefusal(command) {  // RFC 9586 §3
+            respond(tag: tagged.tag, refusal)
             return
         }
         let step: CommandStep
@@ -435,12 +439,12 @@ final class Session {
         do {
             refusal = try await prepareAppendMessage(start)
         } catch {
-            refusal = try outcome(for: error, in: "APPEND")
+            refusal = try outcome(for: error, in: start.replacing == nil ? "APPEND" : "REPLACE")
         }
         if let refusal {
             if case .appending(let append) = mode { append.abort() }
             mode = .command
-            try await complete(start.tag, .append, refusal)
+            try await complete(start.tag, start.replacing == nil ? .append : .replace, refusal)
             framer.rejectAppendMessage()
             return
         }
@@ -499,6 +503,7 @@ struct CompletedCommand {
     }
 
     static let append = CompletedCommand(name: "APPEND", allowsExpunge: true)
+    static let replace = CompletedCommand(name: "REPLACE", allowsExpunge: true)
     static let authenticate = CompletedCommand(name: "AUTHENTICATE", allowsExpunge: true)
     static let idle = CompletedCommand(name: "IDLE", allowsExpunge: true)
 }

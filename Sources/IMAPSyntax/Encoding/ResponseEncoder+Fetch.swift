@@ -16,17 +16,29 @@ public import NIOCore
 public struct FetchResponseWriter: Sendable {
     public let encoder: ResponseEncoder
     private var itemCount = 0
+    /// UIDONLY: the UID leads the response (`uidfetch-resp`), so the UID item is left out.
+    private let uidLeads: Bool
 
-    /// Writes `* <sequence> FETCH (`.
-    public init(encoder: ResponseEncoder, sequence: SequenceNumber, into buffer: inout ByteBuffer) {
+    /// Writes `* <sequence> FETCH (`, or, once UIDONLY is enabled and `uid` is known,
+    /// `* <uid> UIDFETCH (` (RFC 9586 §3.3: "The UID is always returned at the beginning of a
+    /// UIDFETCH response").
+    public init(encoder: ResponseEncoder, sequence: SequenceNumber, uid: UID? = nil, into buffer: inout ByteBuffer) {
         self.encoder = encoder
         buffer.writeStaticString("* ")
-        buffer.writeDecimal(sequence.rawValue)
-        buffer.writeStaticString(" FETCH (")
+        if encoder.uidOnly, let uid {
+            uidLeads = true
+            buffer.writeDecimal(uid.rawValue)
+            buffer.writeStaticString(" UIDFETCH (")
+        } else {
+            uidLeads = false
+            buffer.writeDecimal(sequence.rawValue)
+            buffer.writeStaticString(" FETCH (")
+        }
     }
 
     /// Writes one `msg-att` item, preceded by SP unless it is the first.
     public mutating func write(_ item: FetchItem, into buffer: inout ByteBuffer) {
+        if uidLeads, case .uid = item { return }
         if itemCount > 0 { buffer.writeSpace() }
         itemCount += 1
         encoder.writeFetchItem(item, into: &buffer)
@@ -57,7 +69,7 @@ public struct FetchResponseWriter: Sendable {
 extension ResponseEncoder {
     /// Writes one `msg-att-dynamic` or `msg-att-static` item (RFC 9051 §7.5.2, §9; RFC 7162
     /// §3.1.4.1 MODSEQ; RFC 3516 §4.3 BINARY; RFC 8474 §5 EMAILID/THREADID; RFC 8514 §4
-    /// SAVEDATE).
+    /// SAVEDATE; RFC 8970 §6 PREVIEW).
     func writeFetchItem(_ item: FetchItem, into buffer: inout ByteBuffer) {
         switch item {
         case .flags(let flags):
@@ -103,6 +115,10 @@ extension ResponseEncoder {
             } else {
                 buffer.writeStaticString("THREADID NIL")
             }
+        case .preview(let text):
+            // UTF-8 (RFC 8970 §3.3): quoted after UTF8=ACCEPT or IMAP4rev2, else a literal.
+            buffer.writeStaticString("PREVIEW ")
+            writeNString(text, into: &buffer)
         case .saveDate(let date):
             buffer.writeStaticString("SAVEDATE ")
             if let date { Self.writeDateTime(date, into: &buffer) } else {

@@ -19,9 +19,13 @@ public struct ResponseEncoder: Sendable {
     /// mailbox names are then written as UTF-8 instead of modified UTF-7, and quoted strings
     /// and text may carry UTF-8.
     public var utf8Enabled: Bool
+    /// Whether the client enabled UIDONLY (RFC 9586 §3.3): FETCH responses are written as
+    /// `* uid UIDFETCH (...)`, with no sequence number.
+    public var uidOnly: Bool
 
-    public init(utf8Enabled: Bool = false) {
+    public init(utf8Enabled: Bool = false, uidOnly: Bool = false) {
         self.utf8Enabled = utf8Enabled
+        self.uidOnly = uidOnly
     }
 
     /// Writes one complete response, including the final CRLF.
@@ -98,7 +102,8 @@ public struct ResponseEncoder: Sendable {
 
     func writeUntagged(_ response: UntaggedResponse, into buffer: inout ByteBuffer) {
         if case .fetch(let sequence, let items) = response {
-            var writer = FetchResponseWriter(encoder: self, sequence: sequence, into: &buffer)
+            let uid = items.lazy.compactMap { item -> UID? in if case .uid(let uid) = item { uid } else { nil } }.first
+            var writer = FetchResponseWriter(encoder: self, sequence: sequence, uid: uid, into: &buffer)
             for item in items { writer.write(item, into: &buffer) }
             writer.finish(into: &buffer)
             return

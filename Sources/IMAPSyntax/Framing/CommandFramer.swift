@@ -25,8 +25,8 @@ public struct CommandFramer: Sendable {
     /// literal, the bytes of the current line.
     private var command: [UInt8] = []
     private var state = State.command
-    /// The tag and mailbox of the APPEND in progress.
-    private var append: (tag: Tag, mailbox: MailboxName)?
+    /// The tag and mailbox of the APPEND (or REPLACE, which takes one message) in progress.
+    private var append: (tag: Tag, mailbox: MailboxName, replacing: Bool)?
     /// The last bytes of a line being skipped, to find a literal marker at its end.
     private var skippedTail: [UInt8] = []
 
@@ -260,13 +260,13 @@ public struct CommandFramer: Sendable {
         prefix.append(contentsOf: line[..<marker.start])
         switch GrammarParser.parseAppendPrefix(prefix) {
         case .message(let tag, let mailbox, let options):
-            command.removeAll(keepingCapacity: true)
-            append = (tag, mailbox)
-            let start = AppendMessageStart(tag: tag, mailbox: mailbox, options: options,
-                                           size: marker.size, synchronizing: marker.synchronizing,
-                                           binary: marker.binary, isFirst: true)
-            state = .awaitingDecision(start)
-            return .appendMessage(start)
+            return startMessage(AppendMessageStart(tag: tag, mailbox: mailbox, options: options,
+                                                   size: marker.size, synchronizing: marker.synchronizing,
+                                                   binary: marker.binary, isFirst: true))
+        case .replacement(let tag, let target, let mailbox, let options):
+            return startMessage(AppendMessageStart(tag: tag, mailbox: mailbox, options: options,
+                                                   size: marker.size, synchronizing: marker.synchronizing,
+                                                   binary: marker.binary, isFirst: true, replacing: target))
         case .invalid(let error):
             return reject(marker, with: .invalid(error))
         case .notAppend, .mailboxLiteral:
@@ -284,10 +284,19 @@ public struct CommandFramer: Sendable {
         }
     }
 
+    /// The first message literal of an APPEND or REPLACE: paused for the session's decision.
+    private mutating func startMessage(_ start: AppendMessageStart) -> FramingEvent {
+        command.removeAll(keepingCapacity: true)
+        append = (start.tag, start.mailbox, start.replacing != nil)
+        state = .awaitingDecision(start)
+        return .appendMessage(start)
+    }
+
     /// What follows a message literal: CRLF ends the APPEND; another literal marker starts
-    /// the next message of a MULTIAPPEND (RFC 3502 §6.3.11).
+    /// the next message of a MULTIAPPEND (RFC 3502 §6.3.11), which REPLACE has not (RFC 8508
+    /// §4.7).
     private mutating func afterAppendMessage(_ line: [UInt8]) -> FramingEvent? {
-        guard let (tag, mailbox) = append else {
+        guard let (tag, mailbox, replacing) = append else {
             preconditionFailure("an APPEND message ended without an APPEND in progress")
         }
         if line.isEmpty {
@@ -299,6 +308,10 @@ public struct CommandFramer: Sendable {
             append = nil
             state = .command
             return .appendInvalid(ParseError(tag: tag, .trailingCharacters))
+        }
+        if replacing {
+            append = nil
+            return reject(marker, with: .appendInvalid(ParseError(tag: tag, .trailingCharacters)))
         }
         do {
             let options = try GrammarParser.parseAppendContinuation(Array(line[..<marker.start]))

@@ -37,6 +37,8 @@ public struct AppendMessageStart: Hashable, Sendable {
     public var binary: Bool
     /// False for the second and later messages of a MULTIAPPEND.
     public var isFirst: Bool
+    /// The message a REPLACE or UID REPLACE replaces (RFC 8508); nil for APPEND.
+    public var replacing: ReplaceTarget? = nil
 }
 
 /// Why the framer turned a command away without parsing it. The session answers with the

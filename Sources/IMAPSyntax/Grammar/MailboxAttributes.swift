@@ -35,6 +35,8 @@ public enum ListReturnOption: Hashable, Sendable {
     case status([StatusAttribute])
     /// `MYRIGHTS` (RFC 8440 §3): the user's rights after each mailbox's LIST response.
     case myRights
+    /// `METADATA (entry ...)` (RFC 9590 §5): the entries of each listed mailbox.
+    case metadata([MetadataEntryName])
     case other(String)
 }
 

@@ -178,6 +178,8 @@ public enum FetchItem: Hashable, Sendable {
     /// nil is `THREADID NIL`.
     case threadID(String?)
     case saveDate(ZonedDateTime?)
+    /// `PREVIEW nstring` (RFC 8970 §6); nil is NIL, only after `PREVIEW (LAZY)`.
+    case preview(String?)
     case envelope(Envelope)
     /// `BODY` (extensible: false) or `BODYSTRUCTURE` (extensible: true), RFC 9051 §7.5.2.
     case bodyStructure(BodyStructure, extensible: Bool)

@@ -94,7 +94,8 @@ extension GrammarParser {
 
     /// `return-option = "SUBSCRIBED" / "CHILDREN" / status-option / option-extension`
     /// (RFC 5258 §6), `=/ "SPECIAL-USE"` (RFC 6154 §6),
-    /// `status-option = "STATUS" SP "(" status-att *(SP status-att) ")"` (RFC 5819 §6).
+    /// `status-option = "STATUS" SP "(" status-att *(SP status-att) ")"` (RFC 5819 §6),
+    /// `return-option =/ "METADATA" SP "(" entry *(SP entry) ")"` (RFC 9590 §5).
     static func parseReturnOption(_ buffer: inout ParseBuffer) throws(ParseError) -> ListReturnOption {
         switch try buffer.keyword() {
         case "SUBSCRIBED": return .subscribed
@@ -104,6 +105,10 @@ extension GrammarParser {
         case "STATUS":
             try buffer.expectSP()
             return .status(try parseStatusAttList(&buffer))
+        case "METADATA":
+            try buffer.expectSP()
+            guard buffer.current == .openParen else { throw buffer.failure("\"(\"") }
+            return .metadata(try parseEntries(&buffer))
         case "": throw buffer.failure("return-option")
         case let name:
             try parseOptionValueIfPresent(&buffer)

@@ -46,11 +46,24 @@ public enum GrammarParser {
     /// - `.mailboxLiteral`: exactly `tag SP "APPEND" SP`: the literal is the mailbox name.
     /// - `.message`: `tag SP "APPEND" SP mailbox [SP flag-list] [SP date-time] SP`
     ///   (RFC 3501 §6.3.11, RFC 3502 §6.3.11): the literal is the first message.
+    /// - `.replacement`: `tag SP ["UID" SP] "REPLACE" SP seq-number SP mailbox [SP flag-list]
+    ///   [SP date-time] SP` (RFC 8508 §5): the literal is the replacing message.
     /// - `.invalid`: an APPEND that is malformed before its message; the error has the tag.
     public static func parseAppendPrefix(_ bytes: [UInt8]) -> AppendPrefix {
         var buffer = ParseBuffer(bytes)
         guard let tag = parseTag(&buffer) else { return .notAppend }
-        guard let name = try? buffer.keyword(), "APPEND" ~= name else { return .notAppend }
+        guard let name = try? buffer.keyword() else { return .notAppend }
+        if !("APPEND" ~= name) {
+            // REPLACE and UID REPLACE (RFC 8508 §5) stream their message like APPEND.
+            let byUID = "UID" ~= name && buffer.consume(.space)
+            guard byUID ? buffer.consumeKeyword("REPLACE") : "REPLACE" ~= name else { return .notAppend }
+            if containsNUL(bytes) { return .invalid(ParseError(tag: tag, .invalidCharacter(0))) }
+            do throws(ParseError) {
+                return try parseReplacePrefix(&buffer, tag: tag, byUID: byUID)
+            } catch {
+                return .invalid(ParseError(tag: tag, error.kind))
+            }
+        }
         if containsNUL(bytes) { return .invalid(ParseError(tag: tag, .invalidCharacter(0))) }
         do throws(ParseError) {
             try buffer.expectSP()

@@ -81,6 +81,8 @@ public enum AppendPrefix: Hashable, Sendable {
     case mailboxLiteral
     /// The literal is the first message of an APPEND.
     case message(tag: Tag, mailbox: MailboxName, options: AppendMessageOptions)
+    /// The literal is the message of a REPLACE or UID REPLACE (RFC 8508 §3.2–3.3).
+    case replacement(tag: Tag, target: ReplaceTarget, mailbox: MailboxName, options: AppendMessageOptions)
     /// An APPEND that is malformed before its message literal.
     case invalid(ParseError)
 }

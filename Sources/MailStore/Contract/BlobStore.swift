@@ -83,15 +83,19 @@ public struct StagedBlob: Hashable, Sendable {
     /// The message's SORT and THREAD keys (`MessageSortKeys.encoded()` of MailSort), made from
     /// the same parse; empty when not made (the store then makes them when first needed).
     public var sortKeys: [UInt8]
+    /// The message's preview text (RFC 8970, `MessagePreview` of MailMessage), made from the same
+    /// parse; nil when not made (FETCH PREVIEW then makes it when first asked).
+    public var preview: String?
 
     public init(id: BlobID, size: UInt64, headerSize: UInt64, stagingKey: String, structure: [UInt8],
-                sortKeys: [UInt8] = []) {
+                sortKeys: [UInt8] = [], preview: String? = nil) {
         self.id = id
         self.size = size
         self.headerSize = headerSize
         self.stagingKey = stagingKey
         self.structure = structure
         self.sortKeys = sortKeys
+        self.preview = preview
     }
 }
 

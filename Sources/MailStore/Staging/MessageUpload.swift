@@ -90,18 +90,20 @@ public final class MessageUpload {
         pending = []
         try await file.finish(appending: last)
         let converts = makeConvertedFile != nil
-        let parse: @Sendable (UnsafeRawBufferPointer) -> (MessageStructure, BinaryConversion.Outcome, [UInt8]) = { buffer in
+        let parse: @Sendable (UnsafeRawBufferPointer) -> (MessageStructure, BinaryConversion.Outcome, [UInt8], String) = { buffer in
             let structure = MessageParser.parse(buffer)
             let keys = MessageSortKeys(structure: structure, message: buffer).encoded()
-            return (structure, converts ? BinaryConversion.plan(for: structure, in: buffer) : .unchanged, keys)
+            let preview = MessagePreview.text(of: structure, in: buffer)
+            return (structure, converts ? BinaryConversion.plan(for: structure, in: buffer) : .unchanged, keys, preview)
         }
-        let (structure, outcome, sortKeys) = spilled ? try await file.read(parse) : last.withUnsafeBytes(parse)
+        let (structure, outcome, sortKeys, preview) = spilled ? try await file.read(parse) : last.withUnsafeBytes(parse)
         switch outcome {
         case .unchanged:
             stagedStructure = structure
             let id = BlobID(rawValue: Self.hex(hasher.finalize()))
             return StagedBlob(id: id, size: size, headerSize: scanner.headerSize(total: size),
-                              stagingKey: file.key, structure: structure.encoded(), sortKeys: sortKeys)
+                              stagingKey: file.key, structure: structure.encoded(), sortKeys: sortKeys,
+                              preview: preview)
         case .refused(let offset):
             throw MailStoreError.binaryContentNotStorable(offset: offset)
         case .converted(let plan):
@@ -124,6 +126,7 @@ public final class MessageUpload {
         var kept: [UInt8] = []
         let structure: [UInt8]
         let sortKeys: [UInt8]
+        let preview: String
         do {
             while true {
                 let chunk: [UInt8]?
@@ -145,11 +148,12 @@ public final class MessageUpload {
                 if inMemory { kept += chunk } else { try await target.write(chunk) }
             }
             try await target.finish(appending: kept)
-            let parse: @Sendable (UnsafeRawBufferPointer) -> ([UInt8], [UInt8]) = { buffer in
+            let parse: @Sendable (UnsafeRawBufferPointer) -> ([UInt8], [UInt8], String) = { buffer in
                 let parsed = MessageParser.parse(buffer)
-                return (parsed.encoded(), MessageSortKeys(structure: parsed, message: buffer).encoded())
+                return (parsed.encoded(), MessageSortKeys(structure: parsed, message: buffer).encoded(),
+                        MessagePreview.text(of: parsed, in: buffer))
             }
-            (structure, sortKeys) = inMemory ? kept.withUnsafeBytes(parse) : try await target.read(parse)
+            (structure, sortKeys, preview) = inMemory ? kept.withUnsafeBytes(parse) : try await target.read(parse)
         } catch {
             target.discard()
             throw error
@@ -159,7 +163,7 @@ public final class MessageUpload {
         let total = UInt64(plan.convertedSize)
         return StagedBlob(id: BlobID(rawValue: Self.hex(hasher.finalize())), size: total,
                           headerSize: scanner.headerSize(total: total), stagingKey: target.key,
-                          structure: structure, sortKeys: sortKeys)
+                          structure: structure, sortKeys: sortKeys, preview: preview)
     }
 
     /// Removes the staged bytes: the upload is abandoned, or every append using it is done.
