@@ -10,7 +10,8 @@ extension InMemoryMailStore {
         let now = Self.now()
         let result: AppendResult = try state.withLock { state in
             let before = state
-            if !state.rights(on: source, as: principal).contains(.deleteMessages) {
+            if !state.rights(on: try state.selectable(source, as: principal, for: .expunge), as: principal)
+                .contains(.deleteMessages) {
                 throw MailStoreError.permissionDenied
             }
             // RFC 8508 §3.3 with RFC 4314 §4: `t` and `e` on the old message's mailbox (as
