@@ -100,16 +100,7 @@ extension InMemoryMailStore {
                 state.addQuotaUsage(added, to: owner)
             }
             for message in accepted {
-                state.retain(message.blob.id)
-                if !message.blob.structure.isEmpty, state.blobs[message.blob.id]?.structure == nil {
-                    state.blobs[message.blob.id]?.structure = message.blob.structure
-                }
-                if !message.blob.sortKeys.isEmpty, state.blobs[message.blob.id]?.sortKeys == nil {
-                    state.blobs[message.blob.id]?.sortKeys = message.blob.sortKeys
-                }
-                if let preview = message.blob.preview, state.blobs[message.blob.id]?.preview == nil {
-                    state.blobs[message.blob.id]?.preview = preview  // RFC 8970
-                }
+                state.retainStored(message.blob)
                 outcome.imported.append(message.uid)
             }
             return outcome

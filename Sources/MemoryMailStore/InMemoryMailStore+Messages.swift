@@ -176,18 +176,7 @@ extension InMemoryMailStore {
         }
         if let owner { state.addQuotaUsage(added, to: owner) }  // quota
         if let owner { state.assignThreads(ThreadLinks.of(messages.map(\.blob)), owner: owner) }  // THREADID
-        for message in messages {
-            state.retain(message.blob.id)
-            if !message.blob.structure.isEmpty, state.blobs[message.blob.id]?.structure == nil {
-                state.blobs[message.blob.id]?.structure = message.blob.structure
-            }
-            if !message.blob.sortKeys.isEmpty, state.blobs[message.blob.id]?.sortKeys == nil {
-                state.blobs[message.blob.id]?.sortKeys = message.blob.sortKeys
-            }
-            if let preview = message.blob.preview, state.blobs[message.blob.id]?.preview == nil {
-                state.blobs[message.blob.id]?.preview = preview  // RFC 8970
-            }
-        }
+        for message in messages { state.retainStored(message.blob) }
         return AppendResult(uidValidity: uidValidity, uids: uids)
     }
 }

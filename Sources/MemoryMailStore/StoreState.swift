@@ -192,6 +192,16 @@ struct StoreState: Sendable {
         blobs[blob]?.references += 1
     }
 
+    /// A new message references `staged`'s blob: counts the reference and keeps the parsed
+    /// forms the upload made (structure, sort keys, preview) unless the blob has them already.
+    mutating func retainStored(_ staged: StagedBlob) {
+        let blob = staged.id
+        retain(blob)
+        if !staged.structure.isEmpty, blobs[blob]?.structure == nil { blobs[blob]?.structure = staged.structure }
+        if !staged.sortKeys.isEmpty, blobs[blob]?.sortKeys == nil { blobs[blob]?.sortKeys = staged.sortKeys }
+        if let preview = staged.preview, blobs[blob]?.preview == nil { blobs[blob]?.preview = preview }  // RFC 8970
+    }
+
     /// Counts one message or ghost fewer referencing `blob`; the blob goes with its last
     /// reference.
     mutating func release(_ blob: BlobID) {

@@ -21,7 +21,7 @@ struct AccessControlCommand: AsyncParsableCommand {
         @Argument(help: "OWNER MAILBOX, or MAILBOX with --shared.") var words: [String]
 
         func run() async throws {
-            let lines = try await withAccessStore(try common.settings()) { store in
+            let lines = try await withAdminStore(try common.settings()) { store in
                 let target = try await MailboxTarget(words, shared: shared, extra: 0, store: store)
                 let list = try await store.accessControlList(of: target.path, as: .administrator)
                 return AccessReport.lines(list, ownerName: target.ownerName)
@@ -45,7 +45,7 @@ struct AccessControlCommand: AsyncParsableCommand {
         var words: [String]
 
         func run() async throws {
-            let lines = try await withAccessStore(try common.settings()) { store in
+            let lines = try await withAdminStore(try common.settings()) { store in
                 let target = try await MailboxTarget(words, shared: shared, extra: 2, store: store)
                 let (identifier, negative) = try AccessArguments.identifier(words[words.count - 2])
                 let change = try AccessArguments.change(words[words.count - 1])
@@ -68,7 +68,7 @@ struct AccessControlCommand: AsyncParsableCommand {
         @Argument(help: "OWNER MAILBOX IDENTIFIER, or MAILBOX IDENTIFIER with --shared.") var words: [String]
 
         func run() async throws {
-            try await withAccessStore(try common.settings()) { store in
+            try await withAdminStore(try common.settings()) { store in
                 let target = try await MailboxTarget(words, shared: shared, extra: 1, store: store)
                 let (identifier, negative) = try AccessArguments.identifier(words[words.count - 1])
                 try await store.removeAccess(identifier, negative: negative, on: target.path, as: .administrator)
@@ -95,7 +95,7 @@ struct MailboxCommand: AsyncParsableCommand {
         @Argument(help: "OWNER NAME, or NAME with --shared.") var words: [String]
 
         func run() async throws {
-            try await withAccessStore(try common.settings()) { store in
+            try await withAdminStore(try common.settings()) { store in
                 let target = try await MailboxTarget(words, shared: shared, extra: 0, store: store, creating: true)
                 guard MailboxNamesForCLI.isValid(target.path.name) else {
                     throw ValidationError("invalid mailbox name \(target.path.name)")
@@ -181,20 +181,5 @@ enum AccessReport {
         }
         for entry in list.entries { lines.append("\(entry.writtenIdentifier) \(entry.rights.description)") }
         return lines
-    }
-}
-
-/// Opens the store for one administrative action, with store errors as messages for people.
-private func withAccessStore<T>(_ settings: Settings, _ body: (SQLiteMailStore) async throws -> T) async throws -> T {
-    let store = try SQLiteMailStore(directory: settings.dataDirectory)
-    defer { store.close() }
-    do {
-        return try await body(store)
-    } catch MailStoreError.userNotFound(let name) {
-        throw SettingsError("no user \(name)")
-    } catch MailStoreError.mailboxNotFound(let name) {
-        throw SettingsError("no mailbox \(name)")
-    } catch MailStoreError.mailboxExists(let name) {
-        throw SettingsError("mailbox \(name) exists already")
     }
 }

@@ -17,7 +17,7 @@ struct QuotaCommand: AsyncParsableCommand {
 
         func run() async throws {
             let name = try UserNames.canonical(name)
-            let quota = try await withQuotaStore(try common.settings()) { store in
+            let quota = try await withAdminStore(try common.settings()) { store in
                 try await store.quota(of: try await store.requireUser(name).id)
             }
             for line in QuotaReport.lines(user: name, quota: quota) { Console.line(line) }
@@ -54,7 +54,7 @@ struct QuotaCommand: AsyncParsableCommand {
             let newStorage = try parsed(storage, QuotaAmounts.size, option: "storage")
             let newMessages = try parsed(messages, QuotaAmounts.count, option: "messages")
             let newMailboxes = try parsed(mailboxes, QuotaAmounts.count, option: "mailboxes")
-            let quota = try await withQuotaStore(try common.settings()) { store in
+            let quota = try await withAdminStore(try common.settings()) { store in
                 let user = try await store.requireUser(name)
                 var limits = try await store.quota(of: user.id).limits
                 if let newStorage { limits.storage = newStorage }
@@ -75,7 +75,7 @@ struct QuotaCommand: AsyncParsableCommand {
 
         func run() async throws {
             let only = try name.map(UserNames.canonical)
-            try await withQuotaStore(try common.settings()) { store in
+            try await withAdminStore(try common.settings()) { store in
                 let users = if let only { [try await store.requireUser(only)] } else { try await store.users() }
                 for user in users {
                     let (before, after) = try await store.recalculateQuotaUsage(of: user.id)
@@ -110,16 +110,5 @@ extension SQLiteMailStore {
     fileprivate func requireUser(_ name: String) async throws -> User {
         guard let user = try await user(named: name) else { throw MailStoreError.userNotFound(name) }
         return user
-    }
-}
-
-/// Opens the store for one administrative action, with store errors as messages for people.
-private func withQuotaStore<T>(_ settings: Settings, _ body: (SQLiteMailStore) async throws -> T) async throws -> T {
-    let store = try SQLiteMailStore(directory: settings.dataDirectory)
-    defer { store.close() }
-    do {
-        return try await body(store)
-    } catch MailStoreError.userNotFound(let name) {
-        throw SettingsError("no user \(name)")
     }
 }

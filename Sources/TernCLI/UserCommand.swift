@@ -23,7 +23,7 @@ struct UserCommand: AsyncParsableCommand {
             let name = try UserNames.validated(name)
             let password = try PasswordInput.read(fromStdin: passwordFromStdin, confirm: true)
             let credentials = try PasswordCredentials(password: password, iterations: settings.server.passwordIterations)
-            try await withStore(settings) { store in
+            try await withAdminStore(settings) { store in
                 _ = try await MailStorage(store).provisionAccount(name: name, credentials: credentials,
                                                                    quota: settings.quota.defaultLimits)
             }
@@ -36,7 +36,7 @@ struct UserCommand: AsyncParsableCommand {
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
-            let users = try await withStore(try common.settings()) { try await $0.users() }
+            let users = try await withAdminStore(try common.settings()) { try await $0.users() }
             for user in users { Console.line(user.name) }
         }
     }
@@ -48,7 +48,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let name = try UserNames.canonical(name)
-            try await withStore(try common.settings()) { try await $0.deleteUser(name: name) }
+            try await withAdminStore(try common.settings()) { try await $0.deleteUser(name: name) }
             Console.line("Deleted user \(name)")
         }
     }
@@ -65,15 +65,16 @@ struct UserCommand: AsyncParsableCommand {
             let name = try UserNames.canonical(name)
             let password = try PasswordInput.read(fromStdin: passwordFromStdin, confirm: true)
             let credentials = try PasswordCredentials(password: password, iterations: settings.server.passwordIterations)
-            try await withStore(settings) { try await $0.setCredentials(credentials, forUser: name) }
+            try await withAdminStore(settings) { try await $0.setCredentials(credentials, forUser: name) }
             Console.line("Changed the password of \(name)")
         }
     }
 }
 
-/// Opens the store of the settings' data directory for one administrative action, turning
-/// store errors into messages for people.
-private func withStore<T>(_ settings: Settings, _ body: (SQLiteMailStore) async throws -> T) async throws -> T {
+/// Opens the store of the settings' data directory for one administrative action (`tern
+/// user`, `tern quota`, `tern acl`, `tern mailbox`), turning store errors into messages for
+/// people.
+func withAdminStore<T>(_ settings: Settings, _ body: (SQLiteMailStore) async throws -> T) async throws -> T {
     let store = try SQLiteMailStore(directory: settings.dataDirectory)
     defer { store.close() }
     do {
@@ -82,6 +83,10 @@ private func withStore<T>(_ settings: Settings, _ body: (SQLiteMailStore) async 
         throw SettingsError("user \(name) already exists")
     } catch MailStoreError.userNotFound(let name) {
         throw SettingsError("no user \(name)")
+    } catch MailStoreError.mailboxNotFound(let name) {
+        throw SettingsError("no mailbox \(name)")
+    } catch MailStoreError.mailboxExists(let name) {
+        throw SettingsError("mailbox \(name) exists already")
     }
 }
 
