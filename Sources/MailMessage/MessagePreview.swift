@@ -49,8 +49,8 @@ public enum MessagePreview {
         let body = TransferDecoder.decode(UnsafeRawBufferPointer(rebasing: message[start..<end]),
                                           encoding: part.content.transferEncoding)
         let decoded = CharsetDecoder.decode(body, charset: part.charset)
-        let plain = isHTML(part) ? HTMLText.plainText(decoded) : withoutQuotedLines(decoded)
-        return collapsed(plain, limit: maximumCharacters)
+        if isHTML(part) { return collapsed(HTMLText.plainText(decoded), limit: maximumCharacters) }
+        return collapsed(unquoted(decoded), limit: maximumCharacters)
     }
 
     /// The leaves a preview may come from, in depth-first order.
@@ -71,27 +71,63 @@ public enum MessagePreview {
         part.mediaSubtype.lowercased() == "html"
     }
 
-    /// Plain text without the lines quoting an earlier message (those starting with `>`, as
-    /// RFC 3676 §4.5 marks quotes), which say nothing new about this one.
-    static func withoutQuotedLines(_ text: String) -> String {
-        var kept = ""
-        kept.reserveCapacity(text.utf8.count)
-        // `\r\n` is one Character: split on every kind of line end.
-        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-        where !line.drop(while: { $0 == " " }).hasPrefix(">") {
-            kept += line
-            kept += "\n"
+    /// The scalars of plain text without the lines quoting an earlier message (those starting,
+    /// after spaces, with `>`, as RFC 3676 §4.5 marks quotes), which say nothing new about this
+    /// one; each line end stays (`collapsed` makes it a space). Lazy: `collapsed` reads only
+    /// as far as the preview needs, not the whole part.
+    static func unquoted(_ text: String) -> UnquotedScalars {
+        UnquotedScalars(scalars: text.unicodeScalars.makeIterator())
+    }
+
+    /// The iterator of `unquoted(_:)`: drops the spaces that start a line, and the rest of a
+    /// line whose first other scalar is `>`.
+    struct UnquotedScalars: Sequence, IteratorProtocol {
+        var scalars: String.UnicodeScalarView.Iterator
+        private var atLineStart = true
+        private var quoted = false
+
+        init(scalars: String.UnicodeScalarView.Iterator) {
+            self.scalars = scalars
         }
-        return kept
+
+        mutating func next() -> Unicode.Scalar? {
+            while let scalar = scalars.next() {
+                if MessagePreview.isLineEnd(scalar) {
+                    atLineStart = true
+                    quoted = false
+                    return scalar
+                }
+                if atLineStart {
+                    if scalar == " " { continue }
+                    atLineStart = false
+                    quoted = scalar == ">"
+                }
+                if !quoted { return scalar }
+            }
+            return nil
+        }
+    }
+
+    /// The line ends `Character.isNewline` knows (LF, VT, FF, CR, NEL, LS, PS).
+    static func isLineEnd(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x0A...0x0D, 0x85, 0x2028, 0x2029: true
+        default: false
+        }
     }
 
     /// `text` with every run of white space and control characters turned into one space,
     /// trimmed at both ends, and cut after `limit` characters (Unicode scalars).
     public static func collapsed(_ text: String, limit: Int) -> String {
+        collapsed(text.unicodeScalars, limit: limit)
+    }
+
+    /// `collapsed(_:limit:)` over scalars, reading no further than the limit needs.
+    static func collapsed(_ scalars: some Sequence<Unicode.Scalar>, limit: Int) -> String {
         var output = String.UnicodeScalarView()
         var count = 0
         var pendingSpace = false
-        for scalar in text.unicodeScalars {
+        for scalar in scalars {
             if scalar.properties.isWhitespace || scalar.properties.generalCategory == .control
                 || scalar == "\u{FEFF}" || scalar == "\u{200B}" {
                 pendingSpace = count > 0

@@ -37,7 +37,8 @@ enum ThreadRows {
         let idThread = try db.cachedStatement(sql: "SELECT thread FROM thread_message_ids WHERE user_id = ? AND message_id = ?")
         let saveBlob = try db.cachedStatement(sql: "INSERT INTO blob_threads (user_id, blob, thread) VALUES (?, ?, ?)")
         let saveID = try db.cachedStatement(sql: "INSERT OR IGNORE INTO thread_message_ids (user_id, message_id, thread) VALUES (?, ?, ?)")
-        var last = try Int64.fetchOne(db, sql: "SELECT max(thread) FROM blob_threads WHERE user_id = ?", arguments: [user]) ?? 0
+        let highest = try db.cachedStatement(sql: "SELECT max(thread) FROM blob_threads WHERE user_id = ?")
+        var last = try Int64.fetchOne(highest, arguments: [user]) ?? 0
         return try ThreadAssigner.assign(
             messages,
             threadOfBlob: { blob in try Int64.fetchOne(blobThread, arguments: [user, blob.rawValue]) },

@@ -21,6 +21,9 @@ extension Schema {
                 thread INTEGER NOT NULL,
                 PRIMARY KEY (user_id, blob)
             ) WITHOUT ROWID;
+            -- The user's highest thread number, read by every APPEND: without this index
+            -- `max(thread)` reads all the user's rows, and storing mail grows quadratic.
+            CREATE INDEX blob_threads_by_thread ON blob_threads (user_id, thread);
             """)
     }
 }

@@ -13,6 +13,13 @@ struct MessagePreviewTests {
         #expect(preview("Subject: x\r\n\r\n  Hello,\r\n\r\n\tthis   is\r\nthe text.\r\n") == "Hello, this is the text.")
         #expect(preview("Subject: x\r\n\r\nOn Monday Bob wrote:\r\n> old\r\n  >> older\r\nMy answer.\r\n")
                 == "On Monday Bob wrote: My answer.")
+        // Every line end Character.isNewline knows ends a quote (LF, CR, VT, FF, NEL, LS, PS).
+        #expect(preview("Content-Type: text/plain; charset=utf-8\r\n\r\n> q\u{2028}kept\r> q\u{85}too\n")
+                == "kept too")
+        // Text after many quoted lines, and a long part, are found without reading more than needed.
+        let quotes = String(repeating: "> quoted line\r\n", count: 3000)
+        #expect(preview("Subject: x\r\n\r\n" + quotes + "Reply at the end.\r\n") == "Reply at the end.")
+        #expect(preview("Subject: x\r\n\r\n" + String(repeating: "word ", count: 20_000)).count == 199)
         #expect(preview("Subject: no body\r\n\r\n") == "")
         #expect(preview("Subject: only header\r\n") == "")
     }
