@@ -27,9 +27,26 @@ public final class ChangeNotifier: Sendable {
 
     private struct State {
         var next = 0
-        var handlers: [MailboxID: [Int: Handler]] = [:]
+        var handlers = Observers<MailboxID, Handler>()
         /// Account observers by owner.
-        var accountHandlers: [UserID: [Int: AccountHandler]] = [:]
+        var accountHandlers = Observers<UserID, AccountHandler>()
+    }
+
+    /// Handlers by the key they observe, each under its own number.
+    private struct Observers<Key: Hashable, Value> {
+        var byKey: [Key: [Int: Value]] = [:]
+
+        mutating func add(_ value: Value, for key: Key, number: Int) {
+            byKey[key, default: [:]][number] = value
+        }
+
+        mutating func remove(_ number: Int, for key: Key) {
+            byKey[key]?[number] = nil
+            if byKey[key]?.isEmpty == true { byKey[key] = nil }
+        }
+
+        func values(for key: Key) -> [Value] { Array((byKey[key] ?? [:]).values) }
+        var all: [Value] { byKey.values.flatMap(\.values) }
     }
 
     private let state = Mutex(State())
@@ -41,26 +58,23 @@ public final class ChangeNotifier: Sendable {
     public func observe(_ mailbox: MailboxID, _ handler: @escaping Handler) -> ObservationToken {
         state.withLock { state in
             state.next += 1
-            state.handlers[mailbox, default: [:]][state.next] = handler
+            state.handlers.add(handler, for: mailbox, number: state.next)
             return ObservationToken(mailbox: mailbox, key: state.next)
         }
     }
 
     public func cancel(_ token: ObservationToken) {
-        state.withLock { state in
-            state.handlers[token.mailbox]?[token.key] = nil
-            if state.handlers[token.mailbox]?.isEmpty == true { state.handlers[token.mailbox] = nil }
-        }
+        state.withLock { $0.handlers.remove(token.key, for: token.mailbox) }
     }
 
     /// The mailboxes someone observes now (for a watcher of changes made by other processes).
     public var observedMailboxes: [MailboxID] {
-        state.withLock { Array($0.handlers.keys) }
+        state.withLock { Array($0.handlers.byKey.keys) }
     }
 
     /// Announces that `mailbox` changed.
     public func post(_ mailbox: MailboxID) {
-        let handlers = state.withLock { Array(($0.handlers[mailbox] ?? [:]).values) }
+        let handlers = state.withLock { $0.handlers.values(for: mailbox) }
         for handler in handlers { handler(mailbox) }
     }
 
@@ -77,16 +91,13 @@ public final class ChangeNotifier: Sendable {
     public func observeAccount(_ owner: UserID, _ handler: @escaping AccountHandler) -> AccountObservationToken {
         state.withLock { state in
             state.next += 1
-            state.accountHandlers[owner, default: [:]][state.next] = handler
+            state.accountHandlers.add(handler, for: owner, number: state.next)
             return AccountObservationToken(owner: owner, key: state.next)
         }
     }
 
     public func cancel(_ token: AccountObservationToken) {
-        state.withLock { state in
-            state.accountHandlers[token.owner]?[token.key] = nil
-            if state.accountHandlers[token.owner]?.isEmpty == true { state.accountHandlers[token.owner] = nil }
-        }
+        state.withLock { $0.accountHandlers.remove(token.key, for: token.owner) }
     }
 
     /// Announces an account change to the observers of its owner, or to every account observer
@@ -95,8 +106,8 @@ public final class ChangeNotifier: Sendable {
         var change = change
         if change.origin == nil { change.origin = Self.origin }
         let handlers = state.withLock { state in
-            if let owner = change.owner { return Array((state.accountHandlers[owner] ?? [:]).values) }
-            return state.accountHandlers.values.flatMap(\.values)
+            if let owner = change.owner { return state.accountHandlers.values(for: owner) }
+            return state.accountHandlers.all
         }
         for handler in handlers { handler(change) }
     }
