@@ -23,10 +23,7 @@ struct SessionContextTests {
     func searchUpdates() async throws {
         try await SessionHarness.with { harness async throws in
             try await Self.fill(harness)
-            let reader = try harness.connect()
-            let writer = try harness.connect()
-            try await reader.logInAndSelect("alice")
-            try await writer.logInAndSelect("alice")
+            let (reader, writer) = try await harness.readerAndWriter("alice")
             expectText(try await reader.send("A1 SEARCH RETURN (UPDATE COUNT) FLAGGED\r\n"), "* ESEARCH (TAG \"A1\") COUNT 2\r\nA1 OK SEARCH completed\r\n")
             try await writer.send("w1 STORE 1,2 +FLAGS.SILENT (\\Seen)\r\n")  // 2 stays flagged: no update for it
             try await writer.send("w2 STORE 3 +FLAGS.SILENT (\\Flagged)\r\n")

@@ -11,10 +11,7 @@ struct SessionGhostTests {
     /// Three messages; `writer` expunges message 2 while `reader` has the mailbox selected.
     static func expungeSecond(_ harness: SessionHarness) async throws -> (reader: SessionClient, writer: SessionClient) {
         for index in 1...3 { try await harness.deliver(SessionHarness.message(index), to: "alice") }
-        let reader = try harness.connect()
-        let writer = try harness.connect()
-        try await reader.logInAndSelect("alice")
-        try await writer.logInAndSelect("alice")
+        let (reader, writer) = try await harness.readerAndWriter("alice")
         #expect(try await writer.send("w STORE 2 +FLAGS.SILENT (\\Deleted)\r\nx EXPUNGE\r\n")
                 == "w OK STORE completed\r\n* 2 EXPUNGE\r\nx OK EXPUNGE completed\r\n")
         return (reader, writer)

@@ -128,6 +128,15 @@ struct SessionHarness {
         try SessionClient(environment: environment)
     }
 
+    /// Two sessions of `user` with `mailbox` selected: one that watches, one that changes it.
+    func readerAndWriter(_ user: String, _ mailbox: String = "INBOX") async throws -> (SessionClient, SessionClient) {
+        let reader = try connect()
+        let writer = try connect()
+        try await reader.logInAndSelect(user, mailbox)
+        try await writer.logInAndSelect(user, mailbox)
+        return (reader, writer)
+    }
+
     /// Appends a message to a user's mailbox directly through the store, as another session
     /// or a delivery would.
     @discardableResult

@@ -23,10 +23,7 @@ struct SessionSortThreadTests {
     func sortAndExpunges() async throws {
         try await SessionHarness.with { harness async throws in
             try await Self.fill(harness)
-            let reader = try harness.connect()
-            let writer = try harness.connect()
-            try await reader.logInAndSelect("alice")
-            try await writer.logInAndSelect("alice")
+            let (reader, writer) = try await harness.readerAndWriter("alice")
             #expect(try await reader.send("a SORT (DATE) UTF-8 ALL\r\n") == "* SORT 3 2 1\r\na OK SORT completed\r\n")
             #expect(try await reader.send("b SORT (FROM) UTF-8 ALL\r\n") == "* SORT 2 3 1\r\nb OK SORT completed\r\n")
             try await writer.send("w STORE 3 +FLAGS.SILENT (\\Deleted)\r\nx EXPUNGE\r\n")

@@ -11,10 +11,7 @@ struct SessionViewTests {
     func expungeWithheld() async throws {
         try await SessionHarness.with { harness async throws in
             for index in 1...3 { try await harness.deliver(SessionHarness.message(index), to: "alice") }
-            let reader = try harness.connect()
-            let writer = try harness.connect()
-            try await reader.logInAndSelect("alice")
-            try await writer.logInAndSelect("alice")
+            let (reader, writer) = try await harness.readerAndWriter("alice")
             #expect(try await writer.send("w STORE 2 +FLAGS.SILENT (\\Deleted)\r\nx EXPUNGE\r\n")
                     == "w OK STORE completed\r\n* 2 EXPUNGE\r\nx OK EXPUNGE completed\r\n")
             let fetch = try await reader.send("a FETCH 1:3 (UID)\r\n")
@@ -33,10 +30,7 @@ struct SessionViewTests {
     func uidCommandsAllowExpunge() async throws {
         try await SessionHarness.with { harness async throws in
             for index in 1...2 { try await harness.deliver(SessionHarness.message(index), to: "alice") }
-            let reader = try harness.connect()
-            let writer = try harness.connect()
-            try await reader.logInAndSelect("alice")
-            try await writer.logInAndSelect("alice")
+            let (reader, writer) = try await harness.readerAndWriter("alice")
             try await writer.send("w STORE 1 +FLAGS.SILENT (\\Deleted)\r\nx EXPUNGE\r\n")
             let fetch = try await reader.send("a UID FETCH 2 (FLAGS)\r\n")
             // A UID command first catches up (issue 11 item 6), expunges included.
