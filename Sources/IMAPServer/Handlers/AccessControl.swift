@@ -17,6 +17,11 @@ extension Session {
         switch command {
         case .setACL(_, let text, let change):
             let (identifier, negative) = Self.accessIdentifier(text)
+            // An identifier no user could have (control characters, CRLF from a literal) is
+            // refused rather than kept where GETACL and `tern acl get` would show it.
+            if case .user(let user) = identifier, User.canonicalName(user) == nil {
+                return .bad("SETACL: the identifier is neither a valid user name, anyone nor authenticated")
+            }
             var rights = change.rights
             if change.mode != .replace {
                 let current = try await acl.accessControlList(of: mailbox.path, as: principal).entries

@@ -44,6 +44,10 @@ struct SessionAccessControlTests {
             #expect(try await alice.send("j GETACL INBOX\r\n") == "* ACL \"INBOX\" alice lrswipkxteacd bob lrs\r\nj OK GETACL completed\r\n")
             #expect(try await alice.send("k SETACL INBOX bob lrz\r\n").hasPrefix("k BAD"), "an unknown right is BAD (§3.1)")
             #expect(try await alice.send("l GETACL Nowhere\r\n").hasPrefix("l NO [NONEXISTENT]"))
+            // CRLF inside an identifier sent as a literal: refused, nothing stored.
+            #expect(try await alice.send("n SETACL INBOX {4+}\r\na\r\nb lr\r\n")
+                    == "n BAD SETACL: the identifier is neither a valid user name, anyone nor authenticated\r\n")
+            #expect(try await alice.send("o GETACL INBOX\r\n") == "* ACL \"INBOX\" alice lrswipkxteacd bob lrs\r\no OK GETACL completed\r\n")
             #expect(try await alice.send("m NOOP\r\n") == "m OK NOOP completed\r\n", "the session goes on")
         }
     }
